@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * The Authlog (system of record) and the transactional outbox.
+ *
+ * authlog is planned for billions of rows (see docs/authlog-storage.md):
+ * - the event is stored once, as JSON text in `payload`; the filterable fields are VIRTUAL
+ *   generated columns (no bytes written, no cost on the login path) for ad-hoc and ground-truth SQL;
+ * - keys are ready for monthly RANGE partitioning on occurred_at: MySQL requires every unique key
+ *   to contain the partitioning column, hence PRIMARY KEY (id, occurred_at) and the idempotency key
+ *   (txid, occurred_at); a retried write always repeats both;
+ * - (account_id, occurred_at) serves per-account time-range reads; the primary key serves backfill
+ *   scans in id order with keyset pagination.
+ *
+ * outbox holds one small row per event: the payload is not copied, the relay reads it from authlog
+ * by primary key. `shard` is derived by the database so writers need no shard configuration.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    CREATE TABLE authlog (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+      occurred_at DATETIME(3) NOT NULL,
+      account_id VARCHAR(64) NOT NULL,
+      txid VARCHAR(64) NOT NULL,
+      payload MEDIUMTEXT NOT NULL,
+      recorded_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+      event_type VARCHAR(16) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.event_type'))) VIRTUAL,
+      result VARCHAR(16) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.result'))) VIRTUAL,
+      reason VARCHAR(64) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.reason'))) VIRTUAL,
+      factor VARCHAR(32) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.factor'))) VIRTUAL,
+      user_key VARCHAR(64) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.user.key'))) VIRTUAL,
+      application_key VARCHAR(64) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.application.key'))) VIRTUAL,
+      PRIMARY KEY (id, occurred_at),
+      UNIQUE KEY uq_authlog_txid (txid, occurred_at),
+      KEY ix_authlog_account_time (account_id, occurred_at)
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+  `.execute(db);
+
+  await sql`
+    CREATE TABLE outbox (
+      id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+      authlog_id BIGINT UNSIGNED NOT NULL,
+      account_id VARCHAR(64) NOT NULL,
+      shard SMALLINT UNSIGNED AS (CRC32(account_id) % 64) STORED,
+      event_type VARCHAR(32) NOT NULL,
+      schema_version SMALLINT UNSIGNED NOT NULL,
+      traceparent VARCHAR(55) NULL,
+      tracestate VARCHAR(512) NULL,
+      created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+      PRIMARY KEY (id),
+      KEY ix_outbox_shard (shard, id)
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE IF EXISTS outbox`.execute(db);
+  await sql`DROP TABLE IF EXISTS authlog`.execute(db);
+}

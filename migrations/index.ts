@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely/migration';
+import * as authlogAndOutbox from './2026-11-26-01-authlog-and-outbox.js';
+import * as apiKeys from './2026-11-26-02-api-keys.js';
+
+/**
+ * Every migration, by name. Listed here instead of read from the folder so that the same code runs
+ * from TypeScript sources (tests) and from the compiled dist/ (production). Names sort in order.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26-01-authlog-and-outbox': authlogAndOutbox,
+  '2026-11-26-02-api-keys': apiKeys,
+};

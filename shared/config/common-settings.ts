@@ -1,0 +1,20 @@
+import { envInt, envList, envLogLevel, envUrl } from './env-types.js';
+
+/**
+ * Settings shared by the services, under the same variable names everywhere so one `.env` (or
+ * `scripts/stack env`) configures them all. Each service picks the ones it uses.
+ */
+export const commonSettings = {
+  mysql: { AUTHLOG_MYSQL_URL: envUrl('mysql://authlog:authlog@127.0.0.1:3306/authlog', ['mysql']) },
+  kafka: { AUTHLOG_KAFKA_BROKERS: envList('127.0.0.1:9092') },
+  elasticsearch: { AUTHLOG_ES_URL: envUrl('http://127.0.0.1:9200', ['http', 'https']) },
+  redis: { AUTHLOG_REDIS_URL: envUrl('redis://127.0.0.1:6380', ['redis', 'rediss']) },
+  ops: {
+    LOG_LEVEL: envLogLevel(),
+    /** Drain budget on SIGTERM; Kubernetes' default grace period is 30 s. */
+    SHUTDOWN_DEADLINE_MS: envInt(25_000, { min: 100, max: 600_000 }),
+  },
+} as const;
+
+/** The port of the /metrics and /healthz server: each service has its own default. */
+export const opsPort = (fallback: number) => ({ OPS_PORT: envInt(fallback, { min: 0, max: 65_535 }) });

@@ -1,0 +1,59 @@
+import type { estypes } from '@elastic/elasticsearch';
+
+const keyword = { type: 'keyword' } as const;
+const location = { properties: { city: keyword, state: keyword, country: keyword } } as const;
+
+/**
+ * Explicit mappings for event documents: keyword for enumerations and ids (exact filters, terms
+ * aggregations), ip for addresses (CIDR queries), date for time. Text only where people search
+ * words: user and application names get a `.text` sub-field. `dynamic: strict` turns an unknown
+ * field into a per-document error (dead-lettered by the indexer) instead of a silent mapping change.
+ *
+ * Documents are routed by account_id (required): every per-account query reads one shard.
+ */
+export const eventMappings: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  _routing: { required: true },
+  properties: {
+    schema_version: { type: 'short' },
+    account_id: keyword,
+    txid: keyword,
+    timestamp: { type: 'date' },
+    event_type: keyword,
+    result: keyword,
+    reason: keyword,
+    factor: keyword,
+    user: {
+      properties: {
+        key: keyword,
+        name: { type: 'keyword', fields: { text: { type: 'text' } } },
+        groups: keyword,
+      },
+    },
+    application: {
+      properties: {
+        key: keyword,
+        name: { type: 'keyword', fields: { text: { type: 'text' } } },
+      },
+    },
+    access_device: {
+      properties: {
+        ip: { type: 'ip' },
+        hostname: keyword,
+        location,
+        os: keyword,
+        os_version: keyword,
+        browser: keyword,
+        browser_version: keyword,
+        is_encryption_enabled: { type: 'boolean' },
+        is_firewall_enabled: { type: 'boolean' },
+        is_password_set: { type: 'boolean' },
+        security_agents: keyword,
+      },
+    },
+    auth_device: { properties: { name: keyword, ip: { type: 'ip' }, location } },
+    ood_software: keyword,
+    /** When the indexer wrote the document: freshness (indexing lag) is now minus its maximum. */
+    indexed_at: { type: 'date' },
+  },
+};

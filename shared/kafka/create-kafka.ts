@@ -1,0 +1,29 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '../log/logger.js';
+
+/**
+ * A kafkajs client whose own log lines go through our JSON logger instead of kafkajs' console
+ * format. kafkajs logs retriable connection errors at ERROR; they stay visible but carry the
+ * namespace so alerts can tell them apart from ours.
+ */
+export function createKafka(options: { clientId: string; brokers: readonly string[]; logger: Logger }): Kafka {
+  const logger = options.logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log as unknown as Record<string, unknown>;
+      const line = { namespace: entry.namespace, ...fields };
+      const text = typeof message === 'string' ? message : 'kafkajs';
+      if (entry.level === logLevel.ERROR) logger.error(line, text);
+      else if (entry.level === logLevel.WARN) logger.warn(line, text);
+      else if (entry.level === logLevel.INFO) logger.info(line, text);
+      else logger.debug(line, text);
+    },
+    // kafkajs' own retry wraps each request; our loops add back-off and health reporting on top.
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+  });
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'shared/**/*.test.ts', 'services/**/*.test.ts'],
+    // Integration tests share two cores with MariaDB, Kafka, Elasticsearch and Redis.
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // A flaky pass hides a real race; we want to see it.
+    retry: 0,
+  },
+});

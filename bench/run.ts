@@ -1,0 +1,44 @@
+/**
+ * npm run bench -- <name> [--quick]   one benchmark; its figures as JSON on the last line
+ * npm run bench                        every benchmark in --quick mode, then a summary
+ *
+ * Benchmarks run against the local stack (scripts/stack start) in namespaces of their own. Each
+ * measures its subject and a baseline side by side in the same run, because on a shared 2-core
+ * machine only ratios measured together mean something.
+ */
+import { benches } from './benches.js';
+import type { BenchFigures } from './support/bench-context.js';
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function runOne(name: string, quick: boolean): Promise<BenchFigures> {
+  const load = benches[name];
+  if (load === undefined) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+  const bench = await load();
+  log(`== ${name}${quick ? ' (quick)' : ''}`);
+  return { bench: name, quick, ...(await bench({ quick, log })) };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((arg) => !arg.startsWith('--'));
+  if (names.length === 0) {
+    const all: BenchFigures[] = [];
+    for (const name of Object.keys(benches)) {
+      const figures = await runOne(name, true);
+      console.log(JSON.stringify(figures));
+      all.push(figures);
+    }
+    console.log(JSON.stringify({ bench: 'all', quick: true, count: all.length }));
+    return 0;
+  }
+  for (const name of names) console.log(JSON.stringify(await runOne(name, quick)));
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+}

@@ -27,6 +27,11 @@ CREATE USER IF NOT EXISTS '$MYSQL_USER'@'localhost' IDENTIFIED BY '$MYSQL_PASSWO
 GRANT ALL PRIVILEGES ON \`${MYSQL_DATABASE}\`.* TO '$MYSQL_USER'@'127.0.0.1', '$MYSQL_USER'@'localhost';
 GRANT ALL PRIVILEGES ON \`${MYSQL_DATABASE}\\_%\`.* TO '$MYSQL_USER'@'127.0.0.1', '$MYSQL_USER'@'localhost';
 SQL
+  # Reports bucket by the customer's time zone; SQL ground truth needs named zones (CONVERT_TZ).
+  if [ "$(mysql_root -N -e 'SELECT COUNT(*) FROM mysql.time_zone_name')" = 0 ]; then
+    log "loading time zone tables"
+    mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null | mysql_root mysql
+  fi
   log "MySQL ready: database $MYSQL_DATABASE, user $MYSQL_USER on 127.0.0.1:$MYSQL_PORT"
 }
 

@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/global-setup.ts'],
     include: ['test/**/*.test.ts', 'shared/**/*.test.ts', 'services/**/*.test.ts'],
     // Integration tests share two cores with MariaDB, Kafka, Elasticsearch and Redis.
     pool: 'forks',

@@ -1,11 +1,21 @@
 # Elasticsearch from the integ-test-zip distribution on Maven Central, run by its own launcher.
 # 9.x is not published there as integ-test-zip (Maven Central answers 404 for 9.0.0 to 9.5.6 and its
 # metadata lists 8.19.21 as latest), so this is 8.19 with client 8, as docker-compose.yml pins too.
-ES_DIR=$STACK_DIR/elasticsearch
-ES_HOME=$ES_DIR/elasticsearch-$ES_VERSION
 ES_ARTIFACT=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip
 # Elasticsearch refuses to run as root; when we are root we run it as this system user.
 ES_USER=${AUTHLOG_ES_USER:-authlog-es}
+
+# The folder must be reachable by $ES_USER: a checkout under /root is not, so then it lives in /var/tmp.
+es_locate() {
+  ES_DIR=$STACK_DIR/elasticsearch
+  if [ "$(id -u)" = 0 ]; then
+    id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+    if ! runuser -u "$ES_USER" -- test -x "$STACK_DIR" 2>/dev/null; then
+      ES_DIR=/var/tmp/authlog-es-$(printf '%s' "$STACK_DIR" | sha1sum | cut -c1-10)
+    fi
+  fi
+  ES_HOME=$ES_DIR/elasticsearch-$ES_VERSION
+}
 
 es_healthy() {
   curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
@@ -32,7 +42,6 @@ es_install() {
 
 es_run_as() {
   if [ "$(id -u)" = 0 ]; then
-    id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
     chown -R "$ES_USER" "$ES_DIR"
     runuser -u "$ES_USER" -- "$@"
   else
@@ -41,6 +50,7 @@ es_run_as() {
 }
 
 es_start() {
+  es_locate
   require_cmd java "Elasticsearch 8.19 needs Java 17 or newer: 'sudo apt-get install openjdk-17-jre-headless'."
   require_cmd mvn "Maven fetches Elasticsearch from Maven Central: 'sudo apt-get install maven'."
   require_cmd curl "Install it with 'sudo apt-get install curl'."
@@ -72,7 +82,7 @@ YML
     || die "elasticsearch did not become healthy within 120 s, see $ES_DIR/logs/authlog-dev.log"
 }
 
-es_stop() { stop_pidfile "$ES_DIR/run/es.pid" elasticsearch "${1:-TERM}"; }
+es_stop() { es_locate; stop_pidfile "$ES_DIR/run/es.pid" elasticsearch "${1:-TERM}"; }
 
 es_status() {
   if es_healthy; then echo "elasticsearch  healthy   127.0.0.1:$ES_PORT (Elasticsearch $ES_VERSION)"

@@ -1,0 +1,49 @@
+import { sql, type Kysely } from 'kysely';
+import type { Pool } from 'mysql2';
+import { randomBytes } from 'node:crypto';
+import { runMigrations } from '../../migrations/migrate.js';
+import { createDatabase } from './create-database.js';
+import type { AuthlogDatabase } from './database.js';
+
+export interface ScratchDatabase {
+  readonly name: string;
+  /** URL of this database, for services started against it. */
+  readonly url: string;
+  readonly db: Kysely<AuthlogDatabase>;
+  readonly pool: Pool;
+  drop(): Promise<void>;
+}
+
+/**
+ * A throwaway database next to the one `serverUrl` names, called `<prefix>_<random>` (the project
+ * user may create `authlog_*` databases), with every migration applied unless `migrate` is false.
+ * For tests, benchmarks and demos; `drop()` removes it.
+ */
+export async function createScratchDatabase(options: {
+  serverUrl: string;
+  prefix?: string;
+  migrate?: boolean;
+  connectionLimit?: number;
+}): Promise<ScratchDatabase> {
+  const name = `${options.prefix ?? 'authlog_t'}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const admin = createDatabase<unknown>({ url: options.serverUrl, connectionLimit: 1 });
+  try {
+    await sql`CREATE DATABASE ${sql.id(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`.execute(admin.db);
+  } finally {
+    await admin.db.destroy();
+  }
+  const url = new URL(options.serverUrl);
+  url.pathname = `/${name}`;
+  const { db, pool } = createDatabase<AuthlogDatabase>({ url: url.toString(), connectionLimit: options.connectionLimit ?? 10 });
+  if (options.migrate ?? true) await runMigrations(db as Kysely<unknown>, 'latest');
+  return {
+    name,
+    url: url.toString(),
+    db,
+    pool,
+    drop: async () => {
+      await sql`DROP DATABASE IF EXISTS ${sql.id(name)}`.execute(db);
+      await db.destroy();
+    },
+  };
+}

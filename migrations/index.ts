@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as authlogAndOutbox from './2026-11-26-01-authlog-and-outbox.js';
 import * as apiKeys from './2026-11-26-02-api-keys.js';
+import * as accounts from './2026-11-26-06-accounts.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -9,4 +10,5 @@ import * as apiKeys from './2026-11-26-02-api-keys.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-26-01-authlog-and-outbox': authlogAndOutbox,
   '2026-11-26-02-api-keys': apiKeys,
+  '2026-11-26-06-accounts': accounts,
 };

@@ -1,0 +1,91 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
+import { toBulkItem, type BulkItem } from './bulk-item.js';
+import type { DeadLetter } from './dead-letter-publisher.js';
+import { decodeEventMessage } from './event-message-decoder.js';
+
+/** Where a document came from: enough to dead-letter the original message. */
+export interface KafkaOrigin {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+}
+
+export interface BatchLimits {
+  readonly maxDocs: number;
+  readonly maxBytes: number;
+  readonly maxDocumentBytes: number;
+}
+
+/**
+ * The messages of one future bulk request, from any partitions: documents to index, messages
+ * already known to be bad (dead letters), and per partition the offset to commit once all of them
+ * are indexed or dead-lettered (last offset + 1).
+ */
+export class MessageBatch {
+  readonly items: BulkItem<KafkaOrigin>[] = [];
+  readonly deadLetters: DeadLetter[] = [];
+  readonly nextOffsets = new Map<number, bigint>();
+  readonly createdAt = performance.now();
+  #bytes = 0;
+  #messages = 0;
+
+  constructor(
+    readonly topic: string,
+    private readonly names: EventIndexNames,
+    private readonly limits: BatchLimits,
+  ) {}
+
+  get messages(): number {
+    return this.#messages;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get isEmpty(): boolean {
+    return this.#messages === 0;
+  }
+
+  isFull(): boolean {
+    return this.items.length >= this.limits.maxDocs || this.#bytes >= this.limits.maxBytes;
+  }
+
+  ageMs(now = performance.now()): number {
+    return now - this.createdAt;
+  }
+
+  add(partition: number, message: KafkaMessage): void {
+    this.#messages += 1;
+    this.nextOffsets.set(partition, BigInt(message.offset) + 1n);
+    const origin: KafkaOrigin = { topic: this.topic, partition, message };
+    const decoded = decodeEventMessage(message);
+    if (!decoded.ok) {
+      this.deadLetters.push(deadLetterOf(origin, decoded.reason, decoded.error));
+      return;
+    }
+    const item = toBulkItem(this.names, decoded.event, origin);
+    if (item.bytes > this.limits.maxDocumentBytes) {
+      this.deadLetters.push(deadLetterOf(origin, 'DOCUMENT_TOO_LARGE', `document is ${item.bytes} bytes, more than INDEXER_MAX_DOCUMENT_BYTES=${this.limits.maxDocumentBytes}`));
+      return;
+    }
+    this.items.push(item);
+    this.#bytes += item.bytes;
+  }
+}
+
+export function deadLetterOf(origin: KafkaOrigin, reason: string, error: string): DeadLetter {
+  const { message } = origin;
+  return {
+    topic: origin.topic,
+    partition: origin.partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key,
+    value: message.value,
+    headers: message.headers,
+    reason,
+    error,
+  };
+}

@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { monthlyIndexFor } from '../../shared/elasticsearch/event-index.js';
+import { DEAD_LETTER_HEADERS } from '../../services/indexer/src/dead-letter-headers.js';
+import { sampleEvent } from '../support/sample-event.js';
+import { uniqueName } from '../support/unique-name.js';
+import { eventMessage, simulatedEvents } from './support/event-messages.js';
+import { IndexerHarness, waitFor } from './support/indexer-harness.js';
+
+let harness: IndexerHarness;
+
+beforeEach(async () => {
+  harness = await new IndexerHarness().setUp(3);
+});
+
+afterEach(async () => {
+  await harness.cleanup();
+});
+
+const header = (headers: Record<string, unknown> | undefined, name: string) => String(headers?.[name] ?? '');
+
+describe('indexer against real Kafka and Elasticsearch', () => {
+  it('indexes each event once, into its monthly index behind the alias, even when it is delivered three times', async () => {
+    const events = simulatedEvents(300, { accountPrefix: uniqueName('acct'), from: new Date('2026-10-20T00:00:00Z'), to: new Date('2026-11-10T00:00:00Z') });
+    const messages = events.map((event) => eventMessage(event));
+    // Three deliveries at three places in the log, as a relay retry or a replay produces them.
+    await harness.produce(messages);
+    await harness.produce(messages);
+    const service = await harness.startIndexer({ INDEXER_BATCH_MAX_DOCS: '100' });
+    await harness.produce(messages);
+
+    await waitFor('every message committed', () => harness.allCommitted());
+    expect(await harness.count()).toBe(300);
+    expect((await service.metrics.indexed.get()).values[0]?.value).toBe(900);
+
+    const indices = Object.keys(await harness.es.indices.get({ index: harness.names.pattern })).sort();
+    expect(indices).toEqual([`${harness.prefix}-events-2026.10`, `${harness.prefix}-events-2026.11`]);
+    const sample = events[0]!;
+    const stored = await harness.es.get({ index: monthlyIndexFor(harness.names, sample.timestamp), id: sample.txid, routing: sample.account_id });
+    expect(stored._routing).toBe(sample.account_id);
+    expect(stored._source).toEqual({ ...sample, indexed_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    // The template's explicit mappings apply: ip fields answer CIDR queries, enums are keywords.
+    const cidr = `${sample.access_device.ip}/32`;
+    expect(await harness.count({ bool: { filter: [{ term: { 'access_device.ip': cidr } }, { term: { txid: sample.txid } }] } })).toBe(1);
+    const mapping = await harness.es.indices.getMapping({ index: indices[0]! });
+    expect(Object.values(mapping)[0]?.mappings.properties?.reason).toEqual({ type: 'keyword' });
+
+    // Lag per partition is measured from Kafka (committed vs high watermark): zero once caught up.
+    await waitFor('lag gauge at zero', async () => (await service.metrics.consumerLagTotal.get()).values[0]?.value === 0, 10_000);
+    const lag = (await service.metrics.consumerLag.get()).values;
+    expect(lag.map((entry) => entry.labels.partition).sort()).toEqual(['0', '1', '2']);
+    expect((await service.metrics.bulkDuration.get()).values.find((entry) => entry.metricName?.endsWith('_count'))?.value).toBeGreaterThan(0);
+    expect(service.health().status).toBe('ok');
+  });
+
+  it('dead-letters every kind of bad message with its reason and the original bytes, and indexes the rest', async () => {
+    // An index for January 2019 whose `factor` is a number: Elasticsearch itself refuses such events.
+    await harness.es.indices.create({ index: `${harness.prefix}-events-2019.01`, mappings: { properties: { factor: { type: 'long' } } } });
+    const good = [sampleEvent(), sampleEvent({ account_id: 'acct_other' })];
+    const valid = eventMessage(good[0]!);
+    const rejectedByElasticsearch = eventMessage(sampleEvent({ timestamp: '2019-01-15T10:00:00.000Z' }));
+    const tooLarge = eventMessage(sampleEvent({ user: { key: 'DU1', name: 'big', groups: Array.from({ length: 100 }, (_, n) => `group-${n}-${'x'.repeat(200)}`) } }));
+    const notJson = { ...valid, value: Buffer.from('{"txid": "half a document') };
+    const { ce_id: _dropped, ...headersWithoutId } = valid.headers ?? {};
+    const missingHeader = { ...eventMessage(sampleEvent()), headers: headersWithoutId };
+    const invalidJson = JSON.stringify({ ...sampleEvent(), result: 'maybe' });
+    const invalid = { ...eventMessage(sampleEvent()), value: Buffer.from(invalidJson) };
+    const mismatch = { ...eventMessage(sampleEvent()), headers: { ...valid.headers, ce_id: 'not-the-txid' } };
+    const messages = [valid, notJson, missingHeader, invalid, tooLarge, rejectedByElasticsearch, mismatch, eventMessage(good[1]!)];
+    await harness.produce(messages.map((message) => ({ ...message, partition: 0 })));
+
+    const service = await harness.startIndexer({ INDEXER_MAX_DOCUMENT_BYTES: '4096' });
+    await waitFor('every message committed', () => harness.allCommitted());
+    expect(await harness.count({ terms: { txid: good.map((event) => event.txid) } })).toBe(2);
+
+    const letters = await harness.readDeadLetters(6);
+    const byReason = new Map(letters.map((letter) => [header(letter.headers, DEAD_LETTER_HEADERS.reason), letter]));
+    expect([...byReason.keys()].sort()).toEqual(['DOCUMENT_TOO_LARGE', 'ES_REJECTED', 'ID_MISMATCH', 'INVALID_JSON', 'MALFORMED_CLOUD_EVENT', 'VALIDATION_FAILED']);
+    const invalidLetter = byReason.get('VALIDATION_FAILED')!;
+    expect(invalidLetter.value?.toString()).toBe(invalidJson);
+    expect(header(invalidLetter.headers, DEAD_LETTER_HEADERS.error)).toMatch(/result/);
+    expect(header(invalidLetter.headers, DEAD_LETTER_HEADERS.sourceTopic)).toBe(harness.topic);
+    expect(header(invalidLetter.headers, DEAD_LETTER_HEADERS.sourcePartition)).toBe('0');
+    expect(header(invalidLetter.headers, DEAD_LETTER_HEADERS.sourceOffset)).toBe('3');
+    expect(header(invalidLetter.headers, DEAD_LETTER_HEADERS.consumerGroup)).toBe(harness.groupId);
+    expect(header(invalidLetter.headers, 'ce_type')).toBe('authlog.authentication');
+    expect(invalidLetter.key?.toString()).toBe('acct_test');
+    expect(header(byReason.get('ES_REJECTED')!.headers, DEAD_LETTER_HEADERS.error)).toMatch(/parsing_exception/);
+    expect(header(byReason.get('MALFORMED_CLOUD_EVENT')!.headers, DEAD_LETTER_HEADERS.error)).toMatch(/ce_id/);
+    expect(byReason.get('INVALID_JSON')!.value?.toString()).toBe('{"txid": "half a document');
+
+    const counted = (await service.metrics.deadLettered.get()).values.reduce((sum, entry) => sum + entry.value, 0);
+    expect(counted).toBe(6);
+  });
+});

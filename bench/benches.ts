@@ -4,4 +4,6 @@ import type { Bench } from './support/bench-context.js';
  * Every benchmark by name (`npm run bench -- <name>`). Loaded lazily so one benchmark's imports
  * do not slow down another's start.
  */
-export const benches: Record<string, () => Promise<Bench>> = {};
+export const benches: Record<string, () => Promise<Bench>> = {
+  'outbox-write': async () => (await import('./outbox-write.js')).default,
+};

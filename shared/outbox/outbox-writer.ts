@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AuthEvent } from '../event/auth-event.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { EVENT_SCHEMA_VERSION, type AuthEvent } from '../event/auth-event.js';
 import type { AuthEventInput } from '../event/auth-event-schema.js';
 import { parseAuthEvent } from '../event/parse-auth-event.js';
 import type { AuthlogDatabase } from '../db/database.js';
@@ -12,7 +12,6 @@ export interface RecordResult {
   readonly txid: string;
   /** `duplicate`: this txid was recorded before; nothing new was written. */
   readonly status: RecordStatus;
-  readonly authlogId: number;
 }
 
 /** Any Kysely handle whose database has our tables: the caller's own Kysely, or one of its transactions. */
@@ -26,20 +25,23 @@ const ER_DUP_ENTRY = 1062;
  * a login may proceed exactly when its record is safe, and a rolled-back login leaves nothing.
  *
  * Events are validated before anything is sent to the database: a ValidationError names the field.
+ * A single event costs one round trip to MySQL (stored procedures authlog_record and
+ * authlog_record_in_tx, see migrations/2026-11-26-07-record-procedures.ts).
  */
 export class OutboxWriter {
-  constructor(private readonly db: Kysely<AuthlogDatabase>) {}
+  constructor(private readonly db: Kysely<AuthlogDatabase>) {
+    // authlog_record opens its own transaction, which would silently commit a caller's open one.
+    if (db.isTransaction) throw new TypeError('OutboxWriter needs the Kysely instance, not a transaction: use recordIn(trx, ...) for that');
+  }
 
   /** Validates and records one event in a transaction of its own. */
   async record(event: AuthEventInput, trace?: TraceContext): Promise<RecordResult> {
-    const checked = parseAuthEvent(event);
-    const context = checkTraceContext(trace);
-    return this.db.transaction().execute((trx) => insertOne(trx, checked, context));
+    return callRecord(this.db, 'authlog_record', parseAuthEvent(event), checkTraceContext(trace));
   }
 
   /** Validates and records one event inside the caller's transaction; durable once the caller commits. */
   async recordIn(trx: Transaction<AuthlogDatabase>, event: AuthEventInput, trace?: TraceContext): Promise<RecordResult> {
-    return insertOne(trx, parseAuthEvent(event), checkTraceContext(trace));
+    return callRecord(trx, 'authlog_record_in_tx', parseAuthEvent(event), checkTraceContext(trace));
   }
 
   /** Validates every event first (one bad event writes nothing), then records all in one transaction. */
@@ -60,18 +62,24 @@ export class OutboxWriter {
 
 type CheckedTrace = ReturnType<typeof checkTraceContext>;
 
-async function insertOne(trx: AuthlogExecutor, event: AuthEvent, trace: CheckedTrace): Promise<RecordResult> {
-  let authlogId: number;
-  try {
-    const inserted = await trx.insertInto('authlog').values(authlogRow(event)).executeTakeFirstOrThrow();
-    authlogId = Number(inserted.insertId);
-  } catch (error) {
-    // MySQL undoes only the failed statement, not the caller's transaction: we can look and go on.
-    if (!isDuplicateKey(error)) throw error;
-    return findDuplicate(trx, event);
-  }
-  await trx.insertInto('outbox').values(outboxRow(event, authlogId, trace)).execute();
-  return { txid: event.txid, status: 'recorded', authlogId };
+interface DuplicateAnswer {
+  readonly status: 'duplicate';
+  readonly account_id: string;
+}
+
+async function callRecord(
+  executor: AuthlogExecutor,
+  procedure: 'authlog_record' | 'authlog_record_in_tx',
+  event: AuthEvent,
+  trace: CheckedTrace,
+): Promise<RecordResult> {
+  const result = await sql`CALL ${sql.raw(procedure)}(${new Date(event.timestamp)}, ${event.account_id}, ${event.txid}, ${JSON.stringify(event)},
+    ${event.event_type}, ${event.schema_version}, ${trace.traceparent}, ${trace.tracestate})`.execute(executor);
+  // A new record answers with a bare OK packet (no rows); a duplicate with [result set, OK packet].
+  const duplicate = (result.rows[0] as unknown as DuplicateAnswer[] | undefined)?.[0];
+  if (duplicate === undefined) return { txid: event.txid, status: 'recorded' };
+  if (duplicate.account_id !== event.account_id) throw new IdempotencyConflictError(event.txid, duplicate.account_id);
+  return { txid: event.txid, status: 'duplicate' };
 }
 
 async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], trace: CheckedTrace): Promise<RecordResult[]> {
@@ -82,59 +90,40 @@ async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], tr
     // Some were recorded before: take the one-by-one path, which reports each duplicate.
     if (!isDuplicateKey(error)) throw error;
     const results: RecordResult[] = [];
-    for (const event of events) results.push(await insertOne(trx, event, trace));
+    for (const event of events) results.push(await callRecord(trx, 'authlog_record_in_tx', event, trace));
     return results;
   }
-  // Auto-increment ids of a multi-row insert are not guaranteed consecutive (innodb_autoinc_lock_mode=2),
-  // so read them back by the idempotency key instead of computing them.
-  const rows = await trx
-    .selectFrom('authlog')
-    .select(['id', 'txid'])
-    .where((eb) => eb.or(unique.map((event) => eb.and([eb('txid', '=', event.txid), eb('occurred_at', '=', new Date(event.timestamp))]))))
-    .execute();
-  const idByTxid = new Map(rows.map((row) => [row.txid, Number(row.id)]));
+  // Copy the new rows' ids straight from authlog: the ids of a multi-row insert are not guaranteed
+  // consecutive (innodb_autoinc_lock_mode=2), and this needs no round trip to read them back.
   await trx
     .insertInto('outbox')
-    .values(unique.map((event) => outboxRow(event, idByTxid.get(event.txid) ?? 0, trace)))
+    .columns(['authlog_id', 'account_id', 'event_type', 'schema_version', 'traceparent', 'tracestate'])
+    .expression((eb) =>
+      eb
+        .selectFrom('authlog')
+        .select([
+          'id',
+          'account_id',
+          'event_type',
+          eb.val(EVENT_SCHEMA_VERSION).as('schema_version'),
+          eb.val(trace.traceparent).as('traceparent'),
+          eb.val(trace.tracestate).as('tracestate'),
+        ])
+        .where((inner) => inner(inner.refTuple('txid', 'occurred_at'), 'in', unique.map((event) => inner.tuple(event.txid, new Date(event.timestamp))))),
+    )
     .execute();
   const firstIndex = new Map(unique.map((event) => [event.txid, event]));
-  return events.map((event) => ({
-    txid: event.txid,
-    status: firstIndex.get(event.txid) === event ? 'recorded' : 'duplicate',
-    authlogId: idByTxid.get(event.txid) ?? 0,
-  }));
+  return events.map((event) => ({ txid: event.txid, status: firstIndex.get(event.txid) === event ? 'recorded' : 'duplicate' }));
 }
 
 function authlogRow(event: AuthEvent) {
   return { occurred_at: new Date(event.timestamp), account_id: event.account_id, txid: event.txid, payload: JSON.stringify(event) };
 }
 
-function outboxRow(event: AuthEvent, authlogId: number, trace: CheckedTrace) {
-  return {
-    authlog_id: authlogId,
-    account_id: event.account_id,
-    event_type: event.event_type,
-    schema_version: event.schema_version,
-    traceparent: trace.traceparent,
-    tracestate: trace.tracestate,
-  };
-}
-
 /** The same txid twice in one batch is one event: the later copies are reported as duplicates. */
 function dedupeByTxid(events: readonly AuthEvent[]): AuthEvent[] {
   const seen = new Set<string>();
   return events.filter((event) => (seen.has(event.txid) ? false : (seen.add(event.txid), true)));
-}
-
-async function findDuplicate(trx: AuthlogExecutor, event: AuthEvent): Promise<RecordResult> {
-  const existing = await trx
-    .selectFrom('authlog')
-    .select(['id', 'account_id'])
-    .where('txid', '=', event.txid)
-    .where('occurred_at', '=', new Date(event.timestamp))
-    .executeTakeFirstOrThrow();
-  if (existing.account_id !== event.account_id) throw new IdempotencyConflictError(event.txid, existing.account_id);
-  return { txid: event.txid, status: 'duplicate', authlogId: Number(existing.id) };
 }
 
 function isDuplicateKey(error: unknown): boolean {

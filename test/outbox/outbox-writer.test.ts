@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors/validation-error.js';
 import { IdempotencyConflictError } from '../../shared/outbox/idempotency-conflict-error.js';
@@ -32,12 +33,12 @@ describe('OutboxWriter.record', () => {
     expect(result.status).toBe('recorded');
     expect(await countRows(result.txid)).toEqual({ authlog: 1, outbox: 1 });
 
-    const row = await database.db.selectFrom('authlog').selectAll().where('id', '=', result.authlogId).executeTakeFirstOrThrow();
+    const row = await database.db.selectFrom('authlog').selectAll().where('txid', '=', result.txid).executeTakeFirstOrThrow();
     expect(JSON.parse(row.payload)).toMatchObject({ txid: event.txid, account_id: 'acct_a', schema_version: 1, reason: 'user_approved' });
     expect(row.occurred_at.toISOString()).toBe('2026-11-26T10:00:00.000Z');
     expect(row.result).toBe('success');
 
-    const outbox = await database.db.selectFrom('outbox').selectAll().where('authlog_id', '=', result.authlogId).executeTakeFirstOrThrow();
+    const outbox = await database.db.selectFrom('outbox').selectAll().where('authlog_id', '=', row.id).executeTakeFirstOrThrow();
     expect(outbox).toMatchObject({ account_id: 'acct_a', event_type: 'authentication', schema_version: 1 });
     expect(outbox.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     expect(outbox.shard).toBeGreaterThanOrEqual(0);
@@ -49,7 +50,7 @@ describe('OutboxWriter.record', () => {
     const first = await writer.record(event);
     const second = await writer.record(event);
     expect(first.status).toBe('recorded');
-    expect(second).toEqual({ txid: first.txid, status: 'duplicate', authlogId: first.authlogId });
+    expect(second).toEqual({ txid: first.txid, status: 'duplicate' });
     expect(await countRows(first.txid)).toEqual({ authlog: 1, outbox: 1 });
   });
 
@@ -98,8 +99,14 @@ describe('OutboxWriter.recordBatch', () => {
     const results = await writer.recordBatch(events);
     expect(results.map((result) => result.status)).toEqual(events.map(() => 'recorded'));
     for (const result of results.slice(0, 5)) expect(await countRows(result.txid)).toEqual({ authlog: 1, outbox: 1 });
-    const outbox = await database.db.selectFrom('outbox').select('authlog_id').where('account_id', '=', 'acct_batch').execute();
-    expect(new Set(outbox.map((row) => row.authlog_id))).toEqual(new Set(results.map((result) => result.authlogId)));
+    const outbox = await database.db
+      .selectFrom('outbox')
+      .innerJoin('authlog', 'authlog.id', 'outbox.authlog_id')
+      .select(['authlog.txid', 'outbox.event_type', 'outbox.schema_version'])
+      .where('outbox.account_id', '=', 'acct_batch')
+      .execute();
+    expect(outbox.map((row) => row.txid).sort()).toEqual(results.map((result) => result.txid).sort());
+    expect(outbox.every((row) => row.event_type === 'authentication' && row.schema_version === 1)).toBe(true);
   });
 
   it('reports earlier and repeated txids as duplicates and records the rest', async () => {
@@ -136,5 +143,27 @@ describe('concurrent writers', () => {
     expect(authlog).toHaveLength(640);
     expect(new Set(outbox.map((row) => row.authlog_id)).size).toBe(640);
     expect(outbox).toHaveLength(640);
+  });
+});
+
+describe('OutboxWriter failure between the two inserts', () => {
+  it('rolls back the Authlog row when the outbox insert fails, and reports the error', async () => {
+    const broken = await createTestDatabase();
+    try {
+      // Without an outbox table, the second insert of authlog_record fails after the first succeeded.
+      await sql`DROP TABLE outbox`.execute(broken.db);
+      const event = sampleEvent();
+      await expect(new OutboxWriter(broken.db).record(event)).rejects.toThrow(/outbox/);
+      const rows = await broken.db.selectFrom('authlog').select('id').where('txid', '=', String(event.txid)).execute();
+      expect(rows).toEqual([]);
+    } finally {
+      await broken.drop();
+    }
+  });
+
+  it('refuses to be built on a transaction, whose COMMIT it would otherwise take over', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      expect(() => new OutboxWriter(trx)).toThrow(/recordIn/);
+    });
   });
 });

@@ -6,9 +6,10 @@ import { sql, type Kysely } from 'kysely';
  * authlog is planned for billions of rows (see docs/authlog-storage.md):
  * - the event is stored once, as JSON text in `payload`; the filterable fields are VIRTUAL
  *   generated columns (no bytes written, no cost on the login path) for ad-hoc and ground-truth SQL;
- * - keys are ready for monthly RANGE partitioning on occurred_at: MySQL requires every unique key
- *   to contain the partitioning column, hence PRIMARY KEY (id, occurred_at) and the idempotency key
- *   (txid, occurred_at); a retried write always repeats both;
+ * - txid is unique: it is the idempotency key, and a client retrying a login sends the same txid
+ *   but not necessarily the same timestamp. The primary key (id, occurred_at) is ready for monthly
+ *   RANGE partitioning on occurred_at; the txid key is the one thing partitioning will change
+ *   (MySQL requires the partitioning column in every unique key), see docs/authlog-storage.md;
  * - (account_id, occurred_at) serves per-account time-range reads; the primary key serves backfill
  *   scans in id order with keyset pagination.
  *
@@ -31,7 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       user_key VARCHAR(64) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.user.key'))) VIRTUAL,
       application_key VARCHAR(64) AS (JSON_UNQUOTE(JSON_EXTRACT(payload, '$.application.key'))) VIRTUAL,
       PRIMARY KEY (id, occurred_at),
-      UNIQUE KEY uq_authlog_txid (txid, occurred_at),
+      UNIQUE KEY uq_authlog_txid (txid),
       KEY ix_authlog_account_time (account_id, occurred_at)
     ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
   `.execute(db);

@@ -1,0 +1,38 @@
+import type { Histogram, Counter } from 'prom-client';
+import type { ApiKeyStore } from '../../../../shared/auth/api-key-store.js';
+import type { Logger } from '../../../../shared/log/logger.js';
+import type { AccountStore } from '../accounts/account-store.js';
+import type { ExportLinks } from '../auth-log/export-links.js';
+import type { RangeLimits } from '../params/time-range.js';
+import type { FreshnessProbe } from '../reports/freshness.js';
+import type { ReportSettings } from '../reports/report-context.js';
+import type { EventSearch } from '../search/event-search.js';
+
+export interface ApiSettings {
+  readonly range: RangeLimits;
+  readonly reports: ReportSettings;
+  readonly maxPageSize: number;
+  readonly totalHitsLimit: number;
+  readonly maxHistogramBuckets: number;
+  readonly exportPageSize: number;
+  readonly exportKeepAlive: string;
+}
+
+export interface ApiMetrics {
+  readonly requestSeconds: Histogram<'route' | 'method' | 'status'>;
+  readonly exportedEvents: Counter<'format'>;
+}
+
+/** Everything the HTTP layer uses, built by the service and handed in (tests build their own). */
+export interface ApiDependencies {
+  readonly search: EventSearch;
+  readonly accounts: AccountStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly freshness: FreshnessProbe;
+  readonly exportLinks: ExportLinks;
+  readonly settings: ApiSettings;
+  readonly logger: Logger;
+  readonly metrics: ApiMetrics;
+  /** Where the Admin Panel's files and Chart.js are read from. */
+  readonly panel: { readonly dir: string; readonly chartJsFile: string };
+}

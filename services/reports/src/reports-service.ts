@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import type { ApiKeysTable, AuthlogTable } from '../../../shared/db/database.js';
+import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import type { HealthReport } from '../../../shared/ops/health.js';
+import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { AccountStore, type AccountsTable } from './accounts/account-store.js';
+import { AuthlogRecordedEvents } from './accounts/authlog-recorded-events.js';
+import { ExportLinks } from './auth-log/export-links.js';
+import type { ApiDependencies } from './http/api-dependencies.js';
+import { buildApp } from './http/build-app.js';
+import { FreshnessProbe } from './reports/freshness.js';
+import { createReportsMetrics } from './reports-metrics.js';
+import type { ReportsConfig } from './reports-settings.js';
+import { EventSearch } from './search/event-search.js';
+
+export type ReportsDatabase = { api_keys: ApiKeysTable; accounts: AccountsTable; authlog: AuthlogTable };
+
+export interface ReportsServiceOptions {
+  readonly config: ReportsConfig;
+  readonly db: Kysely<ReportsDatabase>;
+  readonly elasticsearch: Client;
+  readonly registry: Registry;
+  readonly logger: Logger;
+}
+
+/**
+ * The reports API and Admin Panel as a RunnableService: start() binds the port, stop() stops taking
+ * requests, lets those in flight finish (exports included, within the runner's deadline) and closes
+ * the clients. Health is Elasticsearch's reachability: without it no report can be answered.
+ */
+export class ReportsService implements RunnableService {
+  #app: FastifyInstance | undefined;
+  #stopped: Promise<void> | undefined;
+  readonly #search: EventSearch;
+
+  constructor(private readonly options: ReportsServiceOptions) {
+    this.#search = new EventSearch(options.elasticsearch, eventIndexNames(options.config.REPORTS_INDEX_PREFIX), { requestTimeoutMs: options.config.REPORTS_ES_TIMEOUT_MS });
+  }
+
+  /** The bound port (useful with REPORTS_PORT=0). */
+  get port(): number {
+    const address = this.#app?.server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.options;
+    if (config.REPORTS_LINK_SECRET === undefined) logger.warn({}, 'REPORTS_LINK_SECRET is not set: download links work only on the instance that made them');
+    this.#app = await buildApp(this.#dependencies());
+    await this.#app.listen({ port: config.REPORTS_PORT, host: config.REPORTS_HOST });
+    logger.info({ port: this.port, panel: `http://${config.REPORTS_HOST}:${this.port}/panel/` }, 'reports API and Admin Panel listening');
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const failures: unknown[] = [];
+      // Every step runs even if an earlier one fails.
+      for (const step of [() => this.#app?.close(), () => this.options.elasticsearch.close(), () => this.options.db.destroy()]) {
+        try {
+          await step();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'reports service did not stop cleanly');
+    })();
+    return this.#stopped;
+  }
+
+  async health(): Promise<Omit<HealthReport, 'state'>> {
+    const elasticsearch = await this.#search.ping(1_000);
+    return { status: elasticsearch ? 'ok' : 'failing', checks: { elasticsearch: elasticsearch ? 'reachable' : 'unreachable', listening: this.#app !== undefined } };
+  }
+
+  #dependencies(): ApiDependencies {
+    const { config, db, logger, registry } = this.options;
+    return {
+      search: this.#search,
+      accounts: new AccountStore(db, 30_000),
+      apiKeys: new ApiKeyStore(db, config.REPORTS_API_KEY_CACHE_MS),
+      freshness: new FreshnessProbe(this.#search, new AuthlogRecordedEvents(db), { cacheMs: config.REPORTS_FRESHNESS_CACHE_MS, windowDays: config.REPORTS_FRESHNESS_WINDOW_DAYS }),
+      exportLinks: new ExportLinks(config.REPORTS_LINK_SECRET === undefined ? randomBytes(32) : Buffer.from(config.REPORTS_LINK_SECRET), config.REPORTS_LINK_TTL_MS),
+      settings: {
+        range: { maxDays: config.REPORTS_MAX_RANGE_DAYS, defaultDays: config.REPORTS_DEFAULT_RANGE_DAYS },
+        reports: { precisionThreshold: config.REPORTS_PRECISION_THRESHOLD, compositePageSize: config.REPORTS_COMPOSITE_PAGE_SIZE, termsShardSize: config.REPORTS_TERMS_SHARD_SIZE },
+        maxPageSize: config.REPORTS_MAX_PAGE_SIZE,
+        totalHitsLimit: config.REPORTS_TOTAL_HITS_LIMIT,
+        maxHistogramBuckets: config.REPORTS_MAX_BUCKETS,
+        exportPageSize: config.REPORTS_EXPORT_PAGE_SIZE,
+        exportKeepAlive: config.REPORTS_EXPORT_KEEP_ALIVE,
+      },
+      logger,
+      metrics: createReportsMetrics(registry),
+      panel: { dir: panelDirectory(), chartJsFile: resolve(dirname(new URL(import.meta.resolve('chart.js')).pathname), 'chart.umd.min.js') },
+    };
+  }
+}
+
+/** services/reports/public, from the sources (tests) or from dist/ (compiled): the files are not compiled. */
+function panelDirectory(): string {
+  const here = import.meta.dirname;
+  const candidates = [resolve(here, '..', 'public'), resolve(here, '..', '..', '..', '..', 'services', 'reports', 'public')];
+  const found = candidates.find((candidate) => existsSync(resolve(candidate, 'index.html')));
+  if (found === undefined) throw new Error(`Admin Panel files not found (looked in ${candidates.join(', ')})`);
+  return found;
+}

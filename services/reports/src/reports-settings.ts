@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
+import { envInt, envString } from '../../../shared/config/env-types.js';
+
+/** Every setting of the reports service (README.md explains each). */
+export const reportsSettings = {
+  ...commonSettings.mysql,
+  ...commonSettings.elasticsearch,
+  ...commonSettings.ops,
+  ...opsPort(9106),
+  REPORTS_PORT: envInt(7006, { min: 0, max: 65_535 }),
+  /** 127.0.0.1 on a developer machine; 0.0.0.0 in a container. */
+  REPORTS_HOST: envString('127.0.0.1'),
+  /** Reads `<prefix>-events` (the indexer's INDEXER_INDEX_PREFIX). */
+  REPORTS_INDEX_PREFIX: envString('authlog'),
+  REPORTS_ES_TIMEOUT_MS: envInt(30_000, { min: 100, max: 600_000 }),
+  /** Longest time range of one request (Duo keeps 180 days of logs). */
+  REPORTS_MAX_RANGE_DAYS: envInt(366, { min: 1, max: 3_660 }),
+  /** Range when a request gives no `from`: this many local days ending today. */
+  REPORTS_DEFAULT_RANGE_DAYS: envInt(7, { min: 1, max: 366 }),
+  /** Largest `limit` of an auth log page (Duo: 1000). */
+  REPORTS_MAX_PAGE_SIZE: envInt(1_000, { min: 10, max: 10_000 }),
+  /** Matching events counted exactly on a first page, "at least" beyond. */
+  REPORTS_TOTAL_HITS_LIMIT: envInt(10_000, { min: 0, max: 1_000_000 }),
+  REPORTS_MAX_BUCKETS: envInt(1_000, { min: 10, max: 10_000 }),
+  REPORTS_EXPORT_PAGE_SIZE: envInt(1_000, { min: 10, max: 10_000 }),
+  REPORTS_EXPORT_KEEP_ALIVE: envString('2m'),
+  /** cardinality precision_threshold: counts below it are near-exact (Elasticsearch's maximum is 40000). */
+  REPORTS_PRECISION_THRESHOLD: envInt(40_000, { min: 100, max: 40_000 }),
+  REPORTS_COMPOSITE_PAGE_SIZE: envInt(10_000, { min: 100, max: 65_000 }),
+  REPORTS_TERMS_SHARD_SIZE: envInt(500, { min: 10, max: 10_000 }),
+  /** HMAC key of download links (>= 32 characters); every instance needs the same. Unset: random per process. */
+  REPORTS_LINK_SECRET: z.string().min(32, { message: 'at least 32 characters' }).optional(),
+  REPORTS_LINK_TTL_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
+  REPORTS_FRESHNESS_CACHE_MS: envInt(2_000, { min: 0, max: 600_000 }),
+  REPORTS_FRESHNESS_WINDOW_DAYS: envInt(7, { min: 1, max: 366 }),
+  REPORTS_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 3_600_000 }),
+} as const;
+
+export type ReportsConfig = Readonly<z.infer<z.ZodObject<typeof reportsSettings>>>;

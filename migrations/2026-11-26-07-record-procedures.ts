@@ -32,7 +32,7 @@ const declarations = sql.raw(`
 const inserts = sql.raw(`
     INSERT INTO authlog (occurred_at, account_id, txid, payload) VALUES (p_occurred_at, p_account_id, p_txid, p_payload);
     IF v_duplicate THEN
-      SELECT account_id INTO v_account FROM authlog WHERE txid = p_txid AND occurred_at = p_occurred_at;
+      SELECT account_id INTO v_account FROM authlog WHERE txid = p_txid;
     ELSE
       INSERT INTO outbox (authlog_id, account_id, event_type, schema_version, traceparent, tracestate)
         VALUES (LAST_INSERT_ID(), p_account_id, p_event_type, p_schema_version, p_traceparent, p_tracestate);

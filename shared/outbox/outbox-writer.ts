@@ -109,7 +109,7 @@ async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], tr
           eb.val(trace.traceparent).as('traceparent'),
           eb.val(trace.tracestate).as('tracestate'),
         ])
-        .where((inner) => inner(inner.refTuple('txid', 'occurred_at'), 'in', unique.map((event) => inner.tuple(event.txid, new Date(event.timestamp))))),
+        .where('txid', 'in', unique.map((event) => event.txid)),
     )
     .execute();
   const firstIndex = new Map(unique.map((event) => [event.txid, event]));

@@ -1,19 +1,7 @@
 import type { AuthEventInput } from '../event/auth-event-schema.js';
-import type { AuthResult, DeniedReason, Factor, Reason, SuccessReason } from '../event/vocabulary.js';
-import {
-  APPLICATIONS,
-  DEFAULT_FACTOR_WEIGHTS,
-  DENIED_REASON_WEIGHTS,
-  FACTOR_BY_REASON,
-  FRAUD_REASON_WEIGHTS,
-  HOURLY_RHYTHM,
-  LOCATIONS,
-  PLATFORM_WEIGHTS,
-  PLATFORMS,
-  RESULT_WEIGHTS,
-  SUCCESS_REASON_WEIGHTS,
-} from './distributions.js';
+import { APPLICATIONS, HOURLY_RHYTHM, LOCATIONS, PLATFORM_WEIGHTS, PLATFORMS } from './distributions.js';
 import { SeededRandom } from './random.js';
+import { simulateDecision } from './simulate-decision.js';
 
 export interface SimulatorOptions {
   readonly accounts: number;
@@ -49,9 +37,7 @@ export class AuthSimulator {
   /** One event at `at` for a given account. */
   forAccount(accountId: string, at: Date = new Date()): AuthEventInput {
     const random = this.#random;
-    const result = random.weighted(RESULT_WEIGHTS) as AuthResult;
-    const reason = this.#reason(result);
-    const factor = random.weighted(FACTOR_BY_REASON[reason as SuccessReason | DeniedReason] ?? DEFAULT_FACTOR_WEIGHTS) as Factor;
+    const { result, reason, factor } = simulateDecision(random);
     const userIndex = this.#skewed(this.#options.usersPerAccount);
     const platform = PLATFORMS.find((candidate) => candidate.os === random.weighted(PLATFORM_WEIGHTS)) ?? PLATFORMS[0];
     const browser = random.pick(platform.browsers);
@@ -93,11 +79,6 @@ export class AuthSimulator {
       const weight = HOURLY_RHYTHM[candidate.getUTCHours()] ?? 1;
       if (this.#random.next() * 14 < weight) return candidate;
     }
-  }
-
-  #reason(result: AuthResult): Reason {
-    const weights = result === 'success' ? SUCCESS_REASON_WEIGHTS : result === 'fraud' ? FRAUD_REASON_WEIGHTS : DENIED_REASON_WEIGHTS;
-    return this.#random.weighted<Reason>(weights);
   }
 
   /** Index in [0, n) where low indices are much more likely (a rough Zipf). */

@@ -167,3 +167,16 @@ describe('OutboxWriter failure between the two inserts', () => {
     });
   });
 });
+
+describe('OutboxWriter idempotency across retries', () => {
+  it('a retry that carries a new timestamp is still the same txid: one record', async () => {
+    const event = sampleEvent();
+    await writer.record(event);
+    const retry = await writer.record({ ...event, timestamp: '2026-11-26T10:00:05.000Z' });
+    expect(retry.status).toBe('duplicate');
+    expect(await countRows(String(event.txid))).toEqual({ authlog: 1, outbox: 1 });
+    const batchRetry = await writer.recordBatch([{ ...event, timestamp: '2026-11-26T10:00:09.000Z' }]);
+    expect(batchRetry.map((result) => result.status)).toEqual(['duplicate']);
+    expect(await countRows(String(event.txid))).toEqual({ authlog: 1, outbox: 1 });
+  });
+});

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { monthlyIndexFor } from '../../shared/elasticsearch/event-index.js';
 import { DEAD_LETTER_HEADERS } from '../../services/indexer/src/dead-letter-headers.js';
+import { GroupActiveError } from '../../services/indexer/src/errors/group-active-error.js';
+import { resetGroupOffsets } from '../../services/indexer/src/replay/reset-group-offsets.js';
 import { sampleEvent } from '../support/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
 import { eventMessage, simulatedEvents } from './support/event-messages.js';
-import { IndexerHarness, waitFor } from './support/indexer-harness.js';
+import { deleteIndices, IndexerHarness, waitFor } from './support/indexer-harness.js';
+import { SpawnedProcess } from './support/spawned-process.js';
 
 let harness: IndexerHarness;
 
@@ -90,5 +93,41 @@ describe('indexer against real Kafka and Elasticsearch', () => {
 
     const counted = (await service.metrics.deadLettered.get()).values.reduce((sum, entry) => sum + entry.value, 0);
     expect(counted).toBe(6);
+  });
+
+  it('replays from Kafka once the stopped group offsets are reset, from a time or from the start (README procedure)', async () => {
+    const events = simulatedEvents(200, { accountPrefix: uniqueName('acct'), from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-20T00:00:00Z') });
+    const [older, newer] = [events.slice(0, 100), events.slice(100)];
+    await harness.produce(older.map((event) => eventMessage(event)));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const replayFrom = new Date();
+    await harness.produce(newer.map((event) => eventMessage(event)));
+    const first = await harness.startIndexer();
+    await waitFor('every message committed', () => harness.allCommitted());
+    expect(await harness.count()).toBe(200);
+
+    // Refused while an indexer of the group runs: its next commit would undo the reset.
+    await expect(resetGroupOffsets(harness.admin, { groupId: harness.groupId, topic: harness.topic, start: { earliest: true } })).rejects.toBeInstanceOf(GroupActiveError);
+    await first.stop();
+    // The index is lost (say a bad mapping change): Kafka still holds the events.
+    await deleteIndices(harness.es, harness.names.pattern);
+    expect(await harness.count()).toBe(0);
+
+    // 1. From a time, with the documented command line.
+    const cli = new SpawnedProcess('dist/services/indexer/src/replay/main.js', harness.env(), ['--from', replayFrom.toISOString()]);
+    expect((await cli.exited).code).toBe(0);
+    expect(JSON.parse(cli.lines[0] ?? '{}')).toMatchObject({ groupId: harness.groupId, topic: harness.topic, start: replayFrom.toISOString() });
+    const second = await harness.startIndexer();
+    await waitFor('the replayed messages committed', () => harness.allCommitted());
+    expect(await harness.count()).toBe(100);
+    expect(await harness.count({ terms: { txid: newer.map((event) => event.txid) } })).toBe(100);
+    await second.stop();
+
+    // 2. From the start of the retained log.
+    const offsets = await resetGroupOffsets(harness.admin, { groupId: harness.groupId, topic: harness.topic, start: { earliest: true } });
+    expect(offsets.map((entry) => entry.offset)).toEqual(['0', '0', '0']);
+    await harness.startIndexer();
+    await waitFor('the whole topic replayed', () => harness.allCommitted());
+    expect(await harness.count()).toBe(200);
   });
 });

@@ -53,6 +53,7 @@ export class IndexerService implements RunnableService {
       sessionTimeout: config.INDEXER_SESSION_TIMEOUT_MS,
       heartbeatInterval: config.INDEXER_HEARTBEAT_INTERVAL_MS,
       maxBytesPerPartition: config.INDEXER_MAX_BYTES_PER_PARTITION,
+      maxWaitTimeInMs: config.INDEXER_FETCH_MAX_WAIT_MS,
     });
     this.#indexer = new EventIndexer({
       consumer,

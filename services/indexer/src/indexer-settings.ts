@@ -55,6 +55,8 @@ export const indexerSettings = {
   INDEXER_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000, max: 300_000 }),
   INDEXER_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100, max: 60_000 }),
   INDEXER_MAX_BYTES_PER_PARTITION: envInt(1_048_576, { min: 1_024, max: 100_000_000 }),
+  /** Longest a fetch waits for new messages; also bounds how long SIGTERM waits for an idle fetch. */
+  INDEXER_FETCH_MAX_WAIT_MS: envInt(1_000, { min: 10, max: 30_000 }),
   /** How often consumer lag per partition is computed for /metrics. */
   INDEXER_LAG_INTERVAL_MS: envInt(10_000, { min: 100, max: 600_000 }),
   /** Test-only (see README): never set in production. */

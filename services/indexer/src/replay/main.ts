@@ -1,0 +1,55 @@
+/**
+ * Replay from Kafka: moves the indexer group's offsets back so the next start re-indexes.
+ *
+ *   node dist/services/indexer/src/replay/main.js --earliest
+ *   node dist/services/indexer/src/replay/main.js --from 2026-11-01T00:00:00Z
+ *   options: --group <id> (default INDEXER_GROUP_ID), --topic <name> (default INDEXER_TOPIC)
+ *
+ * Stop every indexer of the group first (the command refuses otherwise), then start them again.
+ * Prints the new offsets as JSON. Exit codes: 0 done, 1 failed, 2 bad usage.
+ */
+import { parseArgs } from 'node:util';
+import { commonSettings } from '../../../../shared/config/common-settings.js';
+import { loadConfig } from '../../../../shared/config/load-config.js';
+import { createKafka } from '../../../../shared/kafka/create-kafka.js';
+import { createLogger } from '../../../../shared/log/logger.js';
+import { indexerSettings } from '../indexer-settings.js';
+import { resetGroupOffsets, type ReplayStart } from './reset-group-offsets.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let start: ReplayStart;
+  let flags: { group?: string; topic?: string };
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: { earliest: { type: 'boolean' }, from: { type: 'string' }, group: { type: 'string' }, topic: { type: 'string' } },
+      strict: true,
+    });
+    if ((values.earliest === true) === (values.from !== undefined)) throw new Error('give exactly one of --earliest or --from <ISO time>');
+    const from = values.from === undefined ? undefined : new Date(values.from);
+    if (from !== undefined && Number.isNaN(from.getTime())) throw new Error(`--from ${values.from} is not a date-time`);
+    start = from === undefined ? { earliest: true } : { timestamp: from };
+    flags = { ...(values.group === undefined ? {} : { group: values.group }), ...(values.topic === undefined ? {} : { topic: values.topic }) };
+  } catch (error) {
+    console.error(`replay: ${error instanceof Error ? error.message : String(error)}\nusage: replay (--earliest | --from <ISO time>) [--group <id>] [--topic <name>]`);
+    return 2;
+  }
+  const config = loadConfig({ ...commonSettings.kafka, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, INDEXER_GROUP_ID: indexerSettings.INDEXER_GROUP_ID, INDEXER_TOPIC: indexerSettings.INDEXER_TOPIC });
+  const logger = createLogger('indexer-replay', config.LOG_LEVEL);
+  const admin = createKafka({ clientId: 'authlog-indexer-replay', brokers: config.AUTHLOG_KAFKA_BROKERS, logger }).admin();
+  const groupId = flags.group ?? config.INDEXER_GROUP_ID;
+  const topic = flags.topic ?? config.INDEXER_TOPIC;
+  try {
+    await admin.connect();
+    const offsets = await resetGroupOffsets(admin, { groupId, topic, start });
+    console.log(JSON.stringify({ groupId, topic, start: 'earliest' in start ? 'earliest' : start.timestamp.toISOString(), offsets }));
+    return 0;
+  } catch (error) {
+    console.error(`replay failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,141 @@
+import { Agent, type Dispatcher } from 'undici';
+import { DestinationRefusedError } from './errors/destination-refused-error.js';
+import { parseRetryAfter } from './retry-schedule.js';
+import type { AddressPolicy } from './ssrf/address-policy.js';
+import { guardedConnector } from './ssrf/guarded-connector.js';
+
+export interface HttpDelivererOptions {
+  readonly policy: AddressPolicy;
+  /** TCP (and TLS) connect budget. */
+  readonly connectTimeoutMs: number;
+  /** Whole attempt budget, connect to the end of the response excerpt. */
+  readonly timeoutMs: number;
+  /** Bytes of the response body kept for the attempt log; the rest is never read. */
+  readonly excerptBytes: number;
+  /** Keep-alive connections per origin: with per-endpoint concurrency, about that limit. */
+  readonly connectionsPerOrigin: number;
+  readonly userAgent?: string;
+}
+
+export type AttemptErrorCode =
+  | 'http_status'
+  | 'redirect_not_followed'
+  | 'destination_refused'
+  | 'insecure_url'
+  | 'connect_timeout'
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'network_error';
+
+export interface AttemptResult {
+  readonly ok: boolean;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly errorCode: AttemptErrorCode | null;
+  readonly error: string | null;
+  readonly responseExcerpt: string | null;
+  /** From Retry-After on 429/503. */
+  readonly retryAfterMs: number | undefined;
+}
+
+/**
+ * POSTs one webhook with undici: keep-alive pools per origin behind the SSRF-guarded connector,
+ * connect and total timeouts, no redirects (a 3xx is a failed attempt), and at most
+ * `excerptBytes` of the response read. Never throws: every outcome is an AttemptResult.
+ */
+export class HttpDeliverer {
+  readonly #agent: Agent;
+
+  constructor(private readonly options: HttpDelivererOptions) {
+    this.#agent = new Agent({
+      connect: guardedConnector(options.policy, { connectTimeoutMs: options.connectTimeoutMs }),
+      connections: options.connectionsPerOrigin,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 60_000,
+      maxHeaderSize: 16 * 1024,
+      pipelining: 1,
+    });
+  }
+
+  async post(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const target = new URL(url);
+    if (target.protocol !== 'https:' && !(target.protocol === 'http:' && this.options.policy.allowHttp)) {
+      return failure('insecure_url', `${target.protocol} URLs are not allowed (https only)`, elapsed());
+    }
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      const response = await this.#agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent ?? 'authlog-webhooks/1', ...headers },
+        body,
+        signal,
+      });
+      const excerpt = await readExcerpt(response.body, this.options.excerptBytes);
+      const status = response.statusCode;
+      const ok = status >= 200 && status < 300;
+      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headerValue(response.headers['retry-after'])) : undefined;
+      if (ok) return { ok, statusCode: status, latencyMs: elapsed(), errorCode: null, error: null, responseExcerpt: excerpt, retryAfterMs };
+      const redirect = status >= 300 && status < 400;
+      return {
+        ok,
+        statusCode: status,
+        latencyMs: elapsed(),
+        errorCode: redirect ? 'redirect_not_followed' : 'http_status',
+        error: redirect ? `HTTP ${status}: redirect to ${headerValue(response.headers.location) ?? '(no location)'} not followed` : `HTTP ${status}`,
+        responseExcerpt: excerpt,
+        retryAfterMs,
+      };
+    } catch (error) {
+      const [code, message] = classify(error, signal);
+      return failure(code, message, elapsed());
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
+
+function failure(errorCode: AttemptErrorCode, error: string, latencyMs: number): AttemptResult {
+  return { ok: false, statusCode: null, latencyMs, errorCode, error, responseExcerpt: null, retryAfterMs: undefined };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The first `limit` bytes of the body as text; a longer body is cut off (its connection is not reused). */
+async function readExcerpt(body: Dispatcher.ResponseData['body'], limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      break;
+    }
+  }
+  if (size === 0) return null;
+  // Cutting mid-character leaves a replacement character at the end, which is fine for a log excerpt.
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function classify(error: unknown, signal: AbortSignal): [AttemptErrorCode, string] {
+  const root = (error as { cause?: unknown }).cause instanceof DestinationRefusedError ? (error as { cause: unknown }).cause : error;
+  if (root instanceof DestinationRefusedError) return ['destination_refused', root.message];
+  const code = (root as { code?: string }).code;
+  const message = root instanceof Error ? root.message : String(root);
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return ['connect_timeout', message];
+  if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return ['timeout', 'no complete response within the timeout'];
+  if (code === 'ECONNREFUSED') return ['connection_refused', message];
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return ['connection_reset', message];
+  return ['network_error', code === undefined ? message : `${code}: ${message}`];
+}

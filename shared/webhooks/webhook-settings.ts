@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { envBool, envInt, envList, envString } from '../config/env-types.js';
+import { RetrySchedule, SVIX_SCHEDULE } from './retry-schedule.js';
+import { AddressPolicy } from './ssrf/address-policy.js';
+
+const accepts = <T>(check: (value: T) => unknown) => (value: T) => {
+  try {
+    check(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Settings both webhook services read under the same names: the API enqueues (test events,
+ * replays) into the dispatcher's queue and validates URLs by the same policy the dispatcher
+ * enforces at connect time.
+ */
+export const webhookSettings = {
+  /** Prefix of every Redis key of the webhook services (BullMQ queue, limiter, markers, pub/sub). */
+  WEBHOOK_REDIS_PREFIX: envString('authlog'),
+  WEBHOOK_QUEUE: envString('webhook-deliveries'),
+  /** Attempt schedule: the first attempt's delay, then the wait after each failure. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(SVIX_SCHEDULE)
+    .refine(accepts((value: string) => RetrySchedule.parse(value)), { message: 'a comma-separated list of durations such as 0,5s,5m,30m,2h' }),
+  WEBHOOK_RETRY_JITTER_PERCENT: envInt(10, { min: 0, max: 100 }),
+  /** Plain http endpoints: for the local demo and tests only. */
+  WEBHOOK_ALLOW_HTTP: envBool(false),
+  /** SSRF allow-list (CIDRs, addresses, host names): for the local demo and tests only; empty in production. */
+  WEBHOOK_SSRF_ALLOW: envList('').refine(accepts((entries: string[]) => new AddressPolicy({ allow: entries })), {
+    message: 'a comma-separated list of CIDRs (127.0.0.0/8), addresses (::1) or host names',
+  }),
+} as const;
+
+export interface WebhookSettings {
+  readonly WEBHOOK_REDIS_PREFIX: string;
+  readonly WEBHOOK_QUEUE: string;
+  readonly WEBHOOK_RETRY_SCHEDULE: string;
+  readonly WEBHOOK_RETRY_JITTER_PERCENT: number;
+  readonly WEBHOOK_ALLOW_HTTP: boolean;
+  readonly WEBHOOK_SSRF_ALLOW: readonly string[];
+}
+
+export function retryScheduleOf(settings: WebhookSettings): RetrySchedule {
+  return RetrySchedule.parse(settings.WEBHOOK_RETRY_SCHEDULE, settings.WEBHOOK_RETRY_JITTER_PERCENT / 100);
+}
+
+export function addressPolicyOf(settings: WebhookSettings): AddressPolicy {
+  return new AddressPolicy({ allow: settings.WEBHOOK_SSRF_ALLOW, allowHttp: settings.WEBHOOK_ALLOW_HTTP });
+}

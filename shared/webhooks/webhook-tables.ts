@@ -1,0 +1,68 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { AuthlogDatabase } from '../db/database.js';
+
+/** Kysely types of migrations/2026-11-26-05-webhooks.ts. */
+export interface WebhookEndpointsTable {
+  id: string;
+  account_id: string;
+  url: string;
+  description: string;
+  /** JSON text of EndpointFilters. */
+  filters: string;
+  rate_limit_per_second: number | null;
+  max_concurrency: number;
+  enabled: number;
+  disabled_reason: string | null;
+  disabled_detail: string | null;
+  disabled_at: Date | null;
+  failing_since: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date | undefined>;
+}
+
+export interface WebhookSecretsTable {
+  id: Generated<number>;
+  endpoint_id: string;
+  secret: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  expires_at: Date | null;
+}
+
+export type MessageStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookMessagesTable {
+  endpoint_id: string;
+  message_id: string;
+  account_id: string;
+  event_type: string;
+  body: string;
+  status: MessageStatus;
+  last_error: string | null;
+  failed_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date | undefined>;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  endpoint_id: string;
+  account_id: string;
+  message_id: string;
+  attempt: number;
+  trigger_type: string;
+  attempted_at: Date;
+  outcome: 'success' | 'failure';
+  status_code: number | null;
+  latency_ms: number;
+  error_code: string | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+/** The tables webhook code reads: ours, plus authlog (event bodies for replays) and api_keys. */
+export interface WebhooksDatabase extends AuthlogDatabase {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_attempts: WebhookAttemptsTable;
+}

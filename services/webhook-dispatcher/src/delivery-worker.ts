@@ -1,0 +1,84 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../../shared/log/logger.js';
+import { backoffDelay } from '../../../shared/util/backoff.js';
+import { WEBHOOK_BACKOFF, type DeliveryJobData, type QueueSettings } from '../../../shared/webhooks/delivery-queue.js';
+import { DeliveryFailedError } from '../../../shared/webhooks/errors/delivery-failed-error.js';
+import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
+import type { DeliveryProcessor } from './delivery-processor.js';
+
+export interface WorkerSettings {
+  /** Jobs in flight in this process: deliveries are I/O bound, so high. */
+  readonly concurrency: number;
+  /** BullMQ job lock; a dispatcher that dies leaves its jobs to be picked up after about this long. */
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+}
+
+/** Minimum wait BullMQ gets for a Retry-After, so a receiver answering "Retry-After: 0" cannot make us spin. */
+const MIN_RETRY_AFTER_MS = 1_000;
+
+/**
+ * The BullMQ worker around DeliveryProcessor. Delivery failures go through BullMQ's retries with
+ * our schedule (a custom backoff strategy: the retry schedule, or the receiver's Retry-After).
+ * Anything else that fails in a job (MySQL or Redis unreachable) is our problem, not the
+ * customer's: the job is parked for a while without using up one of its attempts.
+ */
+export class DeliveryWorker {
+  #worker: Worker<DeliveryJobData> | undefined;
+  #infraFailures = 0;
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly queue: QueueSettings,
+    private readonly processor: DeliveryProcessor,
+    private readonly schedule: RetrySchedule,
+    private readonly settings: WorkerSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    const worker = new Worker<DeliveryJobData>(this.queue.name, (job, token) => this.#run(job, token), {
+      connection: this.connection,
+      prefix: this.queue.prefix,
+      concurrency: this.settings.concurrency,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
+      // A job is re-run after each crash of the process running it; only a job that keeps killing
+      // its dispatcher should end up failed by BullMQ itself (it then stays in the failed set).
+      maxStalledCount: 20,
+      settings: { backoffStrategy: (attemptsMade, type, error) => this.#backoff(attemptsMade, type, error) },
+    });
+    worker.on('error', (error) => this.logger.error({ err: error }, 'delivery worker error'));
+    this.#worker = worker;
+  }
+
+  /** Stops fetching jobs and waits for the ones in flight (each bounded by the attempt timeout). */
+  async stop(): Promise<void> {
+    await this.#worker?.close();
+  }
+
+  get isRunning(): boolean {
+    return this.#worker?.isRunning() ?? false;
+  }
+
+  async #run(job: Job<DeliveryJobData>, token: string | undefined): Promise<string> {
+    try {
+      const outcome = await this.processor.process(job, token);
+      this.#infraFailures = 0;
+      return outcome;
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError || error instanceof DeliveryFailedError) throw error;
+      const waitMs = backoffDelay(Math.min(this.#infraFailures++, 6), { initialMs: 1_000, maxMs: 60_000, factor: 2 });
+      this.logger.warn({ err: error, jobId: job.id, endpointId: job.data.endpointId, waitMs }, 'delivery job could not run; retrying later without using an attempt');
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError();
+    }
+  }
+
+  #backoff(attemptsMade: number, type: string | undefined, error: Error | undefined): number {
+    if (type !== WEBHOOK_BACKOFF) return 0;
+    if (error instanceof DeliveryFailedError && error.retryAfterMs !== undefined) return Math.max(MIN_RETRY_AFTER_MS, error.retryAfterMs);
+    return this.schedule.delayAfter(attemptsMade) ?? -1;
+  }
+}

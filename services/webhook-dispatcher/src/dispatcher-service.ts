@@ -1,0 +1,181 @@
+import { Redis } from 'ioredis';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import { createDatabase } from '../../../shared/db/create-database.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import type { HealthReport } from '../../../shared/ops/health.js';
+import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { ensureTopic } from '../../../shared/kafka/topics.js';
+import { sleep } from '../../../shared/util/sleep.js';
+import { AttemptLog } from '../../../shared/webhooks/attempt-log.js';
+import { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
+import { EndpointChangePublisher, endpointChangesChannel, subscribeEndpointChanges } from '../../../shared/webhooks/endpoint-changes.js';
+import { EndpointLimiter } from '../../../shared/webhooks/endpoint-limiter.js';
+import { HttpDeliverer } from '../../../shared/webhooks/http-deliverer.js';
+import { MessageStore } from '../../../shared/webhooks/message-store.js';
+import { assertPersistentRedis } from '../../../shared/webhooks/redis-persistence.js';
+import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
+import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
+import { DeadLetters } from './dead-letters.js';
+import { DeliveryProcessor } from './delivery-processor.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import type { DispatcherSettings } from './dispatcher-settings.js';
+import { DispatcherMetrics } from './dispatcher-metrics.js';
+import { EndpointDirectory } from './endpoint-directory.js';
+import { EndpointHealth } from './endpoint-health.js';
+import { FanOutConsumer } from './fan-out-consumer.js';
+
+export interface DispatcherOptions {
+  readonly settings: DispatcherSettings;
+  readonly kafka: Kafka;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly onFatal: (error: unknown) => void;
+}
+
+/**
+ * The webhook dispatcher: the Kafka fan-out and the BullMQ delivery workers of one process. Both
+ * halves scale with event volume; run more processes for more (the consumer group splits the
+ * partitions, the workers share the queue, the endpoint limits live in Redis).
+ */
+export class DispatcherService implements RunnableService {
+  readonly #options: DispatcherOptions;
+  readonly #redis: { commands: Redis; queue: Redis; worker: Redis; subscriber: Redis };
+  readonly #db: Kysely<WebhooksDatabase>;
+  readonly #admin: Admin;
+  readonly #producer: Producer;
+  readonly #queue: DeliveryQueue;
+  readonly #attempts: AttemptLog;
+  readonly #deliverer: HttpDeliverer;
+  readonly #directory: EndpointDirectory;
+  readonly #worker: DeliveryWorker;
+  readonly #fanOut: FanOutConsumer;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+    const { settings, kafka, registry, logger } = options;
+    const url = settings.AUTHLOG_REDIS_URL;
+    // Commands fail after a few reconnect attempts (the job is then retried); BullMQ's worker
+    // connection waits for Redis indefinitely, as BullMQ requires.
+    this.#redis = {
+      commands: new Redis(url, { maxRetriesPerRequest: 3 }),
+      queue: new Redis(url, { maxRetriesPerRequest: 3 }),
+      worker: new Redis(url, { maxRetriesPerRequest: null }),
+      subscriber: new Redis(url, { maxRetriesPerRequest: null }),
+    };
+    for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
+    this.#db = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS }).db;
+    const prefix = settings.WEBHOOK_REDIS_PREFIX;
+    const queueSettings = { name: settings.WEBHOOK_QUEUE, prefix };
+    const schedule = retryScheduleOf(settings);
+    this.#queue = new DeliveryQueue(this.#redis.queue, queueSettings, schedule);
+    this.#attempts = new AttemptLog(this.#db, logger);
+    this.#deliverer = new HttpDeliverer({
+      policy: addressPolicyOf(settings),
+      connectTimeoutMs: settings.WEBHOOK_CONNECT_TIMEOUT_MS,
+      timeoutMs: settings.WEBHOOK_TIMEOUT_MS,
+      excerptBytes: settings.WEBHOOK_RESPONSE_EXCERPT_BYTES,
+      connectionsPerOrigin: settings.WEBHOOK_CONNECTIONS_PER_ORIGIN,
+    });
+    this.#directory = new EndpointDirectory(this.#db, settings.WEBHOOK_ENDPOINT_CACHE_MS);
+    const changes = new EndpointChangePublisher(this.#redis.commands, endpointChangesChannel(prefix), logger);
+    const metrics = new DispatcherMetrics(registry, {
+      jobCounts: () => this.#queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
+      // Called at scrape time, after construction.
+      disabledEndpoints: () => health.countDisabled(),
+    });
+    const health = new EndpointHealth(this.#db, changes, settings.WEBHOOK_DISABLE_AFTER_MS, metrics, logger);
+    const processor = new DeliveryProcessor({
+      directory: this.#directory,
+      limiter: new EndpointLimiter(this.#redis.commands, prefix, settings.WEBHOOK_TIMEOUT_MS + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS),
+      deliverer: this.#deliverer,
+      attempts: this.#attempts,
+      messages: new MessageStore(this.#db),
+      health,
+      metrics,
+      logger,
+      settledTtlMs: settings.WEBHOOK_SETTLED_TTL_MS,
+    });
+    this.#worker = new DeliveryWorker(
+      this.#redis.worker,
+      queueSettings,
+      processor,
+      schedule,
+      { concurrency: settings.WEBHOOK_CONCURRENCY, lockDurationMs: settings.WEBHOOK_LOCK_MS, stalledIntervalMs: settings.WEBHOOK_STALLED_INTERVAL_MS },
+      logger,
+    );
+    this.#admin = kafka.admin();
+    this.#producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.#fanOut = new FanOutConsumer(
+      {
+        topic: settings.WEBHOOK_TOPIC,
+        groupId: settings.WEBHOOK_GROUP_ID,
+        fromBeginning: settings.WEBHOOK_FROM_BEGINNING,
+        partitionsConcurrently: settings.WEBHOOK_PARTITIONS_CONCURRENTLY,
+        chunkSize: settings.WEBHOOK_FANOUT_CHUNK,
+        maxBodyBytes: settings.WEBHOOK_MAX_BODY_BYTES,
+      },
+      { kafka, queue: this.#queue, directory: this.#directory, deadLetters: new DeadLetters(this.#producer, settings.WEBHOOK_DLQ_TOPIC), metrics, logger, onFatal: options.onFatal },
+    );
+  }
+
+  async start(): Promise<void> {
+    const { settings, logger } = this.#options;
+    await assertPersistentRedis(this.#redis.commands, settings.AUTHLOG_REDIS_URL);
+    await subscribeEndpointChanges(this.#redis.subscriber, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), (change) => this.#directory.invalidate(change), logger);
+    await this.#admin.connect();
+    await this.#waitForTopic(settings.WEBHOOK_TOPIC, settings.WEBHOOK_TOPIC_WAIT_MS);
+    await ensureTopic(this.#admin, settings.WEBHOOK_DLQ_TOPIC, { partitions: settings.WEBHOOK_DLQ_PARTITIONS });
+    await this.#producer.connect();
+    this.#worker.start();
+    await this.#fanOut.start();
+    logger.info({ topic: settings.WEBHOOK_TOPIC, groupId: settings.WEBHOOK_GROUP_ID, queue: settings.WEBHOOK_QUEUE, concurrency: settings.WEBHOOK_CONCURRENCY }, 'dispatching webhooks');
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  health(): Omit<HealthReport, 'state'> {
+    const fanOut = this.#fanOut.health();
+    const redis = this.#redis.commands.status;
+    const working = this.#worker.isRunning && redis === 'ready';
+    return { status: !working ? 'failing' : fanOut.status, checks: { fanOut, worker: this.#worker.isRunning ? 'running' : 'stopped', redis } };
+  }
+
+  async #waitForTopic(topic: string, waitMs: number): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    while (!(await this.#admin.listTopics()).includes(topic)) {
+      if (Date.now() > deadline) throw new Error(`topic ${topic} does not exist (waited ${waitMs} ms); the relay or an operator creates it`);
+      await sleep(500);
+    }
+  }
+
+  /** Stops reading Kafka first, then lets in-flight deliveries finish; every step runs even if one fails. */
+  async #stop(): Promise<void> {
+    const steps: [string, () => Promise<unknown>][] = [
+      ['fan-out consumer', () => this.#fanOut.stop()],
+      ['delivery worker', () => this.#worker.stop()],
+      ['attempt log', () => this.#attempts.drained()],
+      ['delivery queue', () => this.#queue.close()],
+      ['HTTP agent', () => this.#deliverer.close()],
+      ['dead-letter producer', () => this.#producer.disconnect()],
+      ['Kafka admin', () => this.#admin.disconnect()],
+      ['MySQL', () => this.#db.destroy()],
+      ...Object.entries(this.#redis).map(([name, client]): [string, () => Promise<unknown>] => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
+    ];
+    let first: unknown;
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#options.logger.error({ err: error, step: name }, 'shutdown step failed');
+        first ??= error;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
+import { envBool, envInt, envString } from '../../../shared/config/env-types.js';
+import { loadConfig } from '../../../shared/config/load-config.js';
+import type { Environment } from '../../../shared/config/environment.js';
+import { ConfigError } from '../../../shared/errors/config-error.js';
+import { DEFAULT_EVENTS_TOPIC } from '../../../shared/kafka/topics.js';
+import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
+
+const DAY_MS = 86_400_000;
+
+/** Every variable the dispatcher reads, with defaults for the local stack (services/webhook-dispatcher/README.md). */
+export const dispatcherSettings = {
+  ...commonSettings.mysql,
+  ...commonSettings.kafka,
+  ...commonSettings.redis,
+  ...commonSettings.ops,
+  ...opsPort(9104),
+  ...webhookSettings,
+  WEBHOOK_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
+  WEBHOOK_GROUP_ID: envString('authlog-webhook-dispatcher'),
+  WEBHOOK_CLIENT_ID: envString('authlog-webhook-dispatcher'),
+  /** A new consumer group starts at the end of the topic (customers get events from now on) unless this is true. */
+  WEBHOOK_FROM_BEGINNING: envBool(false),
+  WEBHOOK_DLQ_TOPIC: envString(`${DEFAULT_EVENTS_TOPIC}.webhooks-dlq`),
+  WEBHOOK_DLQ_PARTITIONS: envInt(3, { min: 1, max: 1_000 }),
+  /** How long start-up waits for the events topic to exist (the relay or an operator creates it). */
+  WEBHOOK_TOPIC_WAIT_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
+  WEBHOOK_PARTITIONS_CONCURRENTLY: envInt(4, { min: 1, max: 64 }),
+  /** Kafka messages fanned out per BullMQ addBulk and offset commit. */
+  WEBHOOK_FANOUT_CHUNK: envInt(500, { min: 1, max: 10_000 }),
+  /** Deliveries in flight in this process. */
+  WEBHOOK_CONCURRENCY: envInt(100, { min: 1, max: 2_000 }),
+  WEBHOOK_CONNECT_TIMEOUT_MS: envInt(5_000, { min: 100, max: 60_000 }),
+  /** Whole attempt, connect to the last byte of the response excerpt (Svix: 15 s). */
+  WEBHOOK_TIMEOUT_MS: envInt(15_000, { min: 100, max: 120_000 }),
+  WEBHOOK_RESPONSE_EXCERPT_BYTES: envInt(1_024, { min: 0, max: 1_024 }),
+  /** Larger webhook bodies are dead-lettered instead of sent. */
+  WEBHOOK_MAX_BODY_BYTES: envInt(262_144, { min: 1_024, max: 5_000_000 }),
+  WEBHOOK_CONNECTIONS_PER_ORIGIN: envInt(64, { min: 1, max: 1_024 }),
+  /** An endpoint failing continuously for this long is disabled (Svix: about 5 days). */
+  WEBHOOK_DISABLE_AFTER_MS: envInt(5 * DAY_MS, { min: 1, max: 90 * DAY_MS }),
+  /** How long an endpoint stays cached when no change is announced. */
+  WEBHOOK_ENDPOINT_CACHE_MS: envInt(5_000, { min: 0, max: 600_000 }),
+  /** How long a delivered or failed message is remembered, so a Kafka replay does not send it again. */
+  WEBHOOK_SETTLED_TTL_MS: envInt(DAY_MS, { min: 60_000, max: 30 * DAY_MS }),
+  /** Longest time a job waits for its endpoint's concurrency or rate limit before checking again. */
+  WEBHOOK_LIMITER_MAX_WAIT_MS: envInt(60_000, { min: 100, max: 3_600_000 }),
+  /** BullMQ job lock (renewed while a job runs): jobs of a crashed dispatcher run again after about this long plus the stalled check. */
+  WEBHOOK_LOCK_MS: envInt(30_000, { min: 1_000, max: 600_000 }),
+  WEBHOOK_STALLED_INTERVAL_MS: envInt(30_000, { min: 1_000, max: 600_000 }),
+  WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
+} as const;
+
+export type DispatcherSettings = Readonly<z.infer<z.ZodObject<typeof dispatcherSettings>>>;
+
+export function loadDispatcherSettings(env?: Environment): DispatcherSettings {
+  const settings = loadConfig(dispatcherSettings, env);
+  if (settings.WEBHOOK_CONNECT_TIMEOUT_MS > settings.WEBHOOK_TIMEOUT_MS) {
+    throw new ConfigError('WEBHOOK_CONNECT_TIMEOUT_MS', `must not exceed WEBHOOK_TIMEOUT_MS (${settings.WEBHOOK_TIMEOUT_MS})`);
+  }
+  return settings;
+}

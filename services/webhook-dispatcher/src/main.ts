@@ -1,0 +1,41 @@
+/**
+ * The webhook dispatcher: `node dist/services/webhook-dispatcher/src/main.js` (settings: README.md).
+ * Wiring only; the logic is in the modules beside this file.
+ */
+import { ConfigError } from '../../../shared/errors/config-error.js';
+import { createKafka } from '../../../shared/kafka/create-kafka.js';
+import { createLogger, redactUrl } from '../../../shared/log/logger.js';
+import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
+import { ServiceRunner } from '../../../shared/ops/run-service.js';
+import { DispatcherService } from './dispatcher-service.js';
+import { loadDispatcherSettings, type DispatcherSettings } from './dispatcher-settings.js';
+
+let settings: DispatcherSettings;
+try {
+  settings = loadDispatcherSettings();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+const logger = createLogger('webhook-dispatcher', settings.LOG_LEVEL);
+logger.info(
+  {
+    mysql: redactUrl(settings.AUTHLOG_MYSQL_URL),
+    redis: redactUrl(settings.AUTHLOG_REDIS_URL),
+    brokers: settings.AUTHLOG_KAFKA_BROKERS,
+    topic: settings.WEBHOOK_TOPIC,
+    retrySchedule: settings.WEBHOOK_RETRY_SCHEDULE,
+    ssrfAllowList: settings.WEBHOOK_SSRF_ALLOW,
+    allowHttp: settings.WEBHOOK_ALLOW_HTTP,
+  },
+  'starting',
+);
+if (settings.WEBHOOK_SSRF_ALLOW.length > 0 || settings.WEBHOOK_ALLOW_HTTP) {
+  logger.warn({ ssrfAllowList: settings.WEBHOOK_SSRF_ALLOW, allowHttp: settings.WEBHOOK_ALLOW_HTTP }, 'SSRF exceptions are on: for the local demo and tests only');
+}
+const registry = createMetricsRegistry('webhook-dispatcher');
+const kafka = createKafka({ clientId: settings.WEBHOOK_CLIENT_ID, brokers: settings.AUTHLOG_KAFKA_BROKERS, logger });
+const runner = new ServiceRunner({ name: 'webhook-dispatcher', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, registry } });
+const service: DispatcherService = new DispatcherService({ settings, kafka, registry, logger, onFatal: (error) => runner.fail(service, error) });
+await runner.run(service);

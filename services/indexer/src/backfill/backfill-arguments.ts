@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+
+export interface BackfillArguments {
+  readonly from: Date | null;
+  readonly to: Date | null;
+  readonly accountId: string | null;
+  readonly job: string | null;
+  readonly restart: boolean;
+  readonly batchSize: number;
+  readonly maxInFlight: number;
+  readonly maxRowsPerSecond: number;
+  readonly scanWindow: number;
+  readonly giveUpAfterMs: number;
+}
+
+export const BACKFILL_USAGE = `usage: backfill [--from <ISO time>] [--to <ISO time>] [--account <account_id>]
+                [--job <name>] [--restart] [--batch-size <rows>] [--max-in-flight <bulks>]
+                [--max-rows-per-second <rows>] [--scan-window <ids>] [--give-up-after-ms <ms>]
+  --from/--to   occurred_at in [from, to)        --account  one customer account
+  --job         checkpoint name (default: derived from the filter, so the same command resumes)
+  --restart     forget the job's checkpoint and start over`;
+
+/** Parses the command line; throws an Error whose message says what is wrong (exit code 2). */
+export function parseBackfillArguments(argv: readonly string[]): BackfillArguments {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      account: { type: 'string' },
+      job: { type: 'string' },
+      restart: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: '1000' },
+      'max-in-flight': { type: 'string', default: '2' },
+      'max-rows-per-second': { type: 'string', default: '0' },
+      'scan-window': { type: 'string', default: '100000' },
+      'give-up-after-ms': { type: 'string', default: '600000' },
+    },
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
+  const from = date('--from', values.from);
+  const to = date('--to', values.to);
+  if (from !== null && to !== null && from >= to) throw new Error('--from must be before --to');
+  if (values.job !== undefined && !/^[\w.:=@-]{1,128}$/.test(values.job)) throw new Error('--job: 1-128 characters of letters, digits and _ . : = @ -');
+  return {
+    from,
+    to,
+    accountId: values.account ?? null,
+    job: values.job ?? null,
+    restart: values.restart,
+    batchSize: integer('--batch-size', values['batch-size'], 1, 50_000),
+    maxInFlight: integer('--max-in-flight', values['max-in-flight'], 1, 16),
+    maxRowsPerSecond: integer('--max-rows-per-second', values['max-rows-per-second'], 0, 10_000_000),
+    scanWindow: integer('--scan-window', values['scan-window'], 1, 1_000_000_000),
+    giveUpAfterMs: integer('--give-up-after-ms', values['give-up-after-ms'], 1_000, 86_400_000),
+  };
+}
+
+function date(flag: string, value: string | undefined): Date | null {
+  if (value === undefined) return null;
+  const parsed = /(Z|[+-]\d\d:\d\d)$/.test(value) || /^\d{4}-\d\d-\d\d$/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(parsed.getTime())) throw new Error(`${flag} ${value}: expected an ISO 8601 date (2026-11-01) or date-time with offset (2026-11-01T00:00:00Z)`);
+  return parsed;
+}
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${flag} ${value}: expected an integer in [${min}, ${max}]`);
+  return parsed;
+}

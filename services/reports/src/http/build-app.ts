@@ -13,7 +13,8 @@ import { loadStaticFiles } from './static-files.js';
  * signed downloads requires an API key; the caller's account scopes everything it reads.
  */
 export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, return503OnClosing: true, requestTimeout: 0, bodyLimit: 16_384 });
+  // maxParamLength: download links carry their signed grant in the path.
+  const app = Fastify({ logger: false, return503OnClosing: true, requestTimeout: 0, bodyLimit: 16_384, routerOptions: { maxParamLength: 4_200 } });
   const files = await loadStaticFiles(deps.panel.dir, { 'chart.umd.min.js': deps.panel.chartJsFile });
   const authenticate = authenticateWith(deps.apiKeys);
 

@@ -23,7 +23,7 @@ export interface BulkItem<Origin> {
 }
 
 /** `,"indexed_at":"2026-11-26T12:00:00.000Z"}` */
-const INDEXED_AT_BYTES = 40;
+const INDEXED_AT_BYTES = 41;
 
 export function toBulkItem<Origin>(names: EventIndexNames, event: AuthEvent, origin: Origin): BulkItem<Origin> {
   const index = monthlyIndexFor(names, event.timestamp);

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@elastic/elasticsearch';
+import type { Admin } from 'kafkajs';
+import { createElasticsearch } from '../shared/elasticsearch/create-elasticsearch.js';
+import { eventIndexNames, type EventIndexNames } from '../shared/elasticsearch/event-index.js';
+import { ensureEventTemplate } from '../shared/elasticsearch/event-template.js';
+import { createKafka } from '../shared/kafka/create-kafka.js';
+import { ensureTopic } from '../shared/kafka/topics.js';
+import { silentLogger } from '../shared/log/logger.js';
+import { toBulkItem, type BulkItem } from '../services/indexer/src/bulk-item.js';
+import { createElasticsearchBulkSender } from '../services/indexer/src/elasticsearch-bulk-sender.js';
+import { ChildService } from './indexer-support/child-service.js';
+import { CpuMeter, stackPid } from './indexer-support/cpu-time.js';
+import { countEventDocuments, deleteEventIndices } from './indexer-support/elasticsearch-cleanup.js';
+import { produceEvents, simulatedEvents } from './indexer-support/event-stream.js';
+import type { Bench } from './support/bench-context.js';
+import { benchSettings } from './support/bench-settings.js';
+import { median, round } from './support/stats.js';
+
+/**
+ * indexer-throughput: 500,000 events (100,000 with --quick) are produced to a fresh topic first.
+ * Then, in alternating rounds on fresh index prefixes with the same template:
+ *   (a) ceiling: a bare bulk loader sends the same documents straight to Elasticsearch, with the
+ *       indexer's default bulk size and bulks in flight, everything serialised beforehand;
+ *   (b) subject: the built indexer process (defaults) in a fresh consumer group, from the moment
+ *       it is assigned its partitions until the group's committed offsets reach the end of the
+ *       topic (a commit happens only after the bulk holding those messages succeeded).
+ * Reports docs/s of each (medians) and the ratio b/a per round (median); the goal is >= 0.8.
+ * Also CPU microseconds per document of Elasticsearch, the broker and the indexer process (from
+ * /proc): where all of them share two cores, the indexer's CPU is taken from Elasticsearch's.
+ */
+const PARTITIONS = 6;
+const BULK_DOCS = 1_000;
+const IN_FLIGHT = 2;
+const INDEXER = 'dist/services/indexer/src/main.js';
+
+interface RoundResult {
+  readonly docsPerSecond: number;
+  readonly cpu: Record<string, number | null>;
+}
+
+interface Doc {
+  readonly id: string;
+  readonly routing: string;
+  readonly timestamp: string;
+  readonly sourceWithoutEnd: string;
+  readonly bytes: number;
+}
+
+export const indexerThroughput: Bench = async ({ quick, log }) => {
+  const total = quick ? 100_000 : 500_000;
+  const rounds = 3;
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const topic = `bench-indexer-${run}`;
+  const dlqTopic = `${topic}-dlq`;
+  const kafka = createKafka({ clientId: 'bench-indexer', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+  const es = createElasticsearch({ url: benchSettings.AUTHLOG_ES_URL, requestTimeoutMs: 120_000 });
+  const admin = kafka.admin();
+  await admin.connect();
+  const bare: RoundResult[] = [];
+  const indexer: RoundResult[] = [];
+  try {
+    await ensureTopic(admin, topic, { partitions: PARTITIONS });
+    log(`producing ${total} events to ${topic} (${PARTITIONS} partitions)`);
+    const docs: Doc[] = [];
+    const scratch = eventIndexNames('scratch');
+    const produced = await produceEvents(
+      kafka,
+      topic,
+      (function* () {
+        for (const event of simulatedEvents(total)) {
+          const item = toBulkItem(scratch, event, null);
+          docs.push({ id: item.id, routing: item.routing, timestamp: event.timestamp, sourceWithoutEnd: item.sourceWithoutEnd, bytes: item.bytes });
+          yield event;
+        }
+      })(),
+    );
+    log(`produced ${produced}`);
+
+    for (let n = 0; n < rounds; n += 1) {
+      const bareResult = await bareRound(es, docs, eventIndexNames(`bench-bare-${run}-${n}`));
+      bare.push(bareResult);
+      log(`round ${n + 1}: bare bulk loader ${Math.round(bareResult.docsPerSecond)} docs/s, CPU us/doc ${JSON.stringify(bareResult.cpu)}`);
+      const indexerResult = await indexerRound(es, admin, { topic, dlqTopic, total, groupId: `bench-indexer-${run}-${n}`, names: eventIndexNames(`bench-idx-${run}-${n}`) });
+      indexer.push(indexerResult);
+      log(`round ${n + 1}: indexer ${Math.round(indexerResult.docsPerSecond)} docs/s (${round(indexerResult.docsPerSecond / bareResult.docsPerSecond)} of the bare loader), CPU us/doc ${JSON.stringify(indexerResult.cpu)}`);
+    }
+  } finally {
+    const topics = (await admin.listTopics()).filter((name) => name === topic || name === dlqTopic);
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+    await es.close();
+  }
+  const ratios = indexer.map((result, n) => result.docsPerSecond / bare[n]!.docsPerSecond);
+  const cpu = (results: RoundResult[], key: string) => {
+    const values = results.map((result) => result.cpu[key]).filter((value): value is number => typeof value === 'number');
+    return values.length === 0 ? null : round(median(values));
+  };
+  return {
+    events: total,
+    partitions: PARTITIONS,
+    bulk_docs: BULK_DOCS,
+    bulks_in_flight: IN_FLIGHT,
+    rounds,
+    bare_docs_per_s: round(median(bare.map((result) => result.docsPerSecond))),
+    indexer_docs_per_s: round(median(indexer.map((result) => result.docsPerSecond))),
+    ratio: round(median(ratios)),
+    goal_ratio: 0.8,
+    meets_goal: median(ratios) >= 0.8,
+    bare_runs: bare.map((result) => Math.round(result.docsPerSecond)).join(' '),
+    indexer_runs: indexer.map((result) => Math.round(result.docsPerSecond)).join(' '),
+    bare_es_cpu_us_per_doc: cpu(bare, 'elasticsearch'),
+    bare_loader_cpu_us_per_doc: cpu(bare, 'loader'),
+    indexer_es_cpu_us_per_doc: cpu(indexer, 'elasticsearch'),
+    indexer_kafka_cpu_us_per_doc: cpu(indexer, 'kafka'),
+    indexer_process_cpu_us_per_doc: cpu(indexer, 'indexer'),
+  };
+};
+
+export default indexerThroughput;
+
+/** The ceiling: prepared NDJSON straight to _bulk, same bulk size and concurrency as the indexer. */
+async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexNames): Promise<RoundResult> {
+  await ensureEventTemplate(es, names);
+  try {
+    const bulks: BulkItem<null>[][] = [];
+    for (let start = 0; start < docs.length; start += BULK_DOCS) {
+      bulks.push(
+        docs.slice(start, start + BULK_DOCS).map((doc) => {
+          const index = `${names.prefix}-events-${doc.timestamp.slice(0, 4)}.${doc.timestamp.slice(5, 7)}`;
+          return { index, id: doc.id, routing: doc.routing, action: JSON.stringify({ index: { _index: index, _id: doc.id, routing: doc.routing } }), sourceWithoutEnd: doc.sourceWithoutEnd, bytes: doc.bytes, origin: null };
+        }),
+      );
+    }
+    const send = createElasticsearchBulkSender(es, { timeoutMs: 120_000 });
+    const esCpu = new CpuMeter(stackPid('elasticsearch'));
+    const loaderCpu = process.cpuUsage();
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < bulks.length) {
+          const bulk = bulks[next++]!;
+          const outcomes = await send(bulk);
+          const failed = outcomes.find((outcome) => outcome.status !== 'indexed');
+          if (failed !== undefined) throw new Error(`bare loader: a document was not indexed: ${JSON.stringify(failed)}`);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = { elasticsearch: esCpu.microsecondsPer(docs.length), loader: cpuMicroseconds(process.cpuUsage(loaderCpu)) / docs.length };
+    const count = await countEventDocuments(es, names);
+    if (count !== docs.length) throw new Error(`bare loader: ${count} documents instead of ${docs.length}`);
+    return { docsPerSecond: docs.length / seconds, cpu };
+  } finally {
+    await deleteEventIndices(es, names);
+  }
+}
+
+/** The subject: the built indexer, from partition assignment to every offset committed. */
+async function indexerRound(es: Client, admin: Admin, options: { topic: string; dlqTopic: string; total: number; groupId: string; names: EventIndexNames }): Promise<RoundResult> {
+  const child = new ChildService(INDEXER, {
+    AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
+    AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL,
+    INDEXER_TOPIC: options.topic,
+    INDEXER_DLQ_TOPIC: options.dlqTopic,
+    INDEXER_DLQ_PARTITIONS: '1',
+    INDEXER_GROUP_ID: options.groupId,
+    INDEXER_INDEX_PREFIX: options.names.prefix,
+    INDEXER_LAG_INTERVAL_MS: '60000',
+    OPS_PORT: '0',
+    LOG_LEVEL: 'info',
+  });
+  try {
+    const assigned = await child.waitForLog('partitions assigned');
+    const started = Date.parse(String(assigned.time));
+    const meters = { elasticsearch: new CpuMeter(stackPid('elasticsearch')), kafka: new CpuMeter(stackPid('kafka')), indexer: new CpuMeter(child.pid) };
+    for (;;) {
+      const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
+      const done = (committed[0]?.partitions ?? []).reduce((sum, entry) => sum + Math.max(0, Number(entry.offset)), 0);
+      if (done >= options.total) break;
+      if (child.lines.some((line) => line.includes('"level":"fatal"'))) throw new Error(`indexer failed: ${child.lines.slice(-3).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter.microsecondsPer(options.total)]));
+    const code = await child.stop();
+    if (code !== 0) throw new Error(`indexer exited with ${code}`);
+    const count = await countEventDocuments(es, options.names);
+    if (count !== options.total) throw new Error(`indexer: ${count} documents instead of ${options.total}`);
+    return { docsPerSecond: options.total / seconds, cpu };
+  } finally {
+    await child.kill();
+    await deleteEventIndices(es, options.names);
+    await admin.deleteGroups([options.groupId]).catch(() => undefined);
+  }
+}
+
+function cpuMicroseconds(usage: NodeJS.CpuUsage): number {
+  return usage.user + usage.system;
+}

@@ -1,3 +1,4 @@
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
@@ -6,7 +7,7 @@ import { AuthDemoService } from './auth-demo-service.js';
 import { loadAuthDemoSettings } from './auth-demo-settings.js';
 
 // Wiring only: settings -> logger -> service -> runner (ops server, signals, drain deadline).
-const settings = loadAuthDemoSettings();
+const settings = settingsOrExit('auth-demo', () => loadAuthDemoSettings());
 const logger = createLogger('auth-demo', settings.LOG_LEVEL);
 logger.info({ mysql: redactUrl(settings.AUTHLOG_MYSQL_URL), port: settings.AUTH_DEMO_PORT, opsPort: settings.OPS_PORT }, 'auth-demo configured');
 const registry = createMetricsRegistry('auth-demo');

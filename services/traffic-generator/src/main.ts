@@ -1,3 +1,4 @@
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { createLogger } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
@@ -6,7 +7,7 @@ import { TrafficMetrics } from './traffic-metrics.js';
 import { loadTrafficSettings } from './traffic-settings.js';
 
 // Wiring only: settings -> logger -> generator -> runner (ops server, signals, drain deadline).
-const settings = loadTrafficSettings();
+const settings = settingsOrExit('traffic-generator', () => loadTrafficSettings());
 const logger = createLogger('traffic-generator', settings.LOG_LEVEL);
 logger.info({ target: settings.TRAFFIC_TARGET_URL, rate: settings.TRAFFIC_RATE, accounts: settings.TRAFFIC_ACCOUNTS }, 'traffic configured');
 const registry = createMetricsRegistry('traffic-generator');

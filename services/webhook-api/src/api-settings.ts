@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
+import { envInt, envString } from '../../../shared/config/env-types.js';
+import { loadConfig } from '../../../shared/config/load-config.js';
+import type { Environment } from '../../../shared/config/environment.js';
+import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
+
+/** Every variable the webhook API reads, with defaults for the local stack (services/webhook-api/README.md). */
+export const apiSettings = {
+  ...commonSettings.mysql,
+  ...commonSettings.redis,
+  ...commonSettings.ops,
+  ...opsPort(9105),
+  ...webhookSettings,
+  WEBHOOK_API_HOST: envString('127.0.0.1'),
+  WEBHOOK_API_PORT: envInt(7005, { min: 0, max: 65_535 }),
+  WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT: envInt(50, { min: 1, max: 10_000 }),
+  /** Requests in flight to one endpoint when the customer sets nothing. */
+  WEBHOOK_DEFAULT_MAX_CONCURRENCY: envInt(10, { min: 1, max: 1_000 }),
+  /** Highest max_concurrency a customer may set. */
+  WEBHOOK_MAX_CONCURRENCY_LIMIT: envInt(100, { min: 1, max: 1_000 }),
+  /** How long a rotated secret keeps signing next to the new one. */
+  WEBHOOK_SECRET_GRACE_MS: envInt(86_400_000, { min: 0, max: 30 * 86_400_000 }),
+  /** How far back "recover failed messages since" may reach. */
+  WEBHOOK_RECOVER_MAX_AGE_MS: envInt(14 * 86_400_000, { min: 60_000, max: 90 * 86_400_000 }),
+  /** Most messages one recover call re-enqueues (call again for more). */
+  WEBHOOK_RECOVER_MAX_MESSAGES: envInt(50_000, { min: 1, max: 1_000_000 }),
+  /** How long an authenticated API key is trusted before MySQL is asked again (revocation delay). */
+  WEBHOOK_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 600_000 }),
+  WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
+} as const;
+
+export type ApiSettings = Readonly<z.infer<z.ZodObject<typeof apiSettings>>>;
+
+export function loadApiSettings(env?: Environment): ApiSettings {
+  return loadConfig(apiSettings, env);
+}

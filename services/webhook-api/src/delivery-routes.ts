@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
+import type { MessageStore } from '../../../shared/webhooks/message-store.js';
+import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
+import { listAttempts } from './attempt-queries.js';
+import { callerOf } from './authenticate.js';
+import type { DeliveryRequests } from './delivery-requests.js';
+import { parseInput, type RequestSchemas } from './request-schemas.js';
+import { attemptView, messageView } from './views.js';
+
+export interface DeliveryRouteDependencies {
+  readonly db: Kysely<WebhooksDatabase>;
+  readonly endpoints: EndpointStore;
+  readonly messages: MessageStore;
+  readonly requests: DeliveryRequests;
+  readonly schemas: RequestSchemas;
+}
+
+type WithId = { Params: { endpointId: string } };
+type WithMessage = { Params: { endpointId: string; messageId: string } };
+
+/** Deliveries of an endpoint: send a test event, read the attempt log and messages, replay, recover. */
+export function deliveryRoutes(app: FastifyInstance, deps: DeliveryRouteDependencies): void {
+  const { endpoints, schemas } = deps;
+
+  app.post<WithId>('/v1/endpoints/:endpointId/test', async (request, reply) => {
+    parseInput(schemas.empty, request.body);
+    const messageId = await deps.requests.sendTest(callerOf(request).accountId, request.params.endpointId);
+    return reply.code(202).send({ message_id: messageId });
+  });
+
+  app.get<WithId>('/v1/endpoints/:endpointId/attempts', async (request) => {
+    const { accountId } = callerOf(request);
+    const query = parseInput(schemas.listAttempts, request.query);
+    await endpoints.get(accountId, request.params.endpointId);
+    const rows = await listAttempts(deps.db, accountId, request.params.endpointId, {
+      limit: query.limit,
+      before: query.before,
+      messageId: query.message_id,
+      outcome: query.outcome,
+    });
+    return { data: rows.map(attemptView), next_before: rows.length === query.limit ? String(rows.at(-1)?.id) : null };
+  });
+
+  app.get<WithId>('/v1/endpoints/:endpointId/messages', async (request) => {
+    const { accountId } = callerOf(request);
+    const query = parseInput(schemas.listMessages, request.query);
+    await endpoints.get(accountId, request.params.endpointId);
+    return { data: (await deps.messages.list(accountId, request.params.endpointId, query)).map(messageView) };
+  });
+
+  app.post<WithMessage>('/v1/endpoints/:endpointId/messages/:messageId/replay', async (request, reply) => {
+    parseInput(schemas.empty, request.body);
+    await deps.requests.replay(callerOf(request).accountId, request.params.endpointId, request.params.messageId);
+    return reply.code(202).send({ message_id: request.params.messageId });
+  });
+
+  app.post<WithId>('/v1/endpoints/:endpointId/recover', async (request, reply) => {
+    const input = parseInput(schemas.recover, request.body);
+    const recovered = await deps.requests.recover(callerOf(request).accountId, request.params.endpointId, new Date(input.since));
+    return reply.code(202).send({ recovered });
+  });
+}

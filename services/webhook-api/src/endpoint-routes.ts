@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify';
+import type { Resolver } from '../../../shared/webhooks/ssrf/address-policy.js';
+import type { AddressPolicy } from '../../../shared/webhooks/ssrf/address-policy.js';
+import { endpointUrlProblem } from '../../../shared/webhooks/ssrf/endpoint-url.js';
+import type { EndpointChangePublisher } from '../../../shared/webhooks/endpoint-changes.js';
+import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
+import type { SecretStore } from '../../../shared/webhooks/secret-store.js';
+import { ValidationError } from '../../../shared/errors/validation-error.js';
+import { ApiProblem } from './api-problem.js';
+import { callerOf } from './authenticate.js';
+import { parseInput, type RequestSchemas } from './request-schemas.js';
+import { endpointView } from './views.js';
+
+export interface EndpointRouteDependencies {
+  readonly endpoints: EndpointStore;
+  readonly secrets: SecretStore;
+  readonly changes: EndpointChangePublisher;
+  readonly schemas: RequestSchemas;
+  readonly policy: AddressPolicy;
+  readonly resolver: Resolver;
+  readonly maxEndpointsPerAccount: number;
+  readonly secretGraceMs: number;
+}
+
+type WithId = { Params: { endpointId: string } };
+
+/** Endpoint management: create, list, get, update, delete, enable, read and rotate the secret. */
+export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependencies): void {
+  const { endpoints, secrets, schemas } = deps;
+  const checkUrl = async (url: string) => {
+    const problem = await endpointUrlProblem(url, deps.policy, deps.resolver);
+    if (problem !== undefined) throw new ValidationError([{ field: 'url', expected: problem }]);
+  };
+  const announce = (accountId: string, endpointId: string) => deps.changes.publish({ accountId, endpointId });
+
+  app.post('/v1/endpoints', async (request, reply) => {
+    const { accountId } = callerOf(request);
+    const input = parseInput(schemas.createEndpoint, request.body);
+    await checkUrl(input.url);
+    if ((await endpoints.count(accountId)) >= deps.maxEndpointsPerAccount) {
+      throw new ApiProblem(409, 'endpoint_limit_reached', `an account has at most ${deps.maxEndpointsPerAccount} endpoints`);
+    }
+    const { endpoint, secret } = await endpoints.create(accountId, {
+      url: input.url,
+      description: input.description,
+      filters: input.filters,
+      rateLimitPerSecond: input.rate_limit_per_second,
+      maxConcurrency: input.max_concurrency,
+      secret: input.secret,
+    });
+    await announce(accountId, endpoint.id);
+    return reply.code(201).send({ ...endpointView(endpoint), secret });
+  });
+
+  app.get('/v1/endpoints', async (request) => {
+    const query = parseInput(schemas.listEndpoints, request.query);
+    const page = await endpoints.list(callerOf(request).accountId, { limit: query.limit, after: query.after });
+    return { data: page.map(endpointView), next_after: page.length === query.limit ? (page.at(-1)?.id ?? null) : null };
+  });
+
+  app.get<WithId>('/v1/endpoints/:endpointId', async (request) => endpointView(await endpoints.get(callerOf(request).accountId, request.params.endpointId)));
+
+  app.patch<WithId>('/v1/endpoints/:endpointId', async (request) => {
+    const { accountId } = callerOf(request);
+    const patch = parseInput(schemas.updateEndpoint, request.body);
+    await endpoints.get(accountId, request.params.endpointId);
+    if (patch.url !== undefined) await checkUrl(patch.url);
+    const endpoint = await endpoints.update(accountId, request.params.endpointId, {
+      url: patch.url,
+      description: patch.description,
+      filters: patch.filters,
+      rateLimitPerSecond: patch.rate_limit_per_second,
+      maxConcurrency: patch.max_concurrency,
+      ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
+    });
+    await announce(accountId, endpoint.id);
+    return endpointView(endpoint);
+  });
+
+  app.delete<WithId>('/v1/endpoints/:endpointId', async (request, reply) => {
+    const { accountId } = callerOf(request);
+    await endpoints.delete(accountId, request.params.endpointId);
+    await announce(accountId, request.params.endpointId);
+    return reply.code(204).send();
+  });
+
+  app.post<WithId>('/v1/endpoints/:endpointId/enable', async (request) => {
+    const { accountId } = callerOf(request);
+    parseInput(schemas.empty, request.body);
+    const endpoint = await endpoints.enable(accountId, request.params.endpointId);
+    await announce(accountId, endpoint.id);
+    return endpointView(endpoint);
+  });
+
+  app.get<WithId>('/v1/endpoints/:endpointId/secret', async (request) => {
+    const active = await secrets.active(callerOf(request).accountId, request.params.endpointId);
+    return {
+      secret: active.find((secret) => secret.expiresAt === null)?.secret ?? null,
+      secrets: active.map((secret) => ({ secret: secret.secret, created_at: secret.createdAt.toISOString(), expires_at: secret.expiresAt?.toISOString() ?? null })),
+    };
+  });
+
+  app.post<WithId>('/v1/endpoints/:endpointId/secret/rotate', async (request) => {
+    const { accountId } = callerOf(request);
+    const input = parseInput(schemas.rotateSecret, request.body);
+    const rotated = await secrets.rotate(accountId, request.params.endpointId, deps.secretGraceMs, input.secret);
+    await announce(accountId, request.params.endpointId);
+    return { secret: rotated.secret, previous_secret_expires_at: rotated.previousExpiresAt.toISOString() };
+  });
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { ValidationError } from '../../../shared/errors/validation-error.js';
+import { toFieldIssues } from '../../../shared/event/parse-auth-event.js';
+import { endpointFiltersSchema } from '../../../shared/webhooks/endpoint-filters.js';
+import { isValidSecret } from '../../../shared/webhooks/signing.js';
+
+/** The request shapes of the API. Unknown fields are refused, so a typo is a 400 instead of being ignored. */
+export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcurrencyLimit: number }) {
+  const url = z.string({ message: 'a URL string' }).min(1, { message: 'a URL' });
+  const description = z.string({ message: 'a string' }).max(512, { message: 'at most 512 characters' });
+  const rate = z
+    .number({ message: 'a whole number of deliveries per second, or null' })
+    .int({ message: 'a whole number' })
+    .min(1, { message: 'at least 1' })
+    .max(10_000, { message: 'at most 10000' })
+    .nullable();
+  const concurrency = z
+    .number({ message: 'a whole number of requests in flight' })
+    .int({ message: 'a whole number' })
+    .min(1, { message: 'at least 1' })
+    .max(limits.maxConcurrencyLimit, { message: `at most ${limits.maxConcurrencyLimit}` });
+  const secret = z.string({ message: 'a whsec_ secret' }).refine(isValidSecret, { message: 'whsec_ followed by base64 of 24 to 64 random bytes' });
+  const limit = (max: number) => z.coerce.number({ message: 'a number' }).int({ message: 'a whole number' }).min(1, { message: 'at least 1' }).max(max, { message: `at most ${max}` }).default(Math.min(50, max));
+
+  return {
+    createEndpoint: z
+      .object({
+        url,
+        description: description.default(''),
+        filters: endpointFiltersSchema.prefault({}),
+        rate_limit_per_second: rate.default(null),
+        max_concurrency: concurrency.default(limits.defaultMaxConcurrency),
+        secret: secret.optional(),
+      })
+      .strict(),
+    updateEndpoint: z
+      .object({
+        url: url.optional(),
+        description: description.optional(),
+        filters: endpointFiltersSchema.optional(),
+        rate_limit_per_second: rate.optional(),
+        max_concurrency: concurrency.optional(),
+        disabled: z.boolean({ message: 'true or false' }).optional(),
+      })
+      .strict(),
+    listEndpoints: z.object({ limit: limit(250), after: z.string().max(32, { message: 'an endpoint id' }).optional() }).strict(),
+    listAttempts: z
+      .object({
+        limit: limit(250),
+        before: z.string().regex(/^\d{1,20}$/, { message: 'an attempt id' }).optional(),
+        message_id: z.string().max(64, { message: 'a message id' }).optional(),
+        outcome: z.enum(['success', 'failure'], { message: 'success or failure' }).optional(),
+      })
+      .strict(),
+    listMessages: z.object({ limit: limit(250), status: z.enum(['pending', 'delivered', 'failed'], { message: 'pending, delivered or failed' }).optional() }).strict(),
+    rotateSecret: z.object({ secret: secret.optional() }).strict(),
+    recover: z.object({ since: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-26T12:00:00Z' }) }).strict(),
+    empty: z.object({}).strict(),
+  };
+}
+
+export type RequestSchemas = ReturnType<typeof requestSchemas>;
+
+/** Parses or throws a ValidationError naming the first bad field (answered as 400). */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new ValidationError(toFieldIssues(parsed.error.issues));
+  return parsed.data;
+}

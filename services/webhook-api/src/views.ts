@@ -1,0 +1,50 @@
+import type { Selectable } from 'kysely';
+import type { Endpoint } from '../../../shared/webhooks/endpoint-record.js';
+import type { MessageRow } from '../../../shared/webhooks/message-store.js';
+import type { WebhookAttemptsTable } from '../../../shared/webhooks/webhook-tables.js';
+
+/** The JSON shapes customers see (snake_case like the events). Secrets appear only where asked for. */
+export function endpointView(endpoint: Endpoint) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    filters: endpoint.filters,
+    rate_limit_per_second: endpoint.rateLimitPerSecond,
+    max_concurrency: endpoint.maxConcurrency,
+    enabled: endpoint.enabled,
+    disabled_reason: endpoint.disabledReason,
+    disabled_detail: endpoint.disabledDetail,
+    disabled_at: endpoint.disabledAt?.toISOString() ?? null,
+    failing_since: endpoint.failingSince?.toISOString() ?? null,
+    created_at: endpoint.createdAt.toISOString(),
+    updated_at: endpoint.updatedAt.toISOString(),
+  };
+}
+
+export function attemptView(row: Selectable<WebhookAttemptsTable>) {
+  return {
+    id: String(row.id),
+    message_id: row.message_id,
+    attempt: row.attempt,
+    trigger: row.trigger_type,
+    attempted_at: row.attempted_at.toISOString(),
+    outcome: row.outcome,
+    status_code: row.status_code,
+    latency_ms: row.latency_ms,
+    error_code: row.error_code,
+    error: row.error,
+    response_excerpt: row.response_excerpt,
+  };
+}
+
+export function messageView(row: MessageRow) {
+  return {
+    message_id: row.message_id,
+    type: row.event_type,
+    status: row.status,
+    last_error: row.last_error,
+    failed_at: row.failed_at?.toISOString() ?? null,
+    updated_at: row.updated_at.toISOString(),
+  };
+}

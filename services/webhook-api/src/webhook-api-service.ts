@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import { createDatabase } from '../../../shared/db/create-database.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import type { HealthReport } from '../../../shared/ops/health.js';
+import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
+import { EndpointChangePublisher, endpointChangesChannel } from '../../../shared/webhooks/endpoint-changes.js';
+import { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
+import { MessageStore } from '../../../shared/webhooks/message-store.js';
+import { assertPersistentRedis } from '../../../shared/webhooks/redis-persistence.js';
+import { SecretStore } from '../../../shared/webhooks/secret-store.js';
+import { systemResolver, type Resolver } from '../../../shared/webhooks/ssrf/address-policy.js';
+import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
+import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
+import type { ApiSettings } from './api-settings.js';
+import { buildApp } from './build-app.js';
+import { DeliveryRequests } from './delivery-requests.js';
+import { requestSchemas } from './request-schemas.js';
+
+export interface WebhookApiOptions {
+  readonly settings: ApiSettings;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** For tests: how the API resolves endpoint host names when validating URLs. */
+  readonly resolver?: Resolver;
+}
+
+/**
+ * The customer-facing webhook API. Stateless: scale it with request load behind a load balancer;
+ * it shares MySQL with the dispatcher and enqueues into the dispatcher's queue (tests, replays).
+ */
+export class WebhookApiService implements RunnableService {
+  readonly #options: WebhookApiOptions;
+  readonly #redis: { commands: Redis; queue: Redis };
+  readonly #db: Kysely<WebhooksDatabase>;
+  readonly #queue: DeliveryQueue;
+  readonly #app: FastifyInstance;
+  #port: number | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: WebhookApiOptions) {
+    this.#options = options;
+    const { settings, logger, registry } = options;
+    this.#redis = {
+      commands: new Redis(settings.AUTHLOG_REDIS_URL, { maxRetriesPerRequest: 2 }),
+      queue: new Redis(settings.AUTHLOG_REDIS_URL, { maxRetriesPerRequest: 2 }),
+    };
+    for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
+    this.#db = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS }).db;
+    this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings));
+    const endpoints = new EndpointStore(this.#db);
+    const messages = new MessageStore(this.#db);
+    this.#app = buildApp({
+      apiKeys: new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS),
+      logger,
+      registry,
+      endpointRoutes: {
+        endpoints,
+        secrets: new SecretStore(this.#db, endpoints),
+        changes: new EndpointChangePublisher(this.#redis.commands, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), logger),
+        schemas: requestSchemas({ defaultMaxConcurrency: settings.WEBHOOK_DEFAULT_MAX_CONCURRENCY, maxConcurrencyLimit: settings.WEBHOOK_MAX_CONCURRENCY_LIMIT }),
+        policy: addressPolicyOf(settings),
+        resolver: options.resolver ?? systemResolver,
+        maxEndpointsPerAccount: settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT,
+        secretGraceMs: settings.WEBHOOK_SECRET_GRACE_MS,
+      },
+      deliveryRoutes: {
+        db: this.#db,
+        messages,
+        requests: new DeliveryRequests(endpoints, messages, this.#queue, {
+          recoverMaxAgeMs: settings.WEBHOOK_RECOVER_MAX_AGE_MS,
+          recoverMaxMessages: settings.WEBHOOK_RECOVER_MAX_MESSAGES,
+        }),
+      },
+    });
+  }
+
+  /** The bound port (useful with WEBHOOK_API_PORT=0). */
+  get port(): number {
+    if (this.#port === undefined) throw new Error('the webhook API is not listening');
+    return this.#port;
+  }
+
+  async start(): Promise<void> {
+    const { settings, logger } = this.#options;
+    await assertPersistentRedis(this.#redis.commands, settings.AUTHLOG_REDIS_URL);
+    await this.#app.listen({ host: settings.WEBHOOK_API_HOST, port: settings.WEBHOOK_API_PORT });
+    const address = this.#app.server.address();
+    this.#port = typeof address === 'object' && address !== null ? address.port : settings.WEBHOOK_API_PORT;
+    logger.info({ host: settings.WEBHOOK_API_HOST, port: this.#port }, 'webhook API listening');
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  health(): Omit<HealthReport, 'state'> {
+    const redis = this.#redis.commands.status;
+    return { status: redis === 'ready' ? 'ok' : 'degraded', checks: { redis } };
+  }
+
+  /** Finishes requests in flight, then closes clients; every step runs even if one fails. */
+  async #stop(): Promise<void> {
+    const steps: [string, () => Promise<unknown>][] = [
+      ['HTTP server', () => this.#app.close()],
+      ['delivery queue', () => this.#queue.close()],
+      ['MySQL', () => this.#db.destroy()],
+      ...Object.entries(this.#redis).map(([name, client]): [string, () => Promise<unknown>] => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
+    ];
+    let first: unknown;
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#options.logger.error({ err: error, step: name }, 'shutdown step failed');
+        first ??= error;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+}

@@ -7,4 +7,5 @@ import type { Bench } from './support/bench-context.js';
 export const benches: Record<string, () => Promise<Bench>> = {
   'outbox-write': async () => (await import('./outbox-write.js')).default,
   'indexer-throughput': async () => (await import('./indexer-throughput.js')).default,
+  backfill: async () => (await import('./backfill.js')).default,
 };

@@ -15,6 +15,9 @@ import { sql, type Kysely } from 'kysely';
  *
  * outbox holds one small row per event: the payload is not copied, the relay reads it from authlog
  * by primary key. `shard` is derived by the database so writers need no shard configuration.
+ * The relay (services/relay) reads each shard's unpublished rows in id order through
+ * ix_outbox_unpublished, then deletes them, or sets published_at when a retention period is
+ * configured (its cleaner deletes them later through the same index).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -48,8 +51,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       traceparent VARCHAR(55) NULL,
       tracestate VARCHAR(512) NULL,
       created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+      published_at DATETIME(6) NULL,
       PRIMARY KEY (id),
-      KEY ix_outbox_shard (shard, id)
+      KEY ix_outbox_unpublished (shard, published_at, id)
     ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
   `.execute(db);
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as authlogAndOutbox from './2026-11-26-01-authlog-and-outbox.js';
 import * as apiKeys from './2026-11-26-02-api-keys.js';
+import * as relayLeases from './2026-11-26-03-relay-leases.js';
 import * as backfillCheckpoints from './2026-11-26-04-backfill-checkpoints.js';
 import * as recordProcedures from './2026-11-26-07-record-procedures.js';
 import * as webhooks from './2026-11-26-05-webhooks.js';
@@ -13,6 +14,7 @@ import * as accounts from './2026-11-26-06-accounts.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-26-01-authlog-and-outbox': authlogAndOutbox,
   '2026-11-26-02-api-keys': apiKeys,
+  '2026-11-26-03-relay-leases': relayLeases,
   '2026-11-26-04-backfill-checkpoints': backfillCheckpoints,
   '2026-11-26-05-webhooks': webhooks,
   '2026-11-26-06-accounts': accounts,

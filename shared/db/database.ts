@@ -33,6 +33,8 @@ export interface OutboxTable {
   traceparent: string | null;
   tracestate: string | null;
   created_at: ColumnType<Date, never, never>;
+  /** Set by the relay once Kafka acknowledged the row, when it keeps published rows for a while (RELAY_RETENTION_SECONDS). */
+  published_at: ColumnType<Date | null, never, Date | null>;
 }
 
 /** Customer API keys (shared/auth): the secret is stored only as its SHA-256. */

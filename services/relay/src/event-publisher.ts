@@ -1,0 +1,133 @@
+import { CompressionTypes, KafkaJSProtocolError, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Logger } from '../../../shared/log/logger.js';
+import { KafkaPublishError } from './errors/kafka-publish-error.js';
+import { messageBytes } from './outbox-message.js';
+
+/** The relay's view of Kafka: send these messages, in this order, and say when they are safe. */
+export interface EventPublisher {
+  /**
+   * Resolves once Kafka acknowledged every message (acks=all). Rejects with KafkaPublishError,
+   * whose `acknowledged` counts the leading messages that were acknowledged before the failure.
+   */
+  publish(messages: readonly Message[]): Promise<void>;
+}
+
+export interface KafkaEventPublisherOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly maxRequestBytes: number;
+  readonly compression: 'none' | 'gzip';
+  readonly logger: Logger;
+}
+
+/** Errors after which the producer's idempotence state (producer id, sequences) cannot be trusted. */
+const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+/** After this many failures in a row the producer is replaced anyway (fresh connections and metadata). */
+const RESET_AFTER_FAILURES = 3;
+
+/**
+ * An idempotent kafkajs producer (acks=all, one request in flight, Java-compatible partitioner) that
+ * sends a batch as consecutive requests of at most maxRequestBytes, each awaited before the next,
+ * so the messages of one partition are appended in the order given and never two requests race.
+ *
+ * Retrying a failed request with the same producer reuses its sequence numbers, so a request the
+ * broker did append before the failure is deduplicated by the broker. When the producer's
+ * idempotence state is broken (or after repeated failures) it is replaced: a retry may then
+ * duplicate the unacknowledged messages (same ce_id), never lose or reorder them.
+ */
+export class KafkaEventPublisher implements EventPublisher {
+  readonly #options: KafkaEventPublisherOptions;
+  #producer: Producer | undefined;
+  #connecting: Promise<Producer> | undefined;
+  #failures = 0;
+
+  constructor(options: KafkaEventPublisherOptions) {
+    this.#options = options;
+  }
+
+  async connect(): Promise<void> {
+    await this.#ready();
+  }
+
+  async disconnect(): Promise<void> {
+    const producer = this.#producer;
+    this.#producer = undefined;
+    this.#connecting = undefined;
+    await producer?.disconnect();
+  }
+
+  async publish(messages: readonly Message[]): Promise<void> {
+    const compression = this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+    let acknowledged = 0;
+    try {
+      const producer = await this.#ready();
+      for (const chunk of chunksOf(messages, this.#options.maxRequestBytes)) {
+        await producer.send({ topic: this.#options.topic, acks: -1, compression, messages: chunk });
+        acknowledged += chunk.length;
+      }
+      this.#failures = 0;
+    } catch (error) {
+      this.#failures += 1;
+      if (this.#failures >= RESET_AFTER_FAILURES || hasProducerStateError(error)) await this.#reset(error);
+      throw new KafkaPublishError(acknowledged, messages.length, error);
+    }
+  }
+
+  #ready(): Promise<Producer> {
+    if (this.#producer !== undefined) return Promise.resolve(this.#producer);
+    this.#connecting ??= (async () => {
+      const producer = this.#options.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        // Bounded, so that a send fails within seconds and the relay reports, backs off and retries
+        // the same messages itself (kafkajs warns that limited retries "may invalidate EoS": our
+        // retry of the same messages with the same producer keeps the broker's deduplication).
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+      });
+      try {
+        await producer.connect();
+      } catch (error) {
+        this.#connecting = undefined;
+        throw error;
+      }
+      this.#producer = producer;
+      return producer;
+    })();
+    return this.#connecting;
+  }
+
+  async #reset(cause: unknown): Promise<void> {
+    this.#options.logger.warn({ err: cause, failures: this.#failures }, 'replacing the Kafka producer');
+    const producer = this.#producer;
+    this.#producer = undefined;
+    this.#connecting = undefined;
+    this.#failures = 0;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}
+
+/** Consecutive slices of at most maxBytes (a single larger message goes alone). */
+export function* chunksOf(messages: readonly Message[], maxBytes: number): Generator<Message[]> {
+  let chunk: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(message);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function hasProducerStateError(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (current instanceof KafkaJSProtocolError && PRODUCER_STATE_ERRORS.has(current.type)) return true;
+  }
+  return false;
+}

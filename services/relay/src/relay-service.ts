@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Pool as CallbackPool } from 'mysql2';
+import type { Registry } from 'prom-client';
+import { createDatabase } from '../../../shared/db/create-database.js';
+import { createKafka } from '../../../shared/kafka/create-kafka.js';
+import { ensureTopic } from '../../../shared/kafka/topics.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import type { HealthReport } from '../../../shared/ops/health.js';
+import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
+import { BacklogSampler, type BacklogSample } from './backlog-sampler.js';
+import { KafkaEventPublisher } from './event-publisher.js';
+import { LeaseStore } from './lease-store.js';
+import { OutboxReader } from './outbox-reader.js';
+import type { OutboxRecord } from './outbox-record.js';
+import { OutboxSettler } from './outbox-settler.js';
+import { PeriodicTask } from './periodic-task.js';
+import type { RelayDatabase } from './relay-database.js';
+import { RelayLoop } from './relay-loop.js';
+import { RelayMetrics } from './relay-metrics.js';
+import type { RelaySettings } from './relay-settings.js';
+import { RetentionCleaner } from './retention-cleaner.js';
+import { ShardLeaseManager } from './shard-lease-manager.js';
+
+export interface RelayServiceOptions {
+  readonly settings: RelaySettings;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Observer of settled batches (tests, benchmarks). */
+  readonly onSettled?: (records: readonly OutboxRecord[]) => void;
+}
+
+/**
+ * The outbox relay: shard leases, the publishing loop, the backlog gauges and (with a retention
+ * period) the cleaner, over one MySQL pool and one idempotent Kafka producer.
+ */
+export class RelayService implements RunnableService {
+  readonly instanceId: string;
+  readonly #settings: RelaySettings;
+  readonly #logger: Logger;
+  readonly #metrics: RelayMetrics;
+  readonly #db: Kysely<RelayDatabase>;
+  readonly #pool: CallbackPool;
+  readonly #kafka: ReturnType<typeof createKafka>;
+  readonly #publisher: KafkaEventPublisher;
+  readonly #leases: ShardLeaseManager;
+  readonly #loop: RelayLoop;
+  readonly #stats: PeriodicTask;
+  readonly #cleaner: PeriodicTask | undefined;
+  #backlog: BacklogSample | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: RelayServiceOptions) {
+    const { settings, logger } = options;
+    this.#settings = settings;
+    this.instanceId = `${settings.RELAY_INSTANCE_NAME}@${hostname().slice(0, 16)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.#logger = logger.child({ instance: this.instanceId });
+    this.#metrics = new RelayMetrics(options.registry);
+    const { db, pool } = createDatabase<RelayDatabase>({
+      url: settings.AUTHLOG_MYSQL_URL,
+      connectionLimit: settings.RELAY_MYSQL_CONNECTIONS,
+      pool: { connectTimeout: 5000 },
+    });
+    // READ COMMITTED: no gap locks, and a statement never waits for rows it does not touch (with
+    // REPEATABLE READ a DELETE that scans a small outbox waits for a writer's uncommitted row).
+    pool.on('connection', (connection) => {
+      connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    });
+    this.#db = db;
+    this.#pool = pool;
+    const promisePool = pool.promise();
+    this.#kafka = createKafka({ clientId: `authlog-relay-${settings.RELAY_INSTANCE_NAME}`, brokers: settings.AUTHLOG_KAFKA_BROKERS, logger: this.#logger });
+    this.#publisher = new KafkaEventPublisher({
+      kafka: this.#kafka,
+      topic: settings.RELAY_TOPIC,
+      maxRequestBytes: settings.RELAY_MAX_REQUEST_BYTES,
+      compression: settings.RELAY_COMPRESSION,
+      logger: this.#logger,
+    });
+    this.#leases = new ShardLeaseManager({
+      store: new LeaseStore(db),
+      instanceId: this.instanceId,
+      leaseMs: settings.RELAY_LEASE_MS,
+      renewIntervalMs: settings.RELAY_RENEW_INTERVAL_MS,
+      logger: this.#logger,
+      metrics: this.#metrics,
+    });
+    this.#loop = new RelayLoop({
+      reader: new OutboxReader(promisePool),
+      publisher: this.#publisher,
+      settler: new OutboxSettler(promisePool, settings.RELAY_RETENTION_SECONDS),
+      ownership: this.#leases,
+      metrics: this.#metrics,
+      logger: this.#logger,
+      batchSize: settings.RELAY_BATCH_SIZE,
+      pollMinMs: settings.RELAY_POLL_MIN_MS,
+      pollMaxMs: settings.RELAY_POLL_MAX_MS,
+      backoff: { ...DEFAULT_BACKOFF, initialMs: 100, maxMs: 10_000 },
+      ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
+    });
+    const sampler = new BacklogSampler(promisePool);
+    this.#stats = new PeriodicTask({
+      intervalMs: settings.RELAY_STATS_INTERVAL_MS,
+      run: async () => {
+        const sample = await sampler.sample(this.#leases.ownedShards);
+        this.#backlog = sample;
+        this.#metrics.backlogRows.set(sample.rows);
+        this.#metrics.oldestAgeSeconds.set(sample.oldestAgeSeconds);
+      },
+      onError: (error, failures) => {
+        this.#metrics.errors.inc({ kind: 'stats' });
+        this.#logger.warn({ err: error, failures }, 'backlog sampling failed');
+      },
+      backoff: { initialMs: 1000, maxMs: 30_000, factor: 2 },
+    });
+    if (settings.RELAY_RETENTION_SECONDS > 0) {
+      const cleaner = new RetentionCleaner(promisePool, { retentionSeconds: settings.RELAY_RETENTION_SECONDS, chunk: settings.RELAY_CLEANUP_CHUNK });
+      this.#cleaner = new PeriodicTask({
+        intervalMs: settings.RELAY_CLEANUP_INTERVAL_MS,
+        run: async (signal) => {
+          this.#metrics.cleanedRows.inc(await cleaner.clean(this.#leases.ownedShards, signal));
+        },
+        onError: (error, failures) => {
+          this.#metrics.errors.inc({ kind: 'cleanup' });
+          this.#logger.warn({ err: error, failures }, 'retention cleanup failed');
+        },
+        backoff: { initialMs: 1000, maxMs: 30_000, factor: 2 },
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    const settings = this.#settings;
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      const { created } = await ensureTopic(admin, settings.RELAY_TOPIC, {
+        partitions: settings.RELAY_TOPIC_PARTITIONS,
+        replicationFactor: settings.RELAY_TOPIC_REPLICATION_FACTOR,
+      });
+      if (created) this.#logger.info({ topic: settings.RELAY_TOPIC, partitions: settings.RELAY_TOPIC_PARTITIONS }, 'created the events topic');
+    } finally {
+      await admin.disconnect();
+    }
+    await this.#publisher.connect();
+    await this.#leases.start();
+    this.#loop.start();
+    await this.#stats.start();
+    await this.#cleaner?.start();
+    this.#logger.info(
+      { topic: settings.RELAY_TOPIC, ownedShards: this.#leases.ownedShards.length, batchSize: settings.RELAY_BATCH_SIZE, retentionSeconds: settings.RELAY_RETENTION_SECONDS },
+      'relay started',
+    );
+  }
+
+  /** Finishes the batch in flight, gives the shards back, closes clients; every step runs even if one fails. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      const steps: [string, () => Promise<void>][] = [
+        ['publishing loop', () => this.#loop.stop()],
+        ['backlog sampler', () => this.#stats.stop()],
+        ['retention cleaner', async () => this.#cleaner?.stop()],
+        ['shard leases', () => this.#leases.stop()],
+        ['Kafka producer', () => this.#publisher.disconnect()],
+        ['MySQL pool', () => this.#db.destroy()],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          await step();
+        } catch (error) {
+          this.#logger.error({ err: error, step: name }, 'relay shutdown step failed');
+        }
+      }
+    })();
+    return this.#stopping;
+  }
+
+  health(): Omit<HealthReport, 'state'> {
+    const loop = this.#loop.status;
+    const sinceRenewal = this.#leases.sinceLastRenewalMs;
+    const renewalLate = sinceRenewal === undefined || sinceRenewal > 3 * this.#settings.RELAY_RENEW_INTERVAL_MS;
+    const owned = this.#leases.ownedShards.length;
+    return {
+      status: loop.consecutiveFailures > 0 || renewalLate ? 'degraded' : 'ok',
+      checks: {
+        instance: this.instanceId,
+        role: owned > 0 ? 'active' : 'standby',
+        ownedShards: owned,
+        liveInstances: this.#leases.liveInstances,
+        lastLeaseRenewalMsAgo: sinceRenewal === undefined ? null : Math.round(sinceRenewal),
+        publishing: { consecutiveFailures: loop.consecutiveFailures, lastError: loop.lastError ?? null },
+        backlog: this.#backlog ?? null,
+      },
+    };
+  }
+
+  /** For in-process tests: the pool the service uses (not for production wiring). */
+  get pool(): CallbackPool {
+    return this.#pool;
+  }
+}

@@ -54,8 +54,9 @@ describe('the built indexer process', () => {
     const { child: restarted, opsPort } = await spawnIndexer();
     await waitFor('every message committed after the restart', () => harness.allCommitted(), 40_000);
     expect(await harness.count()).toBe(300);
-    // Nothing was committed, so the restarted process indexed all 300 again, the first bulk included.
-    expect(await metric(opsPort, 'authlog_indexer_documents_indexed_total')).toBe(300);
+    // Nothing was committed, so the restarted process indexed all 300 again, the first bulk included
+    // (more only if kafkajs re-delivered something: still one document per event).
+    expect(await metric(opsPort, 'authlog_indexer_documents_indexed_total')).toBeGreaterThanOrEqual(300);
 
     restarted.signal('SIGTERM');
     expect((await restarted.exited).code).toBe(0);

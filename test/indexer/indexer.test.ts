@@ -116,7 +116,7 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     // 1. From a time, with the documented command line.
     const cli = new SpawnedProcess('dist/services/indexer/src/replay/main.js', harness.env(), ['--from', replayFrom.toISOString()]);
     expect((await cli.exited).code).toBe(0);
-    expect(JSON.parse(cli.lines[0] ?? '{}')).toMatchObject({ groupId: harness.groupId, topic: harness.topic, start: replayFrom.toISOString() });
+    expect(JSON.parse(cli.lines.at(-1) ?? '{}')).toMatchObject({ groupId: harness.groupId, topic: harness.topic, start: replayFrom.toISOString() });
     const second = await harness.startIndexer();
     await waitFor('the replayed messages committed', () => harness.allCommitted());
     expect(await harness.count()).toBe(100);

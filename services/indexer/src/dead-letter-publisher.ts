@@ -36,7 +36,8 @@ export class DeadLetterPublisher {
     private readonly observer: DeadLetterObserver,
   ) {}
 
-  async publish(letters: readonly DeadLetter[], signal: AbortSignal): Promise<void> {
+  /** `hooks` hear about the first failure and the recovery, like BulkIndexer's (to pause consumption). */
+  async publish(letters: readonly DeadLetter[], signal: AbortSignal, hooks: { onFailing?: () => void; onRecovered?: () => void } = {}): Promise<void> {
     if (letters.length === 0) return;
     const failedAt = new Date().toISOString();
     const messages = letters.map((letter) => ({
@@ -59,8 +60,10 @@ export class DeadLetterPublisher {
       try {
         await this.producer.send({ topic: this.settings.topic, acks: -1, messages });
         for (const letter of letters) this.observer.published(letter.reason);
+        if (attempt > 0) hooks.onRecovered?.();
         return;
       } catch (error) {
+        if (attempt === 0) hooks.onFailing?.();
         const delay = backoffDelay(attempt, this.settings.backoff);
         this.observer.publishRetry(error, attempt, delay);
         await sleep(delay, signal);

@@ -117,7 +117,8 @@ export class EventIndexer {
   health(): { status: 'ok' | 'degraded' | 'failing'; checks: Record<string, unknown> } {
     const checks = {
       consumer: this.#fatal === undefined ? this.#state : 'CRASHED',
-      elasticsearch: this.#failingBulks > 0 ? 'retrying' : 'ok',
+      // Elasticsearch, or Kafka refusing dead letters: either way the same bulk is being retried.
+      bulks: this.#failingBulks > 0 ? 'retrying' : 'ok',
       consumptionPaused: this.#paused,
       assignedPartitions: this.#ledger.assigned,
       bulksPending: this.#pendingBulks,
@@ -195,7 +196,10 @@ export class EventIndexer {
         onRecovered: () => ((failing = false), this.#failingChanged(-1)),
       });
       const letters = [...batch.deadLetters, ...result.rejected.map((rejection) => deadLetterOf(rejection.item.origin, rejection.reason, rejection.error))];
-      await deadLetters.publish(letters, signal);
+      await deadLetters.publish(letters, signal, {
+        onFailing: () => ((failing = true), this.#failingChanged(+1)),
+        onRecovered: () => ((failing = false), this.#failingChanged(-1)),
+      });
       for (const letter of letters) this.#options.logger.warn({ reason: letter.reason, error: letter.error, partition: letter.partition, offset: letter.offset }, 'message dead-lettered');
       metrics.indexed.inc(result.indexed);
       if (result.indexed > 0) this.#lastIndexedAt = new Date();

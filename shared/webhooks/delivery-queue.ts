@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
 import type { RetrySchedule } from './retry-schedule.js';
 
 /** Why a delivery job exists: fanned out from Kafka, or asked for through the API. */
@@ -52,8 +53,10 @@ export class DeliveryQueue {
   readonly queue: Queue<DeliveryJobData>;
   readonly #jobOptions: JobsOptions;
 
-  constructor(connection: Redis, settings: QueueSettings, schedule: RetrySchedule) {
+  constructor(connection: Redis, settings: QueueSettings, schedule: RetrySchedule, logger: Logger) {
     this.queue = new Queue<DeliveryJobData>(settings.name, { connection, prefix: settings.prefix });
+    // Connection trouble surfaces here (callers also see their adds fail); without a listener BullMQ prints to stderr.
+    this.queue.on('error', (error) => logger.debug({ err: error, queue: settings.name }, 'delivery queue connection error'));
     this.#jobOptions = {
       attempts: schedule.attempts,
       backoff: { type: WEBHOOK_BACKOFF },

@@ -87,3 +87,92 @@ describe('webhook delivery (real Kafka, Redis, MySQL, local receivers)', () => {
     expect(flaky.received).toHaveLength(4);
   });
 });
+
+describe('isolation between endpoints', () => {
+  it('a hanging receiver holds only its own slots and does not slow deliveries to another endpoint', async () => {
+    const account = uniqueName('acct');
+    const hanging = await receiver(() => 'hang');
+    const healthy = await receiver();
+    // The worker runs 20 deliveries at once; the hanging endpoint may hold 2 of them.
+    await fixture.createEndpoint(account, { url: hanging.url(), maxConcurrency: 2 });
+    await fixture.createEndpoint(account, { url: healthy.url(), maxConcurrency: 10 });
+    const produced = Date.now();
+    await fixture.produce(Array.from({ length: 60 }, () => sampleEvent({ account_id: account })));
+    const got = await healthy.waitFor(60, 15_000);
+    const slowest = Math.max(...got.map((request) => request.at)) - produced;
+    // Without isolation the 60 hanging jobs would fill every worker slot for the 3 s timeout, round after round.
+    expect(slowest).toBeLessThan(2_500);
+    expect(hanging.maxInFlight).toBeLessThanOrEqual(2);
+    expect(hanging.received.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('per-endpoint limits, duplicates and bad input', () => {
+  it('keeps an endpoint under its rate limit', async () => {
+    const account = uniqueName('acct');
+    const limited = await receiver();
+    await fixture.createEndpoint(account, { url: limited.url(), rateLimitPerSecond: 10 });
+    await fixture.produce(Array.from({ length: 25 }, () => sampleEvent({ account_id: account })));
+    const got = await limited.waitFor(25, 20_000);
+    const spread = got[24]!.at - got[0]!.at;
+    // 25 deliveries at 10/s (a burst of 2 allowed) need at least ~2.2 s.
+    expect(spread).toBeGreaterThanOrEqual(2_000);
+    for (let index = 10; index < got.length; index += 1) expect(got[index]!.at - got[index - 10]!.at).toBeGreaterThanOrEqual(800);
+  });
+
+  it('does not deliver a Kafka message twice, even after its job was removed from Redis', async () => {
+    const account = uniqueName('acct');
+    const once = await receiver();
+    await fixture.createEndpoint(account, { url: once.url() });
+    const [event] = await fixture.produce([sampleEvent({ account_id: account })]);
+    await once.waitFor(1);
+    // The same event again, as after a consumer crash or an offset reset.
+    await fixture.produce([sampleEvent({ account_id: account, txid: event!.txid })]);
+    const marker = (await fixture.produce([sampleEvent({ account_id: account })]))[0]!;
+    const got = await once.waitFor(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(got.map((request) => request.headers['webhook-id'])).toEqual([event!.txid, marker.txid]);
+  });
+
+  it('dead-letters a malformed Kafka message and keeps delivering', async () => {
+    const account = uniqueName('acct');
+    const after = await receiver();
+    await fixture.createEndpoint(account, { url: after.url() });
+    await fixture.producer.send({
+      topic: fixture.topic,
+      messages: [
+        { key: account, value: '{"not": "an event"', headers: { ce_id: 'bad-1', ce_type: 'authlog.authentication', ce_time: new Date().toISOString(), ce_schemaversion: '1' } },
+        { key: account, value: '{}' },
+      ],
+    });
+    const [event] = await fixture.produce([sampleEvent({ account_id: account })]);
+    await after.waitFor(1);
+    expect(after.received[0]!.headers['webhook-id']).toBe(event!.txid);
+
+    const groupId = uniqueName('dlq-reader');
+    const consumer = fixture.kafka.consumer({ groupId });
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${fixture.topic}-dlq`, fromBeginning: true });
+    const dead: { code: string; key: string }[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void dead.push({ code: String(message.headers?.dlq_error_code), key: String(message.key) }) });
+    await expect.poll(() => dead.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await consumer.disconnect();
+    const admin = fixture.kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+    await admin.disconnect();
+    expect(dead.filter((letter) => letter.key === account).map((letter) => letter.code)).toEqual(['MALFORMED_CLOUD_EVENT', 'MALFORMED_CLOUD_EVENT']);
+  });
+
+  it('exposes deliveries by outcome, attempt latency, queue depth and disabled endpoints on /metrics', async () => {
+    const text = await dispatcher.registry.metrics();
+    expect(text).toMatch(/webhook_attempts_total\{[^}]*outcome="success"[^}]*\} [1-9]/);
+    expect(text).toMatch(/webhook_attempts_total\{[^}]*outcome="failure",error_code="http_status"[^}]*\} [1-9]/);
+    expect(text).toMatch(/webhook_attempt_duration_seconds_count\{[^}]*outcome="success"[^}]*\} [1-9]/);
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(text).toMatch(new RegExp(`webhook_queue_jobs\\{[^}]*state="${state}"[^}]*\\} \\d+`));
+    expect(text).toMatch(/webhook_endpoints_disabled\{[^}]*\} \d+/);
+    expect(text).toMatch(/webhook_fanout_events_total\{[^}]*\} [1-9]/);
+    expect(text).toMatch(/webhook_deferred_total\{[^}]*\} [1-9]/);
+    expect((await dispatcher.service.health()).status).toBe('ok');
+  });
+});

@@ -51,7 +51,7 @@ export class WebhookApiService implements RunnableService {
     };
     for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
     this.#db = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS }).db;
-    this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings));
+    this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings), logger);
     const endpoints = new EndpointStore(this.#db);
     const messages = new MessageStore(this.#db);
     this.#app = buildApp({

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { createDatabase } from '../../../shared/db/create-database.js';
@@ -70,7 +70,7 @@ export class DispatcherService implements RunnableService {
     const prefix = settings.WEBHOOK_REDIS_PREFIX;
     const queueSettings = { name: settings.WEBHOOK_QUEUE, prefix };
     const schedule = retryScheduleOf(settings);
-    this.#queue = new DeliveryQueue(this.#redis.queue, queueSettings, schedule);
+    this.#queue = new DeliveryQueue(this.#redis.queue, queueSettings, schedule, logger);
     this.#attempts = new AttemptLog(this.#db, logger);
     this.#deliverer = new HttpDeliverer({
       policy: addressPolicyOf(settings),
@@ -107,7 +107,8 @@ export class DispatcherService implements RunnableService {
       logger,
     );
     this.#admin = kafka.admin();
-    this.#producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Dead letters need neither order nor exactly-once: a plain producer, acks=-1 per send.
+    this.#producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     this.#fanOut = new FanOutConsumer(
       {
         topic: settings.WEBHOOK_TOPIC,
@@ -116,6 +117,8 @@ export class DispatcherService implements RunnableService {
         partitionsConcurrently: settings.WEBHOOK_PARTITIONS_CONCURRENTLY,
         chunkSize: settings.WEBHOOK_FANOUT_CHUNK,
         maxBodyBytes: settings.WEBHOOK_MAX_BODY_BYTES,
+        sessionTimeoutMs: settings.WEBHOOK_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: settings.WEBHOOK_HEARTBEAT_INTERVAL_MS,
       },
       { kafka, queue: this.#queue, directory: this.#directory, deadLetters: new DeadLetters(this.#producer, settings.WEBHOOK_DLQ_TOPIC), metrics, logger, onFatal: options.onFatal },
     );

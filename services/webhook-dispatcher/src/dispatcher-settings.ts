@@ -27,6 +27,9 @@ export const dispatcherSettings = {
   /** How long start-up waits for the events topic to exist (the relay or an operator creates it). */
   WEBHOOK_TOPIC_WAIT_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
   WEBHOOK_PARTITIONS_CONCURRENTLY: envInt(4, { min: 1, max: 64 }),
+  /** A dispatcher that stops heartbeating loses its partitions after this long (the broker allows 6 s to 5 min). */
+  WEBHOOK_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000, max: 300_000 }),
+  WEBHOOK_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100, max: 60_000 }),
   /** Kafka messages fanned out per BullMQ addBulk and offset commit. */
   WEBHOOK_FANOUT_CHUNK: envInt(500, { min: 1, max: 10_000 }),
   /** Deliveries in flight in this process. */
@@ -56,6 +59,9 @@ export type DispatcherSettings = Readonly<z.infer<z.ZodObject<typeof dispatcherS
 
 export function loadDispatcherSettings(env?: Environment): DispatcherSettings {
   const settings = loadConfig(dispatcherSettings, env);
+  if (settings.WEBHOOK_HEARTBEAT_INTERVAL_MS * 3 > settings.WEBHOOK_SESSION_TIMEOUT_MS) {
+    throw new ConfigError('WEBHOOK_HEARTBEAT_INTERVAL_MS', `must be at most a third of WEBHOOK_SESSION_TIMEOUT_MS (${settings.WEBHOOK_SESSION_TIMEOUT_MS})`);
+  }
   if (settings.WEBHOOK_CONNECT_TIMEOUT_MS > settings.WEBHOOK_TIMEOUT_MS) {
     throw new ConfigError('WEBHOOK_CONNECT_TIMEOUT_MS', `must not exceed WEBHOOK_TIMEOUT_MS (${settings.WEBHOOK_TIMEOUT_MS})`);
   }

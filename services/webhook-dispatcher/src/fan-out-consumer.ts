@@ -17,6 +17,8 @@ export interface FanOutSettings {
   /** Messages fanned out per BullMQ addBulk and per offset commit. */
   readonly chunkSize: number;
   readonly maxBodyBytes: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
 }
 
 export interface FanOutDependencies {
@@ -47,7 +49,12 @@ export class FanOutConsumer {
     private readonly settings: FanOutSettings,
     private readonly deps: FanOutDependencies,
   ) {
-    this.#consumer = deps.kafka.consumer({ groupId: settings.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 500 });
+    this.#consumer = deps.kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      maxWaitTimeInMs: 500,
+    });
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
       deps.logger.error({ err: payload.error, restart: payload.restart }, 'fan-out consumer crashed');
       if (!payload.restart) deps.onFatal(payload.error);
@@ -132,8 +139,9 @@ export class FanOutConsumer {
         this.#lastError = error instanceof Error ? error.message : String(error);
         const waitMs = backoffDelay(attempt);
         this.deps.logger.warn({ err: error, step: what, attempt, waitMs }, 'fan-out step failed; partition waits and retries');
-        for (let waited = 0; waited < waitMs && !this.#abort.signal.aborted; waited += 2_000) {
-          await sleep(Math.min(2_000, waitMs - waited), this.#abort.signal);
+        const slice = this.settings.heartbeatIntervalMs;
+        for (let waited = 0; waited < waitMs && !this.#abort.signal.aborted; waited += slice) {
+          await sleep(Math.min(slice, waitMs - waited), this.#abort.signal);
           await heartbeat();
         }
       }

@@ -8,7 +8,10 @@ export interface ReceivedRequest {
 }
 
 /** What the receiver answers to its n-th request (1-based); `hang` never answers. */
-export type Behaviour = (request: ReceivedRequest, n: number) => { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type Behaviour = (
+  request: ReceivedRequest,
+  n: number,
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
 
 export const ok: Behaviour = () => ({ status: 200, body: 'ok' });
 
@@ -16,6 +19,9 @@ export const ok: Behaviour = () => ({ status: 200, body: 'ok' });
 export class Receiver {
   readonly received: ReceivedRequest[] = [];
   connections = 0;
+  /** Requests being answered (or hanging) right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   readonly #sockets = new Set<Socket>();
   #waiters: (() => void)[] = [];
 
@@ -28,6 +34,9 @@ export class Receiver {
   static async start(behaviour: Behaviour = ok, host = '127.0.0.1', port = 0): Promise<Receiver> {
     let receiver: Receiver | undefined;
     const server = createServer((request, response) => {
+      receiver!.inFlight += 1;
+      receiver!.maxInFlight = Math.max(receiver!.maxInFlight, receiver!.inFlight);
+      response.once('close', () => (receiver!.inFlight -= 1));
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -36,7 +45,9 @@ export class Receiver {
         const answer = receiver!.behaviour(received, receiver!.received.length);
         for (const wake of receiver!.#waiters.splice(0)) wake();
         if (answer === 'hang') return;
-        response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? '');
+        const send = () => response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? '');
+        if (answer.delayMs === undefined) send();
+        else setTimeout(send, answer.delayMs);
       });
     });
     server.keepAliveTimeout = 5_000;

@@ -87,6 +87,8 @@ export class WebhookFixture {
       WEBHOOK_LOCK_MS: '5000',
       WEBHOOK_STALLED_INTERVAL_MS: '2000',
       WEBHOOK_CONCURRENCY: '20',
+      WEBHOOK_SESSION_TIMEOUT_MS: '6000',
+      WEBHOOK_HEARTBEAT_INTERVAL_MS: '1000',
       ...overrides,
     };
   }

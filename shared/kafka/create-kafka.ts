@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../log/logger.js';
 
 /**
@@ -6,7 +6,13 @@ import type { Logger } from '../log/logger.js';
  * format. kafkajs logs retriable connection errors at ERROR; they stay visible but carry the
  * namespace so alerts can tell them apart from ours.
  */
-export function createKafka(options: { clientId: string; brokers: readonly string[]; logger: Logger }): Kafka {
+export function createKafka(options: {
+  clientId: string;
+  brokers: readonly string[];
+  logger: Logger;
+  /** Overrides parts of the default retry below (e.g. a loop that retries itself and wants to fail fast). */
+  retry?: RetryOptions;
+}): Kafka {
   const logger = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
@@ -22,7 +28,7 @@ export function createKafka(options: { clientId: string; brokers: readonly strin
       else logger.debug(line, text);
     },
     // kafkajs' own retry wraps each request; our loops add back-off and health reporting on top.
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000, ...options.retry },
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
   });

@@ -1,4 +1,4 @@
-import { CompressionTypes, KafkaJSProtocolError, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../../../shared/log/logger.js';
 import { KafkaPublishError } from './errors/kafka-publish-error.js';
 import { messageBytes } from './outbox-message.js';
@@ -127,7 +127,9 @@ export function* chunksOf(messages: readonly Message[], maxBytes: number): Gener
 
 function hasProducerStateError(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
-    if (current instanceof KafkaJSProtocolError && PRODUCER_STATE_ERRORS.has(current.type)) return true;
+    // By name: kafkajs is CommonJS and its error classes are not visible as ESM named exports.
+    const type = (current as { type?: unknown }).type;
+    if (current.name === 'KafkaJSProtocolError' && typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
   }
   return false;
 }

@@ -31,6 +31,8 @@ export interface RelayLoopOptions {
 
 export interface RelayLoopStatus {
   readonly consecutiveFailures: number;
+  /** How long the Kafka send in progress has been waiting for its acknowledgement (0 when none). */
+  readonly sendingForMs: number;
   readonly lastError: { readonly kind: RelayErrorKind; readonly message: string } | undefined;
 }
 
@@ -57,6 +59,7 @@ export class RelayLoop {
   #loop: Promise<void> | undefined;
   #failures = 0;
   #lastError: RelayLoopStatus['lastError'];
+  #sendStarted: number | undefined;
 
   constructor(options: RelayLoopOptions) {
     this.#options = options;
@@ -64,7 +67,8 @@ export class RelayLoop {
   }
 
   get status(): RelayLoopStatus {
-    return { consecutiveFailures: this.#failures, lastError: this.#lastError };
+    const sendingForMs = this.#sendStarted === undefined ? 0 : performance.now() - this.#sendStarted;
+    return { consecutiveFailures: this.#failures, sendingForMs, lastError: this.#lastError };
   }
 
   start(): void {
@@ -165,12 +169,15 @@ export class RelayLoop {
     for (let attempt = 0; ; attempt += 1) {
       if (remaining.length === 0) return true;
       const sendStarted = performance.now();
+      this.#sendStarted = sendStarted;
       try {
         await publisher.publish(remaining);
+        this.#sendStarted = undefined;
         metrics.publishSeconds.observe((performance.now() - sendStarted) / 1000);
         if (attempt > 0) logger.info({ attempts: attempt + 1, messages: remaining.length }, 'Kafka accepted the batch again');
         return true;
       } catch (error) {
+        this.#sendStarted = undefined;
         const acknowledged = error instanceof KafkaPublishError ? error.acknowledged : 0;
         remaining = remaining.slice(acknowledged);
         await this.#failed('kafka_publish', error, signal);

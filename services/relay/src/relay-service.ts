@@ -24,6 +24,9 @@ import type { RelaySettings } from './relay-settings.js';
 import { RetentionCleaner } from './retention-cleaner.js';
 import { ShardLeaseManager } from './shard-lease-manager.js';
 
+/** A Kafka send unacknowledged for this long makes the relay report itself degraded. */
+const SEND_STALL_MS = 5000;
+
 export interface RelayServiceOptions {
   readonly settings: RelaySettings;
   readonly logger: Logger;
@@ -71,7 +74,13 @@ export class RelayService implements RunnableService {
     this.#db = db;
     this.#pool = pool;
     const promisePool = pool.promise();
-    this.#kafka = createKafka({ clientId: `authlog-relay-${settings.RELAY_INSTANCE_NAME}`, brokers: settings.AUTHLOG_KAFKA_BROKERS, logger: this.#logger });
+    this.#kafka = createKafka({
+      clientId: `authlog-relay-${settings.RELAY_INSTANCE_NAME}`,
+      brokers: settings.AUTHLOG_KAFKA_BROKERS,
+      logger: this.#logger,
+      // Fail a send within seconds: the relay retries the same batch itself, with back-off and health.
+      retry: { retries: 4, maxRetryTime: 2000 },
+    });
     this.#publisher = new KafkaEventPublisher({
       kafka: this.#kafka,
       topic: settings.RELAY_TOPIC,
@@ -183,14 +192,16 @@ export class RelayService implements RunnableService {
     const renewalLate = sinceRenewal === undefined || sinceRenewal > 3 * this.#settings.RELAY_RENEW_INTERVAL_MS;
     const owned = this.#leases.ownedShards.length;
     return {
-      status: loop.consecutiveFailures > 0 || renewalLate ? 'degraded' : 'ok',
+      // kafkajs retries inside a send for a while before giving up: a send that long unanswered is
+      // reported before it fails.
+      status: loop.consecutiveFailures > 0 || loop.sendingForMs > SEND_STALL_MS || renewalLate ? 'degraded' : 'ok',
       checks: {
         instance: this.instanceId,
         role: owned > 0 ? 'active' : 'standby',
         ownedShards: owned,
         liveInstances: this.#leases.liveInstances,
         lastLeaseRenewalMsAgo: sinceRenewal === undefined ? null : Math.round(sinceRenewal),
-        publishing: { consecutiveFailures: loop.consecutiveFailures, lastError: loop.lastError ?? null },
+        publishing: { consecutiveFailures: loop.consecutiveFailures, sendingForMs: Math.round(loop.sendingForMs), lastError: loop.lastError ?? null },
         backlog: this.#backlog ?? null,
       },
     };

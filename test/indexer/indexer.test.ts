@@ -130,4 +130,24 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     await waitFor('the whole topic replayed', () => harness.allCommitted());
     expect(await harness.count()).toBe(200);
   });
+
+  it('survives rebalances: a second instance joins mid-stream and the first one leaves, with nothing lost', async () => {
+    const events = simulatedEvents(3_000, { accountPrefix: uniqueName('acct'), from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-20T00:00:00Z') });
+    await harness.produce(events.map((event) => eventMessage(event)));
+    // Small bulks, so that both rebalances happen while messages are in flight.
+    const settings = { INDEXER_BATCH_MAX_DOCS: '25', INDEXER_MAX_IN_FLIGHT_BULKS: '1', INDEXER_SESSION_TIMEOUT_MS: '6000', INDEXER_HEARTBEAT_INTERVAL_MS: '500' };
+    const first = await harness.startIndexer(settings);
+    await waitFor('the first instance indexing', async () => ((await first.metrics.indexed.get()).values[0]?.value ?? 0) >= 200, 20_000, 20);
+    const second = await harness.startIndexer(settings);
+    await waitFor('the partitions shared', () => (second.health().checks?.assignedPartitions as number[]).length > 0, 20_000, 50);
+    await first.stop();
+    await harness.produce(events.slice(0, 100).map((event) => eventMessage(event)));
+
+    await waitFor('every message committed', () => harness.allCommitted(), 40_000);
+    expect(await harness.count()).toBe(3_000);
+    expect(second.health().checks?.assignedPartitions).toEqual([0, 1, 2]);
+    const rebalances = (await second.metrics.rebalances.get()).values[0]?.value ?? 0;
+    expect(rebalances).toBeGreaterThanOrEqual(2);
+    expect((await second.metrics.deadLettered.get()).values.reduce((sum, entry) => sum + entry.value, 0)).toBe(0);
+  });
 });

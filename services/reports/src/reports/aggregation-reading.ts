@@ -1,7 +1,8 @@
 /**
  * Typed reading of the few aggregation shapes the reports use. Elasticsearch's response types are a
  * union of every aggregate; these helpers check the one shape we asked for and fail loudly if the
- * answer has another (a bug in the request, never the caller's fault).
+ * answer has another (a bug in the request, never the caller's fault). A response without any
+ * aggregations means there was no index to search yet (a new installation): that reads as no events.
  */
 export interface Bucket {
   readonly key: unknown;
@@ -12,6 +13,7 @@ export interface Bucket {
 type Aggregations = Readonly<Record<string, unknown>> | undefined;
 
 export function bucketsOf(aggregations: Aggregations, name: string): Bucket[] {
+  if (aggregations === undefined) return [];
   const aggregate = aggregations?.[name] as { buckets?: unknown } | undefined;
   const buckets = aggregate?.buckets;
   if (Array.isArray(buckets)) return buckets as Bucket[];
@@ -24,12 +26,14 @@ export function bucketsOf(aggregations: Aggregations, name: string): Bucket[] {
 
 /** `value` of a metric aggregation (cardinality, max); null when there was nothing to measure. */
 export function valueOf(aggregations: Aggregations, name: string): number | null {
+  if (aggregations === undefined) return null;
   const aggregate = aggregations?.[name] as { value?: unknown } | undefined;
   if (aggregate === undefined) throw new Error(`aggregation ${name} is missing`);
   return typeof aggregate.value === 'number' ? aggregate.value : null;
 }
 
 export function countOf(aggregations: Aggregations, name: string): number {
+  if (aggregations === undefined) return 0;
   const aggregate = aggregations?.[name] as { doc_count?: unknown } | undefined;
   if (typeof aggregate?.doc_count !== 'number') throw new Error(`aggregation ${name} has no doc_count`);
   return aggregate.doc_count;
@@ -50,6 +54,7 @@ export function termsInfoOf(aggregations: Aggregations, name: string): TermsInfo
 
 /** Composite aggregation page: its buckets and the key to ask for the next page (none at the end). */
 export function compositeOf(aggregations: Aggregations, name: string): { buckets: Bucket[]; afterKey: Record<string, unknown> | undefined } {
+  if (aggregations === undefined) return { buckets: [], afterKey: undefined };
   const aggregate = aggregations?.[name] as { buckets?: unknown; after_key?: unknown } | undefined;
   if (!Array.isArray(aggregate?.buckets)) throw new Error(`composite aggregation ${name} has no buckets`);
   return { buckets: aggregate.buckets as Bucket[], afterKey: aggregate.after_key as Record<string, unknown> | undefined };

@@ -41,11 +41,11 @@ export async function volumeReport(context: ReportContext, interval: Interval, c
       start: formatZoned(numberKey(bucket), scope.range.timeZone),
       ...countsOf(bucket),
     })),
-    total: countsOf(response.aggregations ?? {}),
+    total: countsOf(response.aggregations),
   };
 }
 
-function countsOf(parent: Readonly<Record<string, unknown>> | Bucket): ResultCounts {
+function countsOf(parent: Readonly<Record<string, unknown>> | Bucket | undefined): ResultCounts {
   const counts = { success: 0, denied: 0, fraud: 0, total: 0 };
   for (const bucket of bucketsOf(parent, 'results')) {
     counts[bucket.key as AuthResult] = bucket.doc_count;

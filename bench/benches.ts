@@ -8,4 +8,5 @@ export const benches: Record<string, () => Promise<Bench>> = {
   'outbox-write': async () => (await import('./outbox-write.js')).default,
   'indexer-throughput': async () => (await import('./indexer-throughput.js')).default,
   backfill: async () => (await import('./backfill.js')).default,
+  freshness: async () => (await import('./freshness.js')).default,
 };

@@ -37,7 +37,7 @@ export function drawBreakdown(id, report, type = 'bar') {
       labels: items.map((item) => item.label),
       datasets: [{ label: 'events', data: items.map((item) => item.events), backgroundColor: type === 'bar' ? PALETTE[0] : items.map((_, index) => PALETTE[index % PALETTE.length]) }],
     },
-    options: type === 'bar' ? { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } } : { plugins: { legend: { position: 'right' } } },
+    options: type === 'bar' ? { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true }, y: { ticks: { autoSkip: false } } } } : { plugins: { legend: { position: 'right' } } },
   });
 }
 

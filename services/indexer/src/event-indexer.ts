@@ -148,14 +148,15 @@ export class EventIndexer {
     else this.#armLinger();
   }
 
-  #armLinger(): void {
+  #armLinger(atLeastMs = 0): void {
     if (this.#linger !== undefined) return;
-    const delay = Math.max(0, this.#options.limits.lingerMs - this.#open.ageMs());
+    const delay = Math.max(atLeastMs, this.#options.limits.lingerMs - this.#open.ageMs());
     this.#linger = setTimeout(() => {
       this.#linger = undefined;
       if (this.#state !== 'RUNNING' || this.#open.isEmpty) return;
-      // Every slot busy and a bulk already queued: let this batch grow instead of queueing small ones.
-      if (this.#slots.queued > 0) this.#armLinger();
+      // Every slot busy and a bulk already queued: let this batch grow instead of queueing small
+      // ones, and look again a little later (not at once: that would spin while Elasticsearch is slow).
+      if (this.#slots.queued > 0) this.#armLinger(LINGER_RECHECK_MS);
       else void this.#seal();
     }, delay);
   }
@@ -275,6 +276,8 @@ export class EventIndexer {
     return new MessageBatch(this.#options.topic, this.#options.names, this.#options.limits);
   }
 }
+
+const LINGER_RECHECK_MS = 20;
 
 /** Marks batches that failed only because an earlier one did, so the cause is reported once. */
 const previousFailure = new RetryAbortedError('acknowledging after an earlier bulk failed');

@@ -49,7 +49,7 @@ export const indexerSettings = {
   /** ...or this many bytes of NDJSON... */
   INDEXER_BATCH_MAX_BYTES: envInt(5_242_880, { min: 1_024, max: 100_000_000 }),
   /** ...or when its oldest document has waited this long. */
-  INDEXER_BATCH_LINGER_MS: envInt(200, { min: 0, max: 60_000 }),
+  INDEXER_BATCH_LINGER_MS: envInt(100, { min: 0, max: 60_000 }),
   /** Bulks in flight at once; offsets are still committed in order. */
   INDEXER_MAX_IN_FLIGHT_BULKS: envInt(2, { min: 1, max: 16 }),
   INDEXER_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000, max: 300_000 }),

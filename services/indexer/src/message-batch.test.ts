@@ -52,4 +52,12 @@ describe('MessageBatch', () => {
     expect(batch.items).toHaveLength(0);
     expect(batch.deadLetters[0]?.reason).toBe('DOCUMENT_TOO_LARGE');
   });
+
+  it('counts the linger time from the first message, not from when the batch was opened', async () => {
+    const batch = new MessageBatch('t', names, { maxDocs: 100, maxBytes: 10_000_000, maxDocumentBytes: 100_000 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(batch.ageMs()).toBe(0);
+    batch.add(0, kafkaMessage(0));
+    expect(batch.ageMs()).toBeLessThan(25);
+  });
 });

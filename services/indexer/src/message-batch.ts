@@ -26,7 +26,8 @@ export class MessageBatch {
   readonly items: BulkItem<KafkaOrigin>[] = [];
   readonly deadLetters: DeadLetter[] = [];
   readonly nextOffsets = new Map<number, bigint>();
-  readonly createdAt = performance.now();
+  /** When the first message arrived: the linger time counts from there. */
+  #firstAt: number | undefined;
   #bytes = 0;
   #messages = 0;
 
@@ -52,11 +53,13 @@ export class MessageBatch {
     return this.items.length >= this.limits.maxDocs || this.#bytes >= this.limits.maxBytes;
   }
 
+  /** How long the oldest message has waited (0 while empty). */
   ageMs(now = performance.now()): number {
-    return now - this.createdAt;
+    return this.#firstAt === undefined ? 0 : now - this.#firstAt;
   }
 
   add(partition: number, message: KafkaMessage): void {
+    this.#firstAt ??= performance.now();
     this.#messages += 1;
     this.nextOffsets.set(partition, BigInt(message.offset) + 1n);
     const origin: KafkaOrigin = { topic: this.topic, partition, message };

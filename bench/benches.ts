@@ -9,4 +9,5 @@ export const benches: Record<string, () => Promise<Bench>> = {
   'indexer-throughput': async () => (await import('./indexer-throughput.js')).default,
   backfill: async () => (await import('./backfill.js')).default,
   freshness: async () => (await import('./freshness.js')).default,
+  reports: async () => (await import('./reports.js')).default,
 };

@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
+import { AccountStore } from '../services/reports/src/accounts/account-store.js';
+import { breakdownReport, BREAKDOWN_DIMENSIONS } from '../services/reports/src/reports/breakdown-report.js';
+import { distinctUsersReport } from '../services/reports/src/reports/distinct-users-report.js';
+import { outOfDateReport } from '../services/reports/src/reports/out-of-date-report.js';
+import type { ReportContext } from '../services/reports/src/reports/report-context.js';
+import { chooseInterval } from '../services/reports/src/reports/volume-interval.js';
+import { volumeReport } from '../services/reports/src/reports/volume-report.js';
+import { authLogPage } from '../services/reports/src/auth-log/auth-log-page.js';
+import { NO_FILTERS, type EventScope } from '../services/reports/src/search/event-scope.js';
+import { EventSearch } from '../services/reports/src/search/event-search.js';
+import { startOfLocalDay } from '../services/reports/src/params/zoned-time.js';
+import { ApiKeyStore } from '../shared/auth/api-key-store.js';
+import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createElasticsearch } from '../shared/elasticsearch/create-elasticsearch.js';
+import { toEventDocument } from '../shared/elasticsearch/event-document.js';
+import { eventIndexNames, monthlyIndexFor, type EventIndexNames } from '../shared/elasticsearch/event-index.js';
+import { ensureEventTemplate } from '../shared/elasticsearch/event-template.js';
+import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
+import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
+import { SeededRandom } from '../shared/simulation/random.js';
+import type { Bench, BenchFigures } from './support/bench-context.js';
+import { benchSettings } from './support/bench-settings.js';
+import { quantile, round } from './support/stats.js';
+
+/**
+ * reports: p50/p95 latency of each report through the HTTP API (the compiled service, as a child
+ * process), over 1,000,000 events (quick: 200,000) across 100 accounts and 90 days, bulk-loaded
+ * straight into a fresh index prefix (setup, not measured). Baseline, side by side and interleaved:
+ * the same report computed in this process straight on Elasticsearch (same queries, no HTTP, no API
+ * key check, no validation, no freshness probe), so api/baseline is the API's own overhead.
+ * Each request draws an account and a range (7, 30 or 90 local days) at random. Goal: p95 <= 300 ms.
+ */
+const ACCOUNTS = 100;
+const DAYS = 90;
+const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Sydney', 'UTC', 'America/Los_Angeles', 'Asia/Tokyo'];
+const END_DAY = '2026-11-25';
+
+export const reportsBench: Bench = async ({ quick, log }) => {
+  const events = quick ? 200_000 : 1_000_000;
+  const iterations = quick ? 40 : 100;
+  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench' });
+  const elasticsearch = createElasticsearch({ url: benchSettings.AUTHLOG_ES_URL, requestTimeoutMs: 120_000 });
+  const names = eventIndexNames(`bench-reports-${Date.now().toString(36)}`);
+  const simulator = new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 5_000, seed: 3, accountPrefix: 'bench_' });
+  const accounts = simulator.accountIds().map((accountId, index) => ({ accountId, timeZone: ZONES[index % ZONES.length]! }));
+  let service: ReturnType<typeof spawn> | undefined;
+  try {
+    const loadStarted = performance.now();
+    await bulkLoad(elasticsearch, names, simulator, events, log);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const store = new AccountStore(scratch.db as never);
+    const keys = new ApiKeyStore(scratch.db);
+    const tokens = new Map<string, string>();
+    for (const account of accounts) {
+      await store.upsert({ ...account, displayName: account.accountId });
+      tokens.set(account.accountId, (await keys.create(account.accountId, 'bench')).token);
+    }
+    const port = await freePort();
+    service = spawn(process.execPath, [resolve(import.meta.dirname, '..', 'services', 'reports', 'src', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL, REPORTS_PORT: String(port), OPS_PORT: '0', REPORTS_INDEX_PREFIX: names.prefix, LOG_LEVEL: 'warn', REPORTS_MAX_RANGE_DAYS: '120' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await waitForPort(port);
+
+    const search = new EventSearch(elasticsearch, names, { requestTimeoutMs: 120_000 });
+    const settings = { precisionThreshold: 40_000, compositePageSize: 10_000, termsShardSize: 500 };
+    const reports = reportCases();
+    const generator = new SeededRandom(99);
+    const random = () => generator.next();
+    const figures: BenchFigures = { events, accounts: ACCOUNTS, days: DAYS, iterations, load_seconds: round(loadSeconds), goal_p95_ms: 300 };
+    let worstP95 = 0;
+    for (const [name, report] of Object.entries(reports)) {
+      const api: number[] = [];
+      const baseline: number[] = [];
+      for (let iteration = -3; iteration < iterations; iteration += 1) {
+        const account = accounts[Math.floor(random() * accounts.length)]!;
+        const days = [7, 30, 90][Math.floor(random() * 3)]!;
+        const scope: EventScope = { accountId: account.accountId, filters: report.forced, range: localRange(days, account.timeZone) };
+        const query = { ...report.params(random), from: addDays(END_DAY, 1 - days), to: addDays(END_DAY, 1) };
+        const first = iteration % 2 === 0 ? 'api' : 'baseline'; // alternate, so neither always runs on a warmer cache
+        for (const side of [first, first === 'api' ? 'baseline' : 'api']) {
+          const started = performance.now();
+          if (side === 'api') await callApi(port, report.path, query, tokens.get(account.accountId)!);
+          else await report.baseline({ search, scope, settings }, query);
+          if (iteration >= 0) (side === 'api' ? api : baseline).push(performance.now() - started); // 3 warm-up rounds
+        }
+      }
+      const p95 = quantile(api, 0.95);
+      if (!name.startsWith('exact_')) worstP95 = Math.max(worstP95, p95);
+      Object.assign(figures, {
+        [`${name}_p50_ms`]: round(quantile(api, 0.5)),
+        [`${name}_p95_ms`]: round(p95),
+        [`${name}_baseline_p50_ms`]: round(quantile(baseline, 0.5)),
+        [`${name}_baseline_p95_ms`]: round(quantile(baseline, 0.95)),
+        [`${name}_api_over_baseline_p50`]: round(quantile(api, 0.5) / quantile(baseline, 0.5)),
+      });
+      log(`${name}: api p50 ${figures[`${name}_p50_ms`]} ms p95 ${round(p95)} ms; baseline p50 ${figures[`${name}_baseline_p50_ms`]} ms`);
+    }
+    figures.worst_p95_ms = round(worstP95);
+    figures.goal_met = worstP95 <= 300;
+    figures.export_events_per_s = await measureExport(port, accounts[0]!.accountId, tokens, log);
+    return figures;
+  } finally {
+    service?.kill('SIGTERM');
+    await elasticsearch.indices.delete({ index: names.pattern, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+    await elasticsearch.indices.deleteIndexTemplate({ name: names.templateName }).catch(() => undefined);
+    await elasticsearch.close();
+    await scratch.drop();
+  }
+};
+
+type Query = Record<string, string>;
+interface ReportCase {
+  readonly path: string;
+  readonly forced: EventScope['filters'];
+  readonly params: (random: () => number) => Query;
+  readonly baseline: (context: ReportContext, query: Query) => Promise<unknown>;
+}
+
+function reportCases(): Record<string, ReportCase> {
+  const success = { ...NO_FILTERS, results: ['success' as const], eventTypes: ['authentication' as const] };
+  const outOfDate = { ...NO_FILTERS, reasons: ['out_of_date' as const] };
+  return {
+    distinct_users: { path: '/v1/reports/distinct-users', forced: success, params: () => ({}), baseline: (context) => distinctUsersReport(context, false) },
+    out_of_date: { path: '/v1/reports/out-of-date', forced: outOfDate, params: () => ({}), baseline: (context) => outOfDateReport(context, { exact: false, top: 10 }) },
+    volume: { path: '/v1/reports/volume', forced: NO_FILTERS, params: () => ({}), baseline: (context) => volumeReport(context, chooseInterval(context.scope.range, 'auto', 1000), 'auto') },
+    breakdown: {
+      path: '/v1/reports/breakdown',
+      forced: NO_FILTERS,
+      params: (random) => ({ by: BREAKDOWN_DIMENSIONS[Math.floor(random() * BREAKDOWN_DIMENSIONS.length)]! }),
+      baseline: (context, query) => breakdownReport(context, query.by as (typeof BREAKDOWN_DIMENSIONS)[number], 10),
+    },
+    auth_log_page: { path: '/v1/logs', forced: NO_FILTERS, params: () => ({ limit: '100' }), baseline: (context) => authLogPage(context.search, context.scope, { limit: 100, order: 'desc', totalLimit: 10_000 }) },
+    exact_distinct_users: { path: '/v1/reports/distinct-users', forced: success, params: () => ({ exact: 'true' }), baseline: (context) => distinctUsersReport(context, true) },
+  };
+}
+
+async function bulkLoad(elasticsearch: Client, names: EventIndexNames, simulator: AuthSimulator, total: number, log: (message: string) => void) {
+  await ensureEventTemplate(elasticsearch, names, { refreshInterval: '-1' });
+  const from = new Date(`${addDays(END_DAY, 1 - DAYS)}T00:00:00Z`);
+  const to = new Date(`${addDays(END_DAY, 1)}T00:00:00Z`);
+  const indexedAt = new Date();
+  const batch = 5_000;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  for (let done = 0; done < total; done += batch) {
+    const operations = Array.from({ length: Math.min(batch, total - done) }, () => {
+      const event = parseAuthEvent(simulator.next(simulator.timestampBetween(from, to)));
+      return [{ index: { _index: monthlyIndexFor(names, event.timestamp), _id: event.txid, routing: event.account_id } }, toEventDocument(event, indexedAt)];
+    }).flat();
+    await inFlight; // one bulk in flight while the next is generated
+    inFlight = elasticsearch.bulk({ operations }).then((response) => {
+      if (response.errors) throw new Error('bulk load failed');
+    });
+    if ((done / batch) % 40 === 0) log(`loaded ${done} of ${total}`);
+  }
+  await inFlight;
+  await elasticsearch.indices.putSettings({ index: names.pattern, settings: { refresh_interval: '1s' } });
+  await elasticsearch.indices.refresh({ index: names.pattern });
+  await elasticsearch.indices.forcemerge({ index: names.pattern, max_num_segments: 1 });
+}
+
+async function measureExport(port: number, accountId: string, tokens: Map<string, string>, log: (message: string) => void): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`http://127.0.0.1:${port}/v1/logs/export?format=csv&from=${addDays(END_DAY, -29)}&to=${addDays(END_DAY, 1)}`, { headers: { authorization: `Bearer ${tokens.get(accountId)}` } });
+  let rows = 0;
+  for await (const chunk of response.body ?? []) rows += (Buffer.from(chunk as Uint8Array).toString().match(/\r\n/g) ?? []).length;
+  const perSecond = round((rows - 1) / ((performance.now() - started) / 1000));
+  log(`export: ${rows - 1} events of the largest account over 30 days, ${perSecond} events/s`);
+  return perSecond;
+}
+
+async function callApi(port: number, path: string, query: Query, token: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token}` } });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${body.slice(0, 300)}`);
+}
+
+function localRange(days: number, timeZone: string) {
+  return { fromMs: startOfLocalDay(addDays(END_DAY, 1 - days), timeZone), toMs: startOfLocalDay(addDays(END_DAY, 1), timeZone), timeZone };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const address = server.address();
+  await new Promise<void>((done) => server.close(() => done()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/panel/`);
+      return;
+    } catch {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+  throw new Error('the reports service did not start');
+}
+
+export default reportsBench;

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import type { ProcessSpec } from './supervised-process.js';
+import { PORTS, type PipelineSettings } from './pipeline-settings.js';
+
+const main = (distDir: string, service: string) => join(distDir, 'services', service, 'src', 'main.js');
+
+/**
+ * The local pipeline's processes, in start order (stopped in reverse): receiver and producers'
+ * consumers first, the traffic last so nothing is sent before the path is up.
+ */
+export function pipelineProcesses(distDir: string, settings: PipelineSettings, demo: { receiverSecret: string }): ProcessSpec[] {
+  const stack = {
+    AUTHLOG_MYSQL_URL: settings.AUTHLOG_MYSQL_URL,
+    AUTHLOG_KAFKA_BROKERS: settings.AUTHLOG_KAFKA_BROKERS.join(','),
+    AUTHLOG_ES_URL: settings.AUTHLOG_ES_URL,
+    AUTHLOG_REDIS_URL: settings.AUTHLOG_REDIS_URL,
+    LOG_LEVEL: settings.LOG_LEVEL,
+  };
+  // The demo receiver listens on loopback over http: allowed here, and only here (never in production).
+  const localWebhooks = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_SSRF_ALLOW: '127.0.0.1/32' };
+  const spec = (name: string, service: string, opsPort: number, env: Record<string, string> = {}): ProcessSpec => ({
+    name,
+    main: main(distDir, service),
+    opsPort,
+    env: { ...stack, OPS_PORT: String(opsPort), ...env },
+  });
+  return [
+    spec('demo-receiver', 'demo-receiver', PORTS.ops.receiver, { RECEIVER_PORT: String(PORTS.receiver), RECEIVER_SECRETS: demo.receiverSecret }),
+    spec('auth-demo', 'auth-demo', PORTS.ops.authDemo, { AUTH_DEMO_PORT: String(PORTS.authDemo) }),
+    spec('relay', 'relay', PORTS.ops.relay),
+    spec('indexer', 'indexer', PORTS.ops.indexer),
+    spec('webhook-dispatcher', 'webhook-dispatcher', PORTS.ops.dispatcher, localWebhooks),
+    spec('webhook-api', 'webhook-api', PORTS.ops.webhookApi, { ...localWebhooks, WEBHOOK_API_PORT: String(PORTS.webhookApi) }),
+    spec('reports', 'reports', PORTS.ops.reports, { REPORTS_PORT: String(PORTS.reports) }),
+    spec('traffic-generator', 'traffic-generator', PORTS.ops.traffic, {
+      TRAFFIC_TARGET_URL: `http://127.0.0.1:${PORTS.authDemo}`,
+      TRAFFIC_RATE: String(settings.TRAFFIC_RATE),
+      TRAFFIC_ACCOUNTS: String(settings.TRAFFIC_ACCOUNTS),
+    }),
+  ];
+}

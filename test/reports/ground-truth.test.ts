@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxWriter } from '../../shared/outbox/outbox-writer.js';
+import { sampleEvent } from '../support/sample-event.js';
 import { parseCsv } from './support/csv-parse.js';
 import * as truth from './support/ground-truth.js';
 import { startReportsFixture, type ReportsFixture } from './support/reports-fixture.js';
@@ -13,7 +15,7 @@ let fixture: ReportsFixture;
 let ranges: truth.LocalRange[];
 
 beforeAll(async () => {
-  fixture = await startReportsFixture({ events: 8_000, load: 'direct', env: { REPORTS_COMPOSITE_PAGE_SIZE: '100' } });
+  fixture = await startReportsFixture({ events: 8_000, load: 'pipeline', env: { REPORTS_COMPOSITE_PAGE_SIZE: '100', REPORTS_FRESHNESS_CACHE_MS: '0' } });
   const { dataset } = fixture;
   ranges = dataset.accounts.map((account) => ({ accountId: account.accountId, timeZone: account.timeZone, firstDay: dataset.firstDay, lastDay: dataset.lastDay }));
 });
@@ -275,10 +277,19 @@ describe('exports', () => {
   });
 });
 
-it('freshness compares the newest searchable event with the newest recorded one', async () => {
+// Last: it records an event the pipeline does not carry, which the SQL of the tests above would see.
+it('freshness compares the newest searchable event with the newest recorded one, and says when it is behind', async () => {
   for (const range of ranges) {
     const newest = await sql<{ newest: Date }>`SELECT MAX(occurred_at) AS newest FROM authlog WHERE account_id = ${range.accountId}`.execute(fixture.database.db);
     const { body } = await get(range, '/v1/reports/volume');
     expect(body.freshness).toMatchObject({ status: 'current', lag_ms: 0, newest_recorded_at: newest.rows[0]!.newest.toISOString(), newest_event_at: newest.rows[0]!.newest.toISOString() });
+    expect(Date.parse(body.freshness.newest_indexed_at)).toBeGreaterThan(Date.parse(newest.rows[0]!.newest.toISOString()));
   }
+  const range = ranges[0]!;
+  const freshness = async () => (await fixture.get('/v1/freshness', {}, fixture.tokens.get(range.accountId))).body.freshness;
+  const before = await freshness();
+  const late = new Date(Date.parse(before.newest_event_at) + 3_600_000);
+  await new OutboxWriter(fixture.database.db).record(sampleEvent({ account_id: range.accountId, timestamp: late.toISOString() }));
+  const after = await freshness();
+  expect(after).toMatchObject({ status: 'behind', lag_ms: 3_600_000, newest_recorded_at: late.toISOString(), newest_event_at: before.newest_event_at });
 });

@@ -82,7 +82,7 @@ export async function startReportsFixture(options: {
     });
     // The service gets clients of its own: stop() closes them.
     const serviceDb = createDatabase<ReportsDatabase>({ url: database.url, connectionLimit: 5 }).db;
-    service = new ReportsService({ config, db: serviceDb, elasticsearch: createElasticsearch({ url: testSettings.AUTHLOG_ES_URL }), registry: createMetricsRegistry('reports-test', { processMetrics: false }), logger: silentLogger });
+    service = new ReportsService({ config, db: serviceDb, elasticsearch: createElasticsearch({ url: config.AUTHLOG_ES_URL }), registry: createMetricsRegistry('reports-test', { processMetrics: false }), logger: silentLogger });
     await service.start();
     const baseUrl = `http://127.0.0.1:${service.port}`;
     const defaultToken = tokens.get(dataset.accounts[0]?.accountId ?? '');

@@ -170,6 +170,18 @@ describe('tenant isolation', () => {
     expect((await fetch(`${fixture.baseUrl}/v1/downloads/garbage`)).status).toBe(403);
   });
 
+  it('exports and exact counts hold a per-account slot only while they run', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      expect((await fixture.get('/v1/logs/export', { ...range, format: 'ndjson' }, as(a))).status).toBe(200);
+      expect((await fixture.get('/v1/reports/distinct-users', { ...range, exact: true }, as(a))).status).toBe(200);
+    }
+    const limited = await Promise.all(Array.from({ length: 6 }, () => fixture.get('/v1/reports/out-of-date', { ...range, exact: true }, as(b))));
+    for (const answer of limited) expect([200, 429]).toContain(answer.status);
+    const refused = limited.find((answer) => answer.status === 429);
+    if (refused !== undefined) expect(refused.body.error.code).toBe('TOO_MANY_REQUESTS');
+    expect((await fixture.get('/v1/reports/out-of-date', { ...range, exact: true }, as(b))).status).toBe(200);
+  });
+
   it('freshness describes the caller account only', async () => {
     for (const account of [a, b]) {
       const newest = await sql<{ newest: Date }>`SELECT MAX(occurred_at) AS newest FROM authlog WHERE account_id = ${account}`.execute(fixture.database.db);

@@ -4,6 +4,8 @@ import { ExportLinks } from '../../services/reports/src/auth-log/export-links.js
 import { decodeCursor, encodeCursor } from '../../services/reports/src/auth-log/log-cursor.js';
 import { ValidationError } from '../../shared/errors/validation-error.js';
 import { ExportLinkError } from '../../services/reports/src/errors/export-link-error.js';
+import { TooManyRequestsError } from '../../services/reports/src/errors/too-many-requests-error.js';
+import { AccountConcurrency } from '../../services/reports/src/http/account-concurrency.js';
 import { parseIpFilter } from '../../services/reports/src/params/ip-filter.js';
 import { resolveTimeRange } from '../../services/reports/src/params/time-range.js';
 import { canonicalTimeZone } from '../../services/reports/src/params/time-zone.js';
@@ -148,6 +150,20 @@ describe('cursors', () => {
     const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     expect(fieldOf(() => decodeCursor(Buffer.from(JSON.stringify({ ...payload, id: '" OR 1' })).toString('base64url'), scope))).toBe('cursor');
     expect(fieldOf(() => decodeCursor('%%%', scope))).toBe('cursor');
+  });
+});
+
+describe('per-account concurrency', () => {
+  it('gives each account its own slots and frees them once', () => {
+    const slots = new AccountConcurrency(2);
+    const first = slots.acquire('a');
+    slots.acquire('a');
+    expect(() => slots.acquire('a')).toThrow(TooManyRequestsError);
+    expect(() => slots.acquire('b')).not.toThrow();
+    first();
+    first(); // twice is harmless: it must not free a slot someone else holds
+    slots.acquire('a');
+    expect(() => slots.acquire('a')).toThrow(TooManyRequestsError);
   });
 });
 

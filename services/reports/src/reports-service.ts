@@ -14,6 +14,7 @@ import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { AccountStore, type AccountsTable } from './accounts/account-store.js';
 import { AuthlogRecordedEvents } from './accounts/authlog-recorded-events.js';
 import { ExportLinks } from './auth-log/export-links.js';
+import { AccountConcurrency } from './http/account-concurrency.js';
 import type { ApiDependencies } from './http/api-dependencies.js';
 import { buildApp } from './http/build-app.js';
 import { FreshnessProbe } from './reports/freshness.js';
@@ -88,6 +89,7 @@ export class ReportsService implements RunnableService {
       apiKeys: new ApiKeyStore(db, config.REPORTS_API_KEY_CACHE_MS),
       freshness: new FreshnessProbe(this.#search, new AuthlogRecordedEvents(db), { cacheMs: config.REPORTS_FRESHNESS_CACHE_MS, windowDays: config.REPORTS_FRESHNESS_WINDOW_DAYS }),
       exportLinks: new ExportLinks(config.REPORTS_LINK_SECRET === undefined ? randomBytes(32) : Buffer.from(config.REPORTS_LINK_SECRET), config.REPORTS_LINK_TTL_MS),
+      expensive: new AccountConcurrency(config.REPORTS_MAX_EXPENSIVE_PER_ACCOUNT),
       settings: {
         range: { maxDays: config.REPORTS_MAX_RANGE_DAYS, defaultDays: config.REPORTS_DEFAULT_RANGE_DAYS },
         reports: { precisionThreshold: config.REPORTS_PRECISION_THRESHOLD, compositePageSize: config.REPORTS_COMPOSITE_PAGE_SIZE, termsShardSize: config.REPORTS_TERMS_SHARD_SIZE },

@@ -34,6 +34,8 @@ export const reportsSettings = {
   REPORTS_LINK_TTL_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
   REPORTS_FRESHNESS_CACHE_MS: envInt(2_000, { min: 0, max: 600_000 }),
   REPORTS_FRESHNESS_WINDOW_DAYS: envInt(7, { min: 1, max: 366 }),
+  /** Exports and exact counts one account may run at once on one instance (429 beyond). */
+  REPORTS_MAX_EXPENSIVE_PER_ACCOUNT: envInt(2, { min: 1, max: 100 }),
   REPORTS_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 3_600_000 }),
 } as const;
 

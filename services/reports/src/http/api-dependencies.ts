@@ -2,6 +2,7 @@ import type { Histogram, Counter } from 'prom-client';
 import type { ApiKeyStore } from '../../../../shared/auth/api-key-store.js';
 import type { Logger } from '../../../../shared/log/logger.js';
 import type { AccountStore } from '../accounts/account-store.js';
+import type { AccountConcurrency } from './account-concurrency.js';
 import type { ExportLinks } from '../auth-log/export-links.js';
 import type { RangeLimits } from '../params/time-range.js';
 import type { FreshnessProbe } from '../reports/freshness.js';
@@ -30,6 +31,8 @@ export interface ApiDependencies {
   readonly apiKeys: ApiKeyStore;
   readonly freshness: FreshnessProbe;
   readonly exportLinks: ExportLinks;
+  /** Slots for exports and exact counts, per account. */
+  readonly expensive: AccountConcurrency;
   readonly settings: ApiSettings;
   readonly logger: Logger;
   readonly metrics: ApiMetrics;

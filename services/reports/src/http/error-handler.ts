@@ -3,6 +3,7 @@ import { ValidationError } from '../../../../shared/errors/validation-error.js';
 import type { Logger } from '../../../../shared/log/logger.js';
 import { ExportLinkError } from '../errors/export-link-error.js';
 import { SearchUnavailableError } from '../errors/search-unavailable-error.js';
+import { TooManyRequestsError } from '../errors/too-many-requests-error.js';
 import { UnauthenticatedError } from '../errors/unauthenticated-error.js';
 
 /** Every error answer has one shape: {error: {code, message, field?}}. */
@@ -26,6 +27,7 @@ export function errorHandler(logger: Logger) {
     }
     if (error instanceof UnauthenticatedError) return reply.code(401).header('www-authenticate', 'Bearer').send(errorBody(error.code, error.message));
     if (error instanceof ExportLinkError) return reply.code(403).send(errorBody(error.code, error.message));
+    if (error instanceof TooManyRequestsError) return reply.code(429).header('retry-after', '10').send(errorBody(error.code, error.message));
     if (error instanceof SearchUnavailableError) {
       logger.warn({ err: error, route: request.routeOptions.url }, 'search backend unavailable');
       return reply.code(503).header('retry-after', '5').send(errorBody(error.code, 'reports are temporarily unavailable; try again shortly'));

@@ -71,6 +71,8 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDependencies): 
     const params = parseParams(exportParams, query);
     const scope: EventScope = requestScope(account, params, settings.range);
     const format = params.format ?? 'csv';
+    const release = deps.expensive.acquire(account.accountId);
+    reply.raw.once('close', release);
     const chunks = await openExport(deps.search, scope, {
       format,
       order: params.sort === 'timestamp:asc' ? 'asc' : 'desc',

@@ -31,8 +31,13 @@ export function registerReportRoutes(app: FastifyInstance, deps: ApiDependencies
     const account: Account = await deps.accounts.get(callerOf(request).accountId);
     const scope = requestScope(account, params, settings.range, forced(params));
     const context: ReportContext = { search: deps.search, scope, signal, settings: settings.reports };
-    const [result, freshness] = await Promise.all([report(context, params), deps.freshness.forAccount(account.accountId)]);
-    return { ...result, freshness };
+    const release = 'exact' in params && params.exact === true ? deps.expensive.acquire(account.accountId) : () => {};
+    try {
+      const [result, freshness] = await Promise.all([report(context, params), deps.freshness.forAccount(account.accountId)]);
+      return { ...result, freshness };
+    } finally {
+      release();
+    }
   }
 
   app.get('/v1/reports/distinct-users', (request, reply) =>

@@ -27,7 +27,12 @@ export interface Freshness {
   readonly newest_indexed_at: string | null;
   /** For that document, indexed_at minus its event time: the pipeline's end-to-end delay lately. */
   readonly last_pipeline_delay_ms: number | null;
+  /** What lag_ms means, for people reading the JSON. */
+  readonly note: string;
 }
+
+const NOTE =
+  'lag_ms: event time of the newest event recorded in the authlog minus that of the newest event reports can see (0: the newest recorded event is searchable); reports may also miss up to 1 s of indexing (refresh)';
 
 /**
  * Measures freshness per account, cached for `cacheMs` so a dashboard's five parallel requests cost
@@ -78,6 +83,7 @@ export class FreshnessProbe {
       lag_ms: newestEvent === null && recorded !== null ? null : lag,
       newest_indexed_at: latest?.indexed_at ?? null,
       last_pipeline_delay_ms: latest === undefined ? null : Date.parse(latest.indexed_at) - Date.parse(latest.timestamp),
+      note: NOTE,
     };
   }
 }

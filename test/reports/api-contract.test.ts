@@ -33,6 +33,9 @@ describe('authentication', () => {
     for (const token of ['alk_nope', `alk_${'A'.repeat(16)}_${'b'.repeat(43)}`, `${as(a)}x`]) {
       expect((await fixture.get('/v1/logs', range, token)).status).toBe(401);
     }
+    for (const path of ['/v1//logs', '/v1/logs/', '/%761/logs', '/v1/Logs', '/v1/logs/export/']) {
+      expect([401, 404]).toContain((await fixture.get(path, range, null)).status);
+    }
     const panel = await fetch(`${fixture.baseUrl}/panel/`);
     expect(panel.status).toBe(200);
     expect(panel.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -23,8 +23,10 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   app.addHook('onRequest', async (request) => {
     (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
   });
+  // Decided by the matched route, not the raw URL, so no spelling of a path can skip the check.
   app.addHook('preHandler', async (request) => {
-    if (request.url.startsWith('/v1/') && !request.url.startsWith('/v1/downloads/')) await authenticate(request);
+    const route = request.routeOptions.url ?? '';
+    if (route.startsWith('/v1/') && route !== '/v1/downloads/:token') await authenticate(request);
   });
   app.addHook('onResponse', async (request, reply) => {
     const startedAt = (request as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();

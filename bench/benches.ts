@@ -10,4 +10,6 @@ export const benches: Record<string, () => Promise<Bench>> = {
   backfill: async () => (await import('./backfill.js')).default,
   freshness: async () => (await import('./freshness.js')).default,
   reports: async () => (await import('./reports.js')).default,
+  'relay-drain': async () => (await import('./relay-drain.js')).default,
+  'relay-latency': async () => (await import('./relay-latency.js')).default,
 };

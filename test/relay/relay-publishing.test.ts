@@ -3,7 +3,8 @@ import { OutboxWriter } from '../../shared/outbox/outbox-writer.js';
 import { sampleEvent } from '../support/sample-event.js';
 import { checkDelivery, type WrittenEvent } from './support/delivery-check.js';
 import { createRelayTestContext, outboxCount, startInProcessRelay, waitFor, type RelayTestContext } from './support/relay-harness.js';
-import { countTopic, readTopic } from './support/topic-reader.js';
+import { ensureTopic } from '../../shared/kafka/topics.js';
+import { countTopic, deleteTopic, readTopic } from './support/topic-reader.js';
 import { writeEvents } from './support/write-events.js';
 
 async function metric(registry: { getSingleMetricAsString(name: string): Promise<string> }, name: string): Promise<number> {
@@ -103,6 +104,26 @@ describe('relay publishing (in process)', () => {
       });
     } finally {
       await relay.service.stop();
+    }
+  });
+
+  it('splits requests the topic refuses as too large, losing and reordering nothing', async () => {
+    const topic = `${context.topic}-small`;
+    const admin = context.kafka.admin();
+    await admin.connect();
+    await ensureTopic(admin, topic, { partitions: 1, configEntries: [{ name: 'max.message.bytes', value: '60000' }] });
+    await admin.disconnect();
+    const written = await writeEvents(context.database, 300, { concurrency: 3 });
+    const relay = await startInProcessRelay(context.env({ RELAY_TOPIC: topic, RELAY_MAX_REQUEST_BYTES: '400000' }));
+    try {
+      await waitFor('outbox drained', async () => (await outboxCount(context.database)) === 0, 30_000);
+      expect(await metric(relay.registry, 'relay_errors_total')).toBe(0);
+      // 300 events of ~1 KB in requests of up to 400 KB, to one partition that takes 60 KB.
+      const report = checkDelivery(written, await readTopic(context.kafka, topic));
+      expect(report).toEqual({ missing: [], duplicated: [], inconsistentDuplicates: [], misordered: [], unexpected: [] });
+    } finally {
+      await relay.service.stop();
+      await deleteTopic(context.kafka, topic).catch(() => undefined);
     }
   });
 

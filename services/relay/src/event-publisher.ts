@@ -22,6 +22,9 @@ export interface KafkaEventPublisherOptions {
 
 /** Errors after which the producer's idempotence state (producer id, sequences) cannot be trusted. */
 const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+/** The broker refused a record batch as larger than the topic allows. */
+const TOO_LARGE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+const MIN_REQUEST_BYTES = 64 * 1024;
 /** After this many failures in a row the producer is replaced anyway (fresh connections and metadata). */
 const RESET_AFTER_FAILURES = 3;
 
@@ -40,9 +43,11 @@ export class KafkaEventPublisher implements EventPublisher {
   #producer: Producer | undefined;
   #connecting: Promise<Producer> | undefined;
   #failures = 0;
+  #requestBytes: number;
 
   constructor(options: KafkaEventPublisherOptions) {
     this.#options = options;
+    this.#requestBytes = options.maxRequestBytes;
   }
 
   async connect(): Promise<void> {
@@ -61,14 +66,26 @@ export class KafkaEventPublisher implements EventPublisher {
     let acknowledged = 0;
     try {
       const producer = await this.#ready();
-      for (const chunk of chunksOf(messages, this.#options.maxRequestBytes)) {
-        await producer.send({ topic: this.#options.topic, acks: -1, compression, messages: chunk });
+      const pending = [...chunksOf(messages, this.#requestBytes)];
+      for (let chunk = pending.shift(); chunk !== undefined; chunk = pending.shift()) {
+        try {
+          await producer.send({ topic: this.#options.topic, acks: -1, compression, messages: chunk });
+        } catch (error) {
+          // One partition's share of the request exceeded the topic's max.message.bytes (keys are
+          // skewed: a big tenant fills its partition). Send it in halves, and smaller from now on.
+          if (chunk.length < 2 || !hasErrorType(error, TOO_LARGE_ERRORS)) throw error;
+          const half = Math.ceil(chunk.length / 2);
+          pending.unshift(chunk.slice(0, half), chunk.slice(half));
+          this.#requestBytes = Math.max(MIN_REQUEST_BYTES, Math.floor(this.#requestBytes / 2));
+          this.#options.logger.warn({ messages: chunk.length, requestBytes: this.#requestBytes }, 'Kafka refused a request as too large; splitting it');
+          continue;
+        }
         acknowledged += chunk.length;
       }
       this.#failures = 0;
     } catch (error) {
       this.#failures += 1;
-      if (this.#failures >= RESET_AFTER_FAILURES || hasProducerStateError(error)) await this.#reset(error);
+      if (this.#failures >= RESET_AFTER_FAILURES || hasErrorType(error, PRODUCER_STATE_ERRORS)) await this.#reset(error);
       throw new KafkaPublishError(acknowledged, messages.length, error);
     }
   }
@@ -125,11 +142,12 @@ export function* chunksOf(messages: readonly Message[], maxBytes: number): Gener
   if (chunk.length > 0) yield chunk;
 }
 
-function hasProducerStateError(error: unknown): boolean {
+/** Whether a kafkajs protocol error of one of `types` is in the error's cause chain. */
+function hasErrorType(error: unknown, types: ReadonlySet<string>): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     // By name: kafkajs is CommonJS and its error classes are not visible as ESM named exports.
     const type = (current as { type?: unknown }).type;
-    if (current.name === 'KafkaJSProtocolError' && typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+    if (current.name === 'KafkaJSProtocolError' && typeof type === 'string' && types.has(type)) return true;
   }
   return false;
 }

@@ -144,8 +144,13 @@ export class RelayLoop {
         metrics.errors.inc({ kind: 'lease_lost' });
         logger.warn({ shards: [...hold.shards] }, 'a shard lease ran out while its batch was being published; duplicates possible');
       }
+      const publishedAt = performance.now();
       const settled = await this.#settle(fenced, signal);
       const ackedAt = Date.now();
+      logger.debug(
+        { rows: fenced.length, publishMs: Math.round(publishedAt - started), settleMs: Math.round(performance.now() - publishedAt) },
+        'batch settled',
+      );
       metrics.published.inc(publishable.length);
       metrics.batches.inc();
       metrics.batchSeconds.observe((performance.now() - started) / 1000);

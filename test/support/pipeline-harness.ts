@@ -1,0 +1,189 @@
+import type { Client } from '@elastic/elasticsearch';
+import { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { ApiKeyStore } from '../../shared/auth/api-key-store.js';
+import { createElasticsearch } from '../../shared/elasticsearch/create-elasticsearch.js';
+import { eventIndexNames, type EventIndexNames } from '../../shared/elasticsearch/event-index.js';
+import { createKafka } from '../../shared/kafka/create-kafka.js';
+import { ensureTopic } from '../../shared/kafka/topics.js';
+import { silentLogger } from '../../shared/log/logger.js';
+import { generateSecret } from '../../shared/webhooks/signing.js';
+import { freePort } from './free-port.js';
+import { ServiceProcess } from './service-process.js';
+import { testSettings } from './settings.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { uniqueName } from './unique-name.js';
+
+export type PipelineService = 'demo-receiver' | 'auth-demo' | 'relay' | 'indexer' | 'webhook-dispatcher' | 'webhook-api' | 'reports';
+
+export interface PipelineOptions {
+  readonly services: readonly PipelineService[];
+  /** Where the services find Kafka, Elasticsearch and Redis; a fault test points them at private ones or proxies. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly elasticsearchUrl?: string;
+  readonly redisUrl?: string;
+  readonly partitions?: number;
+  /** Compressed retry schedule so a failing receiver is retried within a test's time. */
+  readonly webhookRetrySchedule?: string;
+}
+
+/**
+ * The whole pipeline as separate built processes, in a namespace of its own: a fresh database, its
+ * own topics, consumer groups, index prefix and Redis prefix, a demo receiver with its own secret.
+ * For the end-to-end and fault-injection suites; `shutdown()` stops everything and removes it all.
+ */
+export class PipelineHarness {
+  readonly processes = new Map<PipelineService, ServiceProcess>();
+  readonly ports = new Map<PipelineService, number>();
+  readonly names: EventIndexNames;
+  readonly topic = uniqueName('e2e-events');
+  readonly redisPrefix = uniqueName('e2e');
+  readonly receiverSecret = generateSecret();
+  readonly elasticsearch: Client;
+  readonly kafka: Kafka;
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly options: PipelineOptions,
+  ) {
+    this.names = eventIndexNames(uniqueName('e2e').toLowerCase());
+    this.elasticsearch = createElasticsearch({ url: testSettings.AUTHLOG_ES_URL });
+    this.kafka = createKafka({ clientId: 'e2e-harness', brokers: this.kafkaBrokers, logger: silentLogger });
+  }
+
+  static async start(options: PipelineOptions): Promise<PipelineHarness> {
+    const harness = new PipelineHarness(await createTestDatabase(), options);
+    try {
+      const admin = harness.kafka.admin();
+      await admin.connect();
+      await ensureTopic(admin, harness.topic, { partitions: options.partitions ?? 6 });
+      await admin.disconnect();
+      for (const service of options.services) await harness.startService(service);
+    } catch (error) {
+      await harness.shutdown();
+      throw error;
+    }
+    return harness;
+  }
+
+  get kafkaBrokers(): readonly string[] {
+    return this.options.kafkaBrokers ?? testSettings.AUTHLOG_KAFKA_BROKERS;
+  }
+
+  url(service: PipelineService): string {
+    const port = this.ports.get(service);
+    if (port === undefined) throw new Error(`${service} has no public port`);
+    return `http://127.0.0.1:${port}`;
+  }
+
+  process(service: PipelineService): ServiceProcess {
+    const child = this.processes.get(service);
+    if (child === undefined) throw new Error(`${service} is not running`);
+    return child;
+  }
+
+  /** Starts (or starts again, on the same ports and namespace) one service and waits until healthy. */
+  async startService(service: PipelineService): Promise<ServiceProcess> {
+    const child = await ServiceProcess.start(service, await this.#environment(service), 90_000);
+    this.processes.set(service, child);
+    return child;
+  }
+
+  /** kill -9, as a crash. */
+  async crash(service: PipelineService): Promise<void> {
+    await this.processes.get(service)?.kill();
+    this.processes.delete(service);
+  }
+
+  async createApiKey(accountId: string): Promise<string> {
+    return (await new ApiKeyStore(this.database.db).create(accountId, 'e2e')).token;
+  }
+
+  async shutdown(): Promise<void> {
+    // Producers' consumers last: traffic sources go first so nothing is left half-sent.
+    for (const service of [...this.processes.keys()].reverse()) await this.processes.get(service)?.stop(30_000);
+    this.processes.clear();
+    const admin = this.kafka.admin();
+    await admin.connect().catch(() => undefined);
+    const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(this.topic));
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    await this.elasticsearch.indices.delete({ index: this.names.pattern, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
+    await this.elasticsearch.indices.deleteIndexTemplate({ name: this.names.templateName }).catch(() => undefined);
+    await this.elasticsearch.close();
+    await deleteRedisPrefix(this.options.redisUrl ?? testSettings.AUTHLOG_REDIS_URL, this.redisPrefix);
+    await this.database.drop();
+  }
+
+  async #environment(service: PipelineService): Promise<Record<string, string>> {
+    const port = this.ports.get(service) ?? (await freePort());
+    this.ports.set(service, port);
+    const stack = {
+      AUTHLOG_MYSQL_URL: this.database.url,
+      AUTHLOG_KAFKA_BROKERS: this.kafkaBrokers.join(','),
+      AUTHLOG_ES_URL: this.options.elasticsearchUrl ?? testSettings.AUTHLOG_ES_URL,
+      AUTHLOG_REDIS_URL: this.options.redisUrl ?? testSettings.AUTHLOG_REDIS_URL,
+      SHUTDOWN_DEADLINE_MS: '20000',
+    };
+    const webhooks = {
+      WEBHOOK_REDIS_PREFIX: this.redisPrefix,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
+      WEBHOOK_RETRY_SCHEDULE: this.options.webhookRetrySchedule ?? '0,1s,2s,4s,8s,15s,30s,60s',
+    };
+    switch (service) {
+      case 'demo-receiver':
+        return { ...stack, RECEIVER_PORT: String(port), RECEIVER_SECRETS: this.receiverSecret };
+      case 'auth-demo':
+        return { ...stack, AUTH_DEMO_PORT: String(port) };
+      case 'relay':
+        return { ...stack, RELAY_TOPIC: this.topic, RELAY_LEASE_MS: '3000', RELAY_RENEW_INTERVAL_MS: '500' };
+      case 'indexer':
+        return {
+          ...stack,
+          INDEXER_TOPIC: this.topic,
+          INDEXER_DLQ_TOPIC: `${this.topic}.indexer-dlq`,
+          INDEXER_GROUP_ID: `${this.topic}.indexer`,
+          INDEXER_INDEX_PREFIX: this.names.prefix,
+          INDEXER_SESSION_TIMEOUT_MS: '10000',
+        };
+      case 'webhook-dispatcher':
+        return {
+          ...stack,
+          ...webhooks,
+          WEBHOOK_TOPIC: this.topic,
+          WEBHOOK_GROUP_ID: `${this.topic}.webhooks`,
+          WEBHOOK_DLQ_TOPIC: `${this.topic}.webhooks-dlq`,
+          WEBHOOK_FROM_BEGINNING: 'true',
+          WEBHOOK_SESSION_TIMEOUT_MS: '10000',
+          WEBHOOK_HEARTBEAT_INTERVAL_MS: '1000',
+          WEBHOOK_LOCK_MS: '5000',
+          WEBHOOK_STALLED_INTERVAL_MS: '5000',
+          WEBHOOK_TIMEOUT_MS: '3000',
+          WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
+          WEBHOOK_ENDPOINT_CACHE_MS: '500',
+        };
+      case 'webhook-api':
+        return { ...stack, ...webhooks, WEBHOOK_API_PORT: String(port) };
+      case 'reports':
+        return { ...stack, REPORTS_PORT: String(port), REPORTS_INDEX_PREFIX: this.names.prefix };
+    }
+  }
+}
+
+async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // a Redis that is gone (a private one already destroyed) holds nothing to clean
+  } finally {
+    redis.disconnect();
+  }
+}

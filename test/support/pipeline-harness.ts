@@ -41,6 +41,10 @@ export class PipelineHarness {
   readonly receiverSecret = generateSecret();
   readonly elasticsearch: Client;
   readonly kafka: Kafka;
+  /** Unexpected exits restarted by the supervisor, per service. */
+  readonly restarts = new Map<PipelineService, number>();
+  #supervising = false;
+  #stopping = false;
 
   private constructor(
     readonly database: TestDatabase,
@@ -86,13 +90,38 @@ export class PipelineHarness {
   async startService(service: PipelineService): Promise<ServiceProcess> {
     const child = await ServiceProcess.start(service, await this.#environment(service), 90_000);
     this.processes.set(service, child);
+    void child.exited.then(() => this.#onExit(service, child));
     return child;
   }
 
-  /** kill -9, as a crash. */
+  /**
+   * From now on a service that exits without being asked (it gave up on a dependency, as it should
+   * when it cannot recover) is started again after a second, as Kubernetes or `npm start` would.
+   */
+  supervise(): void {
+    this.#supervising = true;
+  }
+
+  /** kill -9, as a crash; the supervisor (when on) does not restart it: the caller does. */
   async crash(service: PipelineService): Promise<void> {
-    await this.processes.get(service)?.kill();
+    const child = this.processes.get(service);
     this.processes.delete(service);
+    await child?.kill();
+  }
+
+  #onExit(service: PipelineService, child: ServiceProcess): void {
+    if (!this.#supervising || this.#stopping || this.processes.get(service) !== child) return;
+    this.processes.delete(service);
+    this.restarts.set(service, (this.restarts.get(service) ?? 0) + 1);
+    this.#restartLater(service);
+  }
+
+  #restartLater(service: PipelineService): void {
+    setTimeout(() => {
+      if (this.#stopping || this.processes.has(service)) return;
+      // A start that fails (its dependency still down) is tried again, like a crash-looping pod.
+      this.startService(service).catch(() => this.#restartLater(service));
+    }, 1_000);
   }
 
   async createApiKey(accountId: string): Promise<string> {
@@ -100,6 +129,7 @@ export class PipelineHarness {
   }
 
   async shutdown(): Promise<void> {
+    this.#stopping = true;
     // Producers' consumers last: traffic sources go first so nothing is left half-sent.
     for (const service of [...this.processes.keys()].reverse()) await this.processes.get(service)?.stop(30_000);
     this.processes.clear();

@@ -5,7 +5,7 @@ import { RelayProcess } from './support/relay-process.js';
 import { countTopic, readTopic } from './support/topic-reader.js';
 import { writeEventBatches } from './support/write-events.js';
 
-const BATCH = 200;
+const BATCH = 100;
 
 describe('relay process killed with SIGKILL in the middle of a drain', () => {
   let context: RelayTestContext;
@@ -19,7 +19,7 @@ describe('relay process killed with SIGKILL in the middle of a drain', () => {
   });
 
   it('publishes every row after a restart; duplicates only of the unacknowledged batch, identical', async () => {
-    const written = await writeEventBatches(context.database, 8000);
+    const written = await writeEventBatches(context.database, 10_000);
     const env = context.env({ RELAY_BATCH_SIZE: String(BATCH) });
     const first = await RelayProcess.start(env);
     processes.push(first);

@@ -4,6 +4,7 @@ import { sampleEvent } from '../support/sample-event.js';
 import { checkDelivery, type WrittenEvent } from './support/delivery-check.js';
 import { createRelayTestContext, outboxCount, startInProcessRelay, waitFor, type RelayTestContext } from './support/relay-harness.js';
 import { ensureTopic } from '../../shared/kafka/topics.js';
+import { partitionerFor } from '../../services/relay/src/event-publisher.js';
 import { countTopic, deleteTopic, readTopic } from './support/topic-reader.js';
 import { writeEvents } from './support/write-events.js';
 
@@ -36,6 +37,10 @@ describe('relay publishing (in process)', () => {
     const received = await readTopic(context.kafka, context.topic);
     const report = checkDelivery(written, received);
     expect(report).toEqual({ missing: [], duplicated: [], inconsistentDuplicates: [], misordered: [], unexpected: [] });
+
+    // The relay sizes requests per partition with partitionerFor: it must agree with kafkajs' own choice.
+    const partitionOf = partitionerFor(6)!;
+    expect(received.filter((event) => partitionOf({ key: event.accountId, value: null }) !== event.partition)).toEqual([]);
 
     const sample = received[0]!;
     const stored = await context.database.db.selectFrom('authlog').select(['payload', 'occurred_at', 'account_id']).where('txid', '=', sample.id).executeTakeFirstOrThrow();
@@ -114,7 +119,7 @@ describe('relay publishing (in process)', () => {
     await ensureTopic(admin, topic, { partitions: 1, configEntries: [{ name: 'max.message.bytes', value: '60000' }] });
     await admin.disconnect();
     const written = await writeEvents(context.database, 300, { concurrency: 3 });
-    const relay = await startInProcessRelay(context.env({ RELAY_TOPIC: topic, RELAY_MAX_REQUEST_BYTES: '400000' }));
+    const relay = await startInProcessRelay(context.env({ RELAY_TOPIC: topic, RELAY_MAX_PARTITION_BYTES: '400000' }));
     try {
       await waitFor('outbox drained', async () => (await outboxCount(context.database)) === 0, 30_000);
       expect(await metric(relay.registry, 'relay_errors_total')).toBe(0);

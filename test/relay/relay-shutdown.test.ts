@@ -17,8 +17,8 @@ describe('relay process stopped with SIGTERM in the middle of a drain', () => {
   });
 
   it('finishes the batch in flight, gives its shards back and exits 0; a successor duplicates nothing', async () => {
-    const written = await writeEventBatches(context.database, 8000);
-    const env = context.env({ RELAY_BATCH_SIZE: '200', SHUTDOWN_DEADLINE_MS: '10000' });
+    const written = await writeEventBatches(context.database, 10_000);
+    const env = context.env({ RELAY_BATCH_SIZE: '100', SHUTDOWN_DEADLINE_MS: '10000' });
     const first = await RelayProcess.start(env);
     processes.push(first);
     const health = await first.health();

@@ -15,7 +15,10 @@ export interface EventPublisher {
 export interface KafkaEventPublisherOptions {
   readonly kafka: Kafka;
   readonly topic: string;
+  /** Bound of one produce request (all partitions). */
   readonly maxRequestBytes: number;
+  /** Bound of one partition's record batch in a request: below the topic's max.message.bytes. */
+  readonly maxPartitionBytes: number;
   readonly compression: 'none' | 'gzip';
   readonly logger: Logger;
 }
@@ -24,7 +27,7 @@ export interface KafkaEventPublisherOptions {
 const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
 /** The broker refused a record batch as larger than the topic allows. */
 const TOO_LARGE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
-const MIN_REQUEST_BYTES = 64 * 1024;
+const MIN_PARTITION_BYTES = 64 * 1024;
 /** After this many failures in a row the producer is replaced anyway (fresh connections and metadata). */
 const RESET_AFTER_FAILURES = 3;
 
@@ -43,11 +46,12 @@ export class KafkaEventPublisher implements EventPublisher {
   #producer: Producer | undefined;
   #connecting: Promise<Producer> | undefined;
   #failures = 0;
-  #requestBytes: number;
+  #partitionBytes: number;
+  #partitionOf: ((message: Message) => number) | undefined;
 
   constructor(options: KafkaEventPublisherOptions) {
     this.#options = options;
-    this.#requestBytes = options.maxRequestBytes;
+    this.#partitionBytes = options.maxPartitionBytes;
   }
 
   async connect(): Promise<void> {
@@ -66,7 +70,7 @@ export class KafkaEventPublisher implements EventPublisher {
     let acknowledged = 0;
     try {
       const producer = await this.#ready();
-      const pending = [...chunksOf(messages, this.#requestBytes)];
+      const pending = [...chunksOf(messages, { maxRequestBytes: this.#options.maxRequestBytes, maxPartitionBytes: this.#partitionBytes }, this.#partitionOf)];
       for (let chunk = pending.shift(); chunk !== undefined; chunk = pending.shift()) {
         try {
           await producer.send({ topic: this.#options.topic, acks: -1, compression, messages: chunk });
@@ -76,8 +80,9 @@ export class KafkaEventPublisher implements EventPublisher {
           if (chunk.length < 2 || !hasErrorType(error, TOO_LARGE_ERRORS)) throw error;
           const half = Math.ceil(chunk.length / 2);
           pending.unshift(chunk.slice(0, half), chunk.slice(half));
-          this.#requestBytes = Math.max(MIN_REQUEST_BYTES, Math.floor(this.#requestBytes / 2));
-          this.#options.logger.warn({ messages: chunk.length, requestBytes: this.#requestBytes }, 'Kafka refused a request as too large; splitting it');
+          this.#partitionBytes = Math.max(MIN_PARTITION_BYTES, Math.floor(this.#partitionBytes / 2));
+          this.#partitionOf = undefined; // the partition count may have changed: count whole requests until the next connect
+          this.#options.logger.warn({ messages: chunk.length, partitionBytes: this.#partitionBytes }, 'Kafka refused a request as too large; splitting it');
           continue;
         }
         acknowledged += chunk.length;
@@ -105,7 +110,9 @@ export class KafkaEventPublisher implements EventPublisher {
       });
       try {
         await producer.connect();
+        this.#partitionOf = partitionerFor(await this.#partitionCount());
       } catch (error) {
+        await producer.disconnect().catch(() => undefined);
         this.#connecting = undefined;
         throw error;
       }
@@ -113,6 +120,17 @@ export class KafkaEventPublisher implements EventPublisher {
       return producer;
     })();
     return this.#connecting;
+  }
+
+  async #partitionCount(): Promise<number> {
+    const admin = this.#options.kafka.admin();
+    await admin.connect();
+    try {
+      const [topic] = (await admin.fetchTopicMetadata({ topics: [this.#options.topic] })).topics;
+      return topic?.partitions.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async #reset(cause: unknown): Promise<void> {
@@ -125,21 +143,45 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 }
 
-/** Consecutive slices of at most maxBytes (a single larger message goes alone). */
-export function* chunksOf(messages: readonly Message[], maxBytes: number): Generator<Message[]> {
+export interface ChunkLimits {
+  readonly maxRequestBytes: number;
+  readonly maxPartitionBytes: number;
+}
+
+/**
+ * Consecutive slices small enough for one produce request: at most maxRequestBytes in all, and at
+ * most maxPartitionBytes for any one partition (each partition's messages become one record batch,
+ * which the broker refuses above the topic's max.message.bytes). Without `partitionOf` every
+ * message counts against one partition: the safe bound when the partitions are unknown.
+ * A single larger message goes alone.
+ */
+export function* chunksOf(messages: readonly Message[], limits: ChunkLimits, partitionOf?: (message: Message) => number): Generator<Message[]> {
   let chunk: Message[] = [];
   let bytes = 0;
+  let perPartition = new Map<number, number>();
   for (const message of messages) {
     const size = messageBytes(message);
-    if (chunk.length > 0 && bytes + size > maxBytes) {
+    const partition = partitionOf?.(message) ?? 0;
+    const partitionBytes = perPartition.get(partition) ?? 0;
+    if (chunk.length > 0 && (bytes + size > limits.maxRequestBytes || partitionBytes + size > limits.maxPartitionBytes)) {
       yield chunk;
       chunk = [];
       bytes = 0;
+      perPartition = new Map();
     }
     chunk.push(message);
     bytes += size;
+    perPartition.set(partition, (perPartition.get(partition) ?? 0) + size);
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** The partition kafkajs' DefaultPartitioner (Java-compatible murmur2 of the key) picks, for `partitions` partitions. */
+export function partitionerFor(partitions: number): ((message: Message) => number) | undefined {
+  if (partitions < 1) return undefined;
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+  return (message) => partitioner({ topic: '', partitionMetadata, message });
 }
 
 /** Whether a kafkajs protocol error of one of `types` is in the error's cause chain. */

@@ -12,6 +12,7 @@ import { toOutboxMessage } from './outbox-message.js';
 import type { OutboxSettler } from './outbox-settler.js';
 import type { RelayErrorKind, RelayMetrics } from './relay-metrics.js';
 import type { ShardHold, ShardOwnership } from './shard-lease-manager.js';
+import { SHARD_COUNT } from './relay-database.js';
 import { ShardQuota } from './shard-quota.js';
 
 export interface RelayLoopOptions {
@@ -22,6 +23,8 @@ export interface RelayLoopOptions {
   readonly metrics: RelayMetrics;
   readonly logger: Logger;
   readonly batchSize: number;
+  /** Read in primary-key order when this instance owns every shard (only when published rows are deleted at once). */
+  readonly readByIdWhenOwningAll: boolean;
   readonly pollMinMs: number;
   readonly pollMaxMs: number;
   readonly backoff: BackoffPolicy;
@@ -37,7 +40,8 @@ export interface RelayLoopStatus {
 }
 
 interface PendingRead {
-  readonly limits: Map<number, number>;
+  /** Per-shard limits of a by-shard read; undefined for a by-id read (limit: batchSize). */
+  readonly limits: Map<number, number> | undefined;
   readonly result: Promise<ReadResult>;
 }
 
@@ -60,6 +64,7 @@ export class RelayLoop {
   #failures = 0;
   #lastError: RelayLoopStatus['lastError'];
   #sendStarted: number | undefined;
+  #readWaitMs = 0;
 
   constructor(options: RelayLoopOptions) {
     this.#options = options;
@@ -98,20 +103,25 @@ export class RelayLoop {
         continue;
       }
       let read: ReadResult;
+      const waitStarted = performance.now();
       try {
         read = await pending.result;
+        this.#readWaitMs = performance.now() - waitStarted;
       } catch (error) {
         await this.#failed('mysql_read', new OutboxReadError(error), signal);
         continue;
       }
-      this.#quota.record(pending.limits, read.returnedByShard);
+      if (pending.limits !== undefined) this.#quota.record(pending.limits, read.returnedByShard);
       if (read.records.length === 0) {
         await sleep(idleMs, signal);
         idleMs = Math.min(pollMaxMs, Math.max(1, idleMs * 2));
         continue;
       }
       idleMs = pollMinMs;
-      const full = [...pending.limits].some(([shard, limit]) => (read.returnedByShard.get(shard) ?? 0) >= limit);
+      const full =
+        pending.limits === undefined
+          ? read.records.length >= this.#options.batchSize
+          : [...pending.limits].some(([shard, limit]) => (read.returnedByShard.get(shard) ?? 0) >= limit);
       ahead = await this.#relay(read.records, signal);
       if (!full && ahead === undefined) await sleep(pollMinMs, signal);
     }
@@ -148,7 +158,7 @@ export class RelayLoop {
       const settled = await this.#settle(fenced, signal);
       const ackedAt = Date.now();
       logger.debug(
-        { rows: fenced.length, publishMs: Math.round(publishedAt - started), settleMs: Math.round(performance.now() - publishedAt) },
+        { rows: fenced.length, readWaitMs: Math.round(this.#readWaitMs), publishMs: Math.round(publishedAt - started), settleMs: Math.round(performance.now() - publishedAt) },
         'batch settled',
       );
       metrics.published.inc(publishable.length);
@@ -217,8 +227,13 @@ export class RelayLoop {
 
   #startRead(shards: readonly number[], exclude: readonly OutboxRecord[]): PendingRead | undefined {
     if (shards.length === 0) return undefined;
+    if (this.#options.readByIdWhenOwningAll && shards.length === SHARD_COUNT) {
+      const result = this.#options.reader.read({ plan: 'by-id', shards, limit: this.#options.batchSize, exclude });
+      result.catch(() => undefined);
+      return { limits: undefined, result };
+    }
     const limits = this.#quota.limitsFor(shards);
-    const result = this.#options.reader.read({ limits, exclude });
+    const result = this.#options.reader.read({ plan: 'by-shard', limits, exclude });
     // Handled by whoever awaits it; this keeps an abandoned read from being "unhandled".
     result.catch(() => undefined);
     return { limits, result };

@@ -85,6 +85,7 @@ export class RelayService implements RunnableService {
       kafka: this.#kafka,
       topic: settings.RELAY_TOPIC,
       maxRequestBytes: settings.RELAY_MAX_REQUEST_BYTES,
+      maxPartitionBytes: settings.RELAY_MAX_PARTITION_BYTES,
       compression: settings.RELAY_COMPRESSION,
       logger: this.#logger,
     });
@@ -104,6 +105,7 @@ export class RelayService implements RunnableService {
       metrics: this.#metrics,
       logger: this.#logger,
       batchSize: settings.RELAY_BATCH_SIZE,
+      readByIdWhenOwningAll: settings.RELAY_RETENTION_SECONDS === 0,
       pollMinMs: settings.RELAY_POLL_MIN_MS,
       pollMaxMs: settings.RELAY_POLL_MAX_MS,
       backoff: { ...DEFAULT_BACKOFF, initialMs: 100, maxMs: 10_000 },

@@ -18,8 +18,10 @@ export const relaySettings = {
   RELAY_TOPIC_REPLICATION_FACTOR: envInt(1, { min: 1, max: 16 }),
   /** Rows read, published and deleted together. */
   RELAY_BATCH_SIZE: envInt(4000, { min: 1, max: 20_000 }),
-  /** Upper bound of one Kafka produce request (keys, values and headers), below the broker's message.max.bytes. */
-  RELAY_MAX_REQUEST_BYTES: envInt(1_000_000, { min: 10_000, max: 100_000_000 }),
+  /** Upper bound of one Kafka produce request (keys, values and headers), below the broker's socket.request.max.bytes. */
+  RELAY_MAX_REQUEST_BYTES: envInt(16_000_000, { min: 10_000, max: 100_000_000 }),
+  /** Upper bound of one partition's share of a request (one record batch): below the topic's max.message.bytes (1 MB by default). */
+  RELAY_MAX_PARTITION_BYTES: envInt(900_000, { min: 10_000, max: 100_000_000 }),
   RELAY_COMPRESSION: z.enum(['none', 'gzip'], { message: 'none or gzip' }).default('none'),
   /** Pause after a batch that was not full; doubles while polls come back empty, up to the max. */
   RELAY_POLL_MIN_MS: envInt(5, { min: 0, max: 60_000 }),

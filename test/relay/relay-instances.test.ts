@@ -64,6 +64,7 @@ describe('three relay instances', () => {
       return !shares.has(victim.instanceId) && [...shares.values()].reduce((sum, count) => sum + count, 0) === 64;
     }, 15_000, 50);
     const takeoverMs = Date.now() - killedAt;
+    console.info(`takeover after kill -9: ${takeoverMs} ms`);
     // Lease 3 s + a renewal round (0.5 s) + the query period: "within a few seconds".
     expect(takeoverMs).toBeLessThan(6000);
     const more = await writing;

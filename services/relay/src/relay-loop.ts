@@ -30,6 +30,8 @@ export interface RelayLoopOptions {
   readonly backoff: BackoffPolicy;
   /** Called after each batch is acknowledged and settled (tests and benchmarks observe progress). */
   readonly onSettled?: (records: readonly OutboxRecord[]) => void;
+  /** The loop ended on an error it does not handle (a bug, never an outage): the process should exit. */
+  readonly onFatal: (error: unknown) => void;
 }
 
 export interface RelayLoopStatus {
@@ -78,9 +80,9 @@ export class RelayLoop {
 
   start(): void {
     this.#loop ??= this.#run().catch((error: unknown) => {
-      // #run handles every failure itself; reaching this is a bug, reported loudly.
+      // #run handles every outage itself; reaching this is a bug: report it and let the process exit.
       this.#options.logger.fatal({ err: error }, 'relay loop crashed');
-      throw error;
+      this.#options.onFatal(error);
     });
   }
 

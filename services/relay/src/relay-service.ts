@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
-import type { Pool as CallbackPool } from 'mysql2';
 import type { Registry } from 'prom-client';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
@@ -33,6 +32,8 @@ export interface RelayServiceOptions {
   readonly registry: Registry;
   /** Observer of settled batches (tests, benchmarks). */
   readonly onSettled?: (records: readonly OutboxRecord[]) => void;
+  /** Called when the publishing loop fails in a way it cannot recover from (a bug): main exits non-zero. */
+  readonly onFatal?: (error: unknown) => void;
 }
 
 /**
@@ -45,7 +46,6 @@ export class RelayService implements RunnableService {
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
   readonly #db: Kysely<RelayDatabase>;
-  readonly #pool: CallbackPool;
   readonly #kafka: ReturnType<typeof createKafka>;
   readonly #publisher: KafkaEventPublisher;
   readonly #leases: ShardLeaseManager;
@@ -72,7 +72,6 @@ export class RelayService implements RunnableService {
       connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     });
     this.#db = db;
-    this.#pool = pool;
     const promisePool = pool.promise();
     this.#kafka = createKafka({
       clientId: `authlog-relay-${settings.RELAY_INSTANCE_NAME}`,
@@ -110,6 +109,7 @@ export class RelayService implements RunnableService {
       pollMaxMs: settings.RELAY_POLL_MAX_MS,
       backoff: { ...DEFAULT_BACKOFF, initialMs: 100, maxMs: 10_000 },
       ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
+      onFatal: (error) => options.onFatal?.(error),
     });
     const sampler = new BacklogSampler(promisePool);
     this.#stats = new PeriodicTask({
@@ -209,8 +209,4 @@ export class RelayService implements RunnableService {
     };
   }
 
-  /** For in-process tests: the pool the service uses (not for production wiring). */
-  get pool(): CallbackPool {
-    return this.#pool;
-  }
 }

@@ -55,7 +55,7 @@ interface PendingRead {
  * is sent, so at most one batch is ever unsettled (a crash duplicates at most that batch).
  *
  * A batch that fails is retried as a whole (minus what Kafka already acknowledged), in the same
- * order, with back-off, before anything newer of its shards is read. stop() lets the batch in
+ * order, with back-off, before anything newer of its shards is published. stop() lets the batch in
  * flight finish (its current attempt) and then returns.
  */
 export class RelayLoop {
@@ -109,6 +109,9 @@ export class RelayLoop {
       try {
         read = await pending.result;
         this.#readWaitMs = performance.now() - waitStarted;
+        // MySQL answers again (a quiet outbox has no batch whose success would say so); publish
+        // and delete failures are retried inside #relay and never reach this point unresolved.
+        this.#failures = 0;
       } catch (error) {
         await this.#failed('mysql_read', new OutboxReadError(error), signal);
         continue;
@@ -132,8 +135,9 @@ export class RelayLoop {
   }
 
   /**
-   * Publishes and settles one batch; returns the read ahead started meanwhile, or undefined when
-   * the batch needed a retry (the next batch is then read fresh).
+   * Publishes and settles one batch; returns the read ahead started meanwhile (it excludes this
+   * batch's rows, and its own rows are still unpublished: nobody else holds their shards), or
+   * undefined when the batch was abandoned (stopping, lease lost) and the next batch is read fresh.
    */
   async #relay(records: readonly OutboxRecord[], signal: AbortSignal): Promise<PendingRead | undefined> {
     const { ownership, metrics, logger } = this.#options;

@@ -109,7 +109,10 @@ async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], tr
           eb.val(trace.traceparent).as('traceparent'),
           eb.val(trace.tracestate).as('tracestate'),
         ])
-        .where('txid', 'in', unique.map((event) => event.txid)),
+        .where('txid', 'in', unique.map((event) => event.txid))
+        // Outbox ids are the relay's order: they must follow the batch's order (the authlog ids do),
+        // not the order in which the txid index returns the rows.
+        .orderBy('id'),
     )
     .execute();
   const firstIndex = new Map(unique.map((event) => [event.txid, event]));

@@ -55,11 +55,12 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await load?.stop();
-  await harness?.shutdown();
-  await esProxy?.close();
-  await redis?.destroy();
-  await kafka?.destroy();
+  // Every step runs even if one fails: a skipped shutdown would leave the services running.
+  const results = await Promise.allSettled([load?.stop()]);
+  results.push(...(await Promise.allSettled([harness?.shutdown()])));
+  results.push(...(await Promise.allSettled([esProxy?.close(), redis?.destroy(), kafka?.destroy()])));
+  const failed = results.filter((result) => result.status === 'rejected');
+  if (failed.length > 0) throw new AggregateError(failed.map((result) => result.reason), 'fault suite cleanup failed');
 }, 180_000);
 
 async function searchable(txid: string): Promise<boolean> {

@@ -109,6 +109,21 @@ describe('OutboxWriter.recordBatch', () => {
     expect(outbox.every((row) => row.event_type === 'authentication' && row.schema_version === 1)).toBe(true);
   });
 
+  it('gives the outbox rows the batch order, which is the order the relay publishes in', async () => {
+    const events = Array.from({ length: 40 }, (_, index) => sampleEvent({ account_id: 'acct_order', txid: `order-${String(index).padStart(2, '0')}-${Math.random()}` }));
+    // Shuffle so that the txid index order differs from the batch order.
+    const batch = [...events].sort(() => Math.random() - 0.5);
+    await writer.recordBatch(batch);
+    const rows = await database.db
+      .selectFrom('outbox')
+      .innerJoin('authlog', 'authlog.id', 'outbox.authlog_id')
+      .select('authlog.txid')
+      .where('outbox.account_id', '=', 'acct_order')
+      .orderBy('outbox.id')
+      .execute();
+    expect(rows.map((row) => row.txid)).toEqual(batch.map((event) => event.txid));
+  });
+
   it('reports earlier and repeated txids as duplicates and records the rest', async () => {
     const old = sampleEvent();
     await writer.record(old);

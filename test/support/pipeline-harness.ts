@@ -89,6 +89,11 @@ export class PipelineHarness {
   /** Starts (or starts again, on the same ports and namespace) one service and waits until healthy. */
   async startService(service: PipelineService): Promise<ServiceProcess> {
     const child = await ServiceProcess.start(service, await this.#environment(service), 90_000);
+    if (this.#stopping || this.processes.has(service)) {
+      // Shutdown began, or another start (the supervisor's) won the race: this one is surplus.
+      await child.stop();
+      throw new Error(`${service} start abandoned: ${this.#stopping ? 'shutting down' : 'already running'}`);
+    }
     this.processes.set(service, child);
     void child.exited.then(() => this.#onExit(service, child));
     return child;
@@ -128,21 +133,36 @@ export class PipelineHarness {
     return (await new ApiKeyStore(this.database.db).create(accountId, 'e2e')).token;
   }
 
+  /** Stops and removes everything; every step runs even if an earlier one fails. */
   async shutdown(): Promise<void> {
     this.#stopping = true;
-    // Producers' consumers last: traffic sources go first so nothing is left half-sent.
-    for (const service of [...this.processes.keys()].reverse()) await this.processes.get(service)?.stop(30_000);
+    const failures: unknown[] = [];
+    const step = async (work: () => Promise<unknown>) => {
+      try {
+        await work();
+      } catch (error) {
+        failures.push(error);
+      }
+    };
+    // Sources before their consumers, so nothing is left half-sent.
+    for (const service of [...this.processes.keys()].reverse()) await step(async () => this.processes.get(service)?.stop(30_000));
     this.processes.clear();
-    const admin = this.kafka.admin();
-    await admin.connect().catch(() => undefined);
-    const topics = (await admin.listTopics().catch(() => [] as string[])).filter((name) => name.startsWith(this.topic));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
-    await this.elasticsearch.indices.delete({ index: this.names.pattern, ignore_unavailable: true, allow_no_indices: true }).catch(() => undefined);
-    await this.elasticsearch.indices.deleteIndexTemplate({ name: this.names.templateName }).catch(() => undefined);
-    await this.elasticsearch.close();
-    await deleteRedisPrefix(this.options.redisUrl ?? testSettings.AUTHLOG_REDIS_URL, this.redisPrefix);
-    await this.database.drop();
+    await step(async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const topics = (await admin.listTopics()).filter((name) => name.startsWith(this.topic));
+        await admin.deleteTopics({ topics });
+      } finally {
+        await admin.disconnect();
+      }
+    });
+    await step(() => this.elasticsearch.indices.delete({ index: this.names.pattern, ignore_unavailable: true, allow_no_indices: true }));
+    await step(() => this.elasticsearch.indices.deleteIndexTemplate({ name: this.names.templateName }));
+    await step(() => this.elasticsearch.close());
+    await step(() => deleteRedisPrefix(this.options.redisUrl ?? testSettings.AUTHLOG_REDIS_URL, this.redisPrefix));
+    await step(() => this.database.drop());
+    if (failures.length > 0) throw new AggregateError(failures, 'pipeline shutdown was incomplete');
   }
 
   async #environment(service: PipelineService): Promise<Record<string, string>> {

@@ -5,6 +5,13 @@ import { freePort } from './free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
+// Children still running when the test worker exits (a failed afterAll, a crash) are killed with
+// it: a leaked service would keep consuming and skew every later test and benchmark.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /**
  * A built service (`dist/services/<name>/src/main.js`, compiled by test/global-setup.ts) running as
  * a child process, as production runs it: its own ops port, its JSON log lines kept for assertions
@@ -39,7 +46,13 @@ export class ServiceProcess {
     this.#child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-20_000);
     });
-    this.exited = new Promise((done) => this.#child.once('exit', (code, signal) => done({ code, signal })));
+    live.add(this.#child);
+    this.exited = new Promise((done) =>
+      this.#child.once('exit', (code, signal) => {
+        live.delete(this.#child);
+        done({ code, signal });
+      }),
+    );
   }
 
   /** Starts `service` and resolves once its /healthz answers 200 (RUNNING and able to work). */

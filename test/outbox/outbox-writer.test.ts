@@ -110,8 +110,11 @@ describe('OutboxWriter.recordBatch', () => {
   });
 
   it('gives the outbox rows the batch order, which is the order the relay publishes in', async () => {
-    const events = Array.from({ length: 40 }, (_, index) => sampleEvent({ account_id: 'acct_order', txid: `order-${String(index).padStart(2, '0')}-${Math.random()}` }));
-    // Shuffle so that the txid index order differs from the batch order.
+    // Enough other rows that MySQL reads the batch back through the txid index (in txid order)
+    // rather than scanning the table in id order, which would hide a missing ORDER BY.
+    await writer.recordBatch(Array.from({ length: 3000 }, () => sampleEvent({ account_id: 'acct_filler' })));
+    const events = Array.from({ length: 40 }, (_, index) => sampleEvent({ account_id: 'acct_order', txid: `order-${String(index).padStart(2, '0')}` }));
+    // Shuffled, so that the txid order differs from the batch order.
     const batch = [...events].sort(() => Math.random() - 0.5);
     await writer.recordBatch(batch);
     const rows = await database.db

@@ -6,7 +6,9 @@
  * measures its subject and a baseline side by side in the same run, because on a shared 2-core
  * machine only ratios measured together mean something.
  */
+import { resolve } from 'node:path';
 import { benches } from './benches.js';
+import { writeSummary } from './summary/write-summary.js';
 import type { BenchFigures } from './support/bench-context.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -23,14 +25,23 @@ async function main(argv: readonly string[]): Promise<number> {
   const quick = argv.includes('--quick');
   const names = argv.filter((arg) => !arg.startsWith('--'));
   if (names.length === 0) {
+    // Every benchmark in --quick mode, one after the other (never two at once on two cores).
     const all: BenchFigures[] = [];
+    const failed: string[] = [];
     for (const name of Object.keys(benches)) {
-      const figures = await runOne(name, true);
-      console.log(JSON.stringify(figures));
-      all.push(figures);
+      try {
+        const figures = await runOne(name, true);
+        console.log(JSON.stringify(figures));
+        all.push(figures);
+      } catch (error) {
+        failed.push(name);
+        log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
     }
-    console.log(JSON.stringify({ bench: 'all', quick: true, count: all.length }));
-    return 0;
+    const files = await writeSummary(all, resolve(import.meta.dirname, '..', '..', 'bench', 'results'));
+    log(`summary: ${files.join(', ')}`);
+    console.log(JSON.stringify({ bench: 'all', quick: true, ran: all.length, failed: failed.join(' '), summary: files[0] ?? null }));
+    return failed.length === 0 ? 0 : 1;
   }
   for (const name of names) console.log(JSON.stringify(await runOne(name, quick)));
   return 0;

@@ -1,0 +1,122 @@
+import type { BenchFigures } from '../support/bench-context.js';
+
+/**
+ * What each benchmark's summary row shows: its subject against the baseline it measured side by side,
+ * and the goal from its issue. `kind` decides which chart it goes in (more is better for throughput,
+ * less for latency).
+ */
+export interface Headline {
+  readonly bench: string;
+  readonly what: string;
+  readonly kind: 'throughput' | 'latency';
+  readonly unit: string;
+  readonly subject: string;
+  readonly baseline?: string;
+  readonly baselineName?: string;
+  readonly goal: string;
+  readonly met: (figures: BenchFigures) => boolean;
+}
+
+const num = (figures: BenchFigures, key: string) => Number(figures[key]);
+
+export const HEADLINES: readonly Headline[] = [
+  {
+    bench: 'outbox-write',
+    what: 'logins recorded/s, 32 writers',
+    kind: 'throughput',
+    unit: '/s',
+    subject: 'b_w32_per_s',
+    baseline: 'a_w32_per_s',
+    baselineName: 'Authlog-only transaction',
+    goal: 'overhead <= 0.10, p99 added at 1 writer <= 1 ms',
+    met: (f) => num(f, 'overhead') <= 0.1 && num(f, 'p99_added_ms_w1') <= 1,
+  },
+  {
+    bench: 'relay-drain',
+    what: 'outbox rows drained to Kafka/s',
+    kind: 'throughput',
+    unit: '/s',
+    subject: 'relay_events_per_s',
+    baseline: 'bare_producer_events_per_s',
+    baselineName: 'bare kafkajs producer',
+    goal: '>= 20,000/s and >= 60% of bare',
+    met: (f) => num(f, 'relay_events_per_s') >= 20_000 && num(f, 'ratio') >= 0.6,
+  },
+  {
+    bench: 'relay-latency',
+    what: 'commit to Kafka p99 at 2,000/s',
+    kind: 'latency',
+    unit: 'ms',
+    subject: 'relay_p99_ms',
+    baseline: 'direct_p99_ms',
+    baselineName: 'direct produce after commit',
+    goal: 'p99 <= 200 ms',
+    met: (f) => num(f, 'relay_p99_ms') <= 200,
+  },
+  {
+    bench: 'indexer-throughput',
+    what: 'events indexed/s from Kafka',
+    kind: 'throughput',
+    unit: '/s',
+    subject: 'indexer_docs_per_s',
+    baseline: 'bare_docs_per_s',
+    baselineName: 'bare bulk loader',
+    goal: '>= 80% of bare',
+    met: (f) => num(f, 'ratio') >= 0.8,
+  },
+  {
+    bench: 'backfill',
+    what: 'Authlog rows backfilled/s',
+    kind: 'throughput',
+    unit: '/s',
+    subject: 'backfill_rows_per_s',
+    baseline: 'bare_bulk_docs_per_s',
+    baselineName: 'bare bulk loader',
+    goal: '(measured)',
+    met: () => true,
+  },
+  {
+    bench: 'freshness',
+    what: 'commit to searchable p99 at 2,000/s',
+    kind: 'latency',
+    unit: 'ms',
+    subject: 'pipeline_p99_ms',
+    baseline: 'baseline_p99_ms',
+    baselineName: 'Elasticsearch refresh alone',
+    goal: 'p99 <= 2,000 ms',
+    met: (f) => num(f, 'pipeline_p99_ms') <= 2_000,
+  },
+  {
+    bench: 'webhook-throughput',
+    what: 'webhook deliveries/s',
+    kind: 'throughput',
+    unit: '/s',
+    subject: 'dispatcher_per_s',
+    baseline: 'bare_per_s',
+    baselineName: 'bare BullMQ + undici loop',
+    goal: '>= 70% of bare',
+    met: (f) => num(f, 'ratio') >= 0.7,
+  },
+  {
+    bench: 'webhook-latency',
+    what: 'commit to received p99 at 1,000/s',
+    kind: 'latency',
+    unit: 'ms',
+    subject: 'pipeline_p99_ms',
+    baseline: 'baseline_p99_ms',
+    baselineName: 'baseline',
+    goal: 'p99 <= 1,000 ms',
+    met: (f) => num(f, 'pipeline_p99_ms') <= 1_000,
+  },
+  {
+    bench: 'reports',
+    what: 'slowest report p95 via the API',
+    kind: 'latency',
+    unit: 'ms',
+    subject: 'worst_p95_ms',
+    baseline: 'distinct_users_baseline_p95_ms',
+    baselineName: 'same query in process',
+    goal: 'p95 <= 300 ms',
+    met: (f) => num(f, 'worst_p95_ms') <= 300,
+  },
+];

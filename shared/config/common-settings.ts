@@ -1,4 +1,4 @@
-import { envInt, envList, envLogLevel, envUrl } from './env-types.js';
+import { envInt, envList, envLogLevel, envString, envUrl } from './env-types.js';
 
 /**
  * Settings shared by the services, under the same variable names everywhere so one `.env` (or
@@ -16,5 +16,11 @@ export const commonSettings = {
   },
 } as const;
 
-/** The port of the /metrics and /healthz server: each service has its own default. */
-export const opsPort = (fallback: number) => ({ OPS_PORT: envInt(fallback, { min: 0, max: 65_535 }) });
+/**
+ * The /metrics and /healthz server: each service has its own default port. Loopback by default;
+ * 0.0.0.0 where Prometheus or the orchestrator probes from outside (containers, pods).
+ */
+export const opsPort = (fallback: number) => ({
+  OPS_PORT: envInt(fallback, { min: 0, max: 65_535 }),
+  OPS_HOST: envString('127.0.0.1'),
+});

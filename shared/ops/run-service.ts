@@ -20,7 +20,7 @@ export interface RunnerOptions {
   readonly name: string;
   readonly logger: Logger;
   readonly shutdownDeadlineMs: number;
-  readonly ops: { readonly port: number; readonly registry: Registry };
+  readonly ops: { readonly port: number; readonly host?: string; readonly registry: Registry };
   /** Injected so tests can observe exits; defaults to process.exit. */
   readonly exit?: (code: number) => void;
 }
@@ -49,6 +49,7 @@ export class ServiceRunner {
     const { logger, ops } = this.#options;
     this.#ops = await startOpsServer({
       port: ops.port,
+      ...(ops.host === undefined ? {} : { host: ops.host }),
       registry: ops.registry,
       logger,
       health: async () => ({ ...(await service.health()), state: this.#state }),

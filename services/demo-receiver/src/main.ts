@@ -10,4 +10,4 @@ const settings = settingsOrExit('demo-receiver', () => loadReceiverSettings());
 const logger = createLogger('demo-receiver', settings.LOG_LEVEL);
 const registry = createMetricsRegistry('demo-receiver');
 const receiver = new ReceiverService(settings, logger, registry);
-await new ServiceRunner({ name: 'demo-receiver', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, registry } }).run(receiver);
+await new ServiceRunner({ name: 'demo-receiver', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } }).run(receiver);

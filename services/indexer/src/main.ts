@@ -17,6 +17,6 @@ logger.info({ brokers: config.AUTHLOG_KAFKA_BROKERS, elasticsearch: redactUrl(co
 const registry = createMetricsRegistry('indexer');
 const kafka = createKafka({ clientId: config.INDEXER_CLIENT_ID, brokers: config.AUTHLOG_KAFKA_BROKERS, logger });
 const elasticsearch = createElasticsearch({ url: config.AUTHLOG_ES_URL, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
-const runner = new ServiceRunner({ name: 'indexer', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, registry } });
+const runner = new ServiceRunner({ name: 'indexer', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, host: config.OPS_HOST, registry } });
 const service: IndexerService = new IndexerService({ config, kafka, elasticsearch, registry, logger, onFatal: (error) => runner.fail(service, error) });
 await runner.run(service);

@@ -20,6 +20,6 @@ logger.info(
   'relay configured',
 );
 const registry = createMetricsRegistry('relay');
-const runner = new ServiceRunner({ name: 'relay', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, registry } });
+const runner = new ServiceRunner({ name: 'relay', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } });
 const service: RelayService = new RelayService({ settings, logger, registry, onFatal: (error) => runner.fail(service, error) });
 await runner.run(service);

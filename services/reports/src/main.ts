@@ -25,5 +25,5 @@ logger.info({ mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: redactU
 const registry = createMetricsRegistry('reports');
 const { db } = createDatabase<ReportsDatabase>({ url: config.AUTHLOG_MYSQL_URL, connectionLimit: 5 });
 const elasticsearch = createElasticsearch({ url: config.AUTHLOG_ES_URL, requestTimeoutMs: config.REPORTS_ES_TIMEOUT_MS });
-const runner = new ServiceRunner({ name: 'reports', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, registry } });
+const runner = new ServiceRunner({ name: 'reports', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, host: config.OPS_HOST, registry } });
 await runner.run(new ReportsService({ config, db, elasticsearch, registry, logger }));

@@ -24,4 +24,4 @@ logger.info(
 );
 const registry = createMetricsRegistry('webhook-api');
 const service = new WebhookApiService({ settings, registry, logger });
-await new ServiceRunner({ name: 'webhook-api', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, registry } }).run(service);
+await new ServiceRunner({ name: 'webhook-api', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } }).run(service);

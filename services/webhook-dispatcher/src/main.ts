@@ -36,6 +36,6 @@ if (settings.WEBHOOK_SSRF_ALLOW.length > 0 || settings.WEBHOOK_ALLOW_HTTP) {
 }
 const registry = createMetricsRegistry('webhook-dispatcher');
 const kafka = createKafka({ clientId: settings.WEBHOOK_CLIENT_ID, brokers: settings.AUTHLOG_KAFKA_BROKERS, logger });
-const runner = new ServiceRunner({ name: 'webhook-dispatcher', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, registry } });
+const runner = new ServiceRunner({ name: 'webhook-dispatcher', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } });
 const service: DispatcherService = new DispatcherService({ settings, kafka, registry, logger, onFatal: (error) => runner.fail(service, error) });
 await runner.run(service);

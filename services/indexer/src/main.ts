@@ -2,6 +2,7 @@
  * The Elasticsearch indexer: `node dist/services/indexer/src/main.js` (settings: README.md).
  * Wiring only; the logic is in the modules beside this file.
  */
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
@@ -11,7 +12,7 @@ import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { IndexerService } from './indexer-service.js';
 import { indexerSettings } from './indexer-settings.js';
 
-const config = loadConfig(indexerSettings);
+const config = settingsOrExit('indexer', () => loadConfig(indexerSettings));
 const logger = createLogger('indexer', config.LOG_LEVEL);
 logger.info({ brokers: config.AUTHLOG_KAFKA_BROKERS, elasticsearch: redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
 const registry = createMetricsRegistry('indexer');

@@ -1,19 +1,12 @@
-import { ConfigError } from '../../../shared/errors/config-error.js';
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { RelayService } from './relay-service.js';
-import { loadRelaySettings, type RelaySettings } from './relay-settings.js';
+import { loadRelaySettings } from './relay-settings.js';
 
 // Wiring only: settings -> logger -> service -> runner (ops server, signals, drain deadline).
-let settings: RelaySettings;
-try {
-  settings = loadRelaySettings();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const settings = settingsOrExit('relay', () => loadRelaySettings());
 const logger = createLogger('relay', settings.LOG_LEVEL);
 logger.info(
   { mysql: redactUrl(settings.AUTHLOG_MYSQL_URL), kafka: settings.AUTHLOG_KAFKA_BROKERS, topic: settings.RELAY_TOPIC, opsPort: settings.OPS_PORT },

@@ -2,24 +2,17 @@
  * The reports API and Admin Panel: `node dist/services/reports/src/main.js` (settings: README.md).
  * Wiring only; the logic is in the modules beside this file.
  */
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
-import { ConfigError } from '../../../shared/errors/config-error.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { ReportsService, type ReportsDatabase } from './reports-service.js';
-import { reportsSettings, type ReportsConfig } from './reports-settings.js';
+import { reportsSettings } from './reports-settings.js';
 
-let config: ReportsConfig;
-try {
-  config = loadConfig(reportsSettings);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const config = settingsOrExit('reports', () => loadConfig(reportsSettings));
 const logger = createLogger('reports', config.LOG_LEVEL);
 logger.info({ mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: redactUrl(config.AUTHLOG_ES_URL), indexPrefix: config.REPORTS_INDEX_PREFIX }, 'starting');
 const registry = createMetricsRegistry('reports');

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEnvironment } from '../../shared/config/environment.js';
+import { reapOnExit } from './child-reaper.js';
 import { freePort } from './free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -48,6 +49,7 @@ export class PrivateKafka {
     if (this.#process !== undefined) return;
     const child = spawn('java', [...this.#jvmOptions(), 'kafka.Kafka', join(this.dir, 'server.properties')], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#process = child;
+    reapOnExit(child);
     child.once('exit', () => {
       if (this.#process === child) this.#process = undefined;
     });

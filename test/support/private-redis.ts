@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { reapOnExit } from './child-reaper.js';
 import { freePort } from './free-port.js';
 
 /**
@@ -32,6 +33,7 @@ export class PrivateRedis {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.#process = child;
+    reapOnExit(child);
     child.once('exit', () => {
       if (this.#process === child) this.#process = undefined;
     });

@@ -1,16 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { readEnvironment } from '../../shared/config/environment.js';
+import { reapOnExit } from './child-reaper.js';
 import { freePort } from './free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-
-// Children still running when the test worker exits (a failed afterAll, a crash) are killed with
-// it: a leaked service would keep consuming and skew every later test and benchmark.
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /**
  * A built service (`dist/services/<name>/src/main.js`, compiled by test/global-setup.ts) running as
@@ -46,13 +40,8 @@ export class ServiceProcess {
     this.#child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-20_000);
     });
-    live.add(this.#child);
-    this.exited = new Promise((done) =>
-      this.#child.once('exit', (code, signal) => {
-        live.delete(this.#child);
-        done({ code, signal });
-      }),
-    );
+    reapOnExit(this.#child);
+    this.exited = new Promise((done) => this.#child.once('exit', (code, signal) => done({ code, signal })));
   }
 
   /** Starts `service` and resolves once its /healthz answers 200 (RUNNING and able to work). */

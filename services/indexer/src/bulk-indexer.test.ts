@@ -3,7 +3,7 @@ import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import { toEventDocument } from '../../../shared/elasticsearch/event-document.js';
 import { sampleEvent } from '../../../test/support/sample-event.js';
-import { bulkLines, toBulkItem, type BulkItem } from './bulk-item.js';
+import { bulkBody, toBulkItem, type BulkItem } from './bulk-item.js';
 import { BulkIndexer, type BulkObserver } from './bulk-indexer.js';
 import type { BulkSender, ItemOutcome } from './elasticsearch-bulk-sender.js';
 import { BulkRequestError } from './errors/bulk-request-error.js';
@@ -36,10 +36,12 @@ describe('bulk items', () => {
     const event = parseAuthEvent(sampleEvent({ timestamp: '2026-02-03T04:05:06.007Z' }));
     const item = toBulkItem(names, event, null);
     const now = new Date('2026-11-26T12:00:00.000Z');
-    const [action, source] = bulkLines([item], now);
+    const body = bulkBody([item], now);
+    const [action, source, end] = body.toString('utf8').split('\n');
     expect(JSON.parse(action!)).toEqual({ index: { _index: 'unit-events-2026.02', _id: event.txid, routing: event.account_id } });
     expect(JSON.parse(source!)).toEqual(toEventDocument(event, now));
-    expect(item.bytes).toBe(Buffer.byteLength(`${action}\n${source}\n`));
+    expect(end).toBe('');
+    expect(item.bytes).toBe(body.length);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
-import { toBulkItem, type BulkItem } from './bulk-item.js';
+import type { BulkItem } from './bulk-item.js';
 import type { DeadLetter } from './dead-letter-publisher.js';
-import { decodeEventMessage } from './event-message-decoder.js';
+import { decodeEventMessage, DecodeFailure } from './event-message-decoder.js';
 
 /** Where a document came from: enough to dead-letter the original message. */
 export interface KafkaOrigin {
@@ -25,7 +25,8 @@ export interface BatchLimits {
 export class MessageBatch {
   readonly items: BulkItem<KafkaOrigin>[] = [];
   readonly deadLetters: DeadLetter[] = [];
-  readonly nextOffsets = new Map<number, bigint>();
+  /** Per partition, the offset of its last message (as kafkajs gives it); nextOffsets adds one. */
+  readonly #lastOffsets = new Map<number, string>();
   /** When the first message arrived: the linger time counts from there. */
   #firstAt: number | undefined;
   #bytes = 0;
@@ -49,6 +50,11 @@ export class MessageBatch {
     return this.#messages === 0;
   }
 
+  /** Per partition, the offset to commit once the batch is done: its last message's offset + 1. */
+  get nextOffsets(): Map<number, bigint> {
+    return new Map([...this.#lastOffsets].map(([partition, offset]) => [partition, BigInt(offset) + 1n]));
+  }
+
   isFull(): boolean {
     return this.items.length >= this.limits.maxDocs || this.#bytes >= this.limits.maxBytes;
   }
@@ -61,14 +67,13 @@ export class MessageBatch {
   add(partition: number, message: KafkaMessage): void {
     this.#firstAt ??= performance.now();
     this.#messages += 1;
-    this.nextOffsets.set(partition, BigInt(message.offset) + 1n);
+    this.#lastOffsets.set(partition, message.offset);
     const origin: KafkaOrigin = { topic: this.topic, partition, message };
-    const decoded = decodeEventMessage(message);
-    if (!decoded.ok) {
-      this.deadLetters.push(deadLetterOf(origin, decoded.reason, decoded.error));
+    const item = decodeEventMessage(message, this.names, origin);
+    if (item instanceof DecodeFailure) {
+      this.deadLetters.push(deadLetterOf(origin, item.reason, item.error));
       return;
     }
-    const item = toBulkItem(this.names, decoded.event, origin);
     if (item.bytes > this.limits.maxDocumentBytes) {
       this.deadLetters.push(deadLetterOf(origin, 'DOCUMENT_TOO_LARGE', `document is ${item.bytes} bytes, more than INDEXER_MAX_DOCUMENT_BYTES=${this.limits.maxDocumentBytes}`));
       return;

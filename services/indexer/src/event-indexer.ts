@@ -130,18 +130,30 @@ export class EventIndexer {
 
   async #onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const everyMs = this.#options.heartbeatIntervalMs;
-    let sinceHeartbeat = 0;
-    for (const message of batch.messages) {
-      if (this.#state !== 'RUNNING' || !isRunning() || isStale()) break;
-      this.#open.add(batch.partition, message);
-      // The fetch position moves on; the commit position moves only when the bulk is acknowledged.
-      resolveOffset(message.offset);
-      if (this.#open.isFull()) {
-        // Back-pressure: wait until the bulk starts (a free slot), heartbeating meanwhile.
-        await waitWithHeartbeat(this.#seal(), heartbeat, everyMs);
-      } else if (++sinceHeartbeat % 500 === 0) {
-        await heartbeat();
+    // Stopping, a rebalance or a seek can only happen while this handler awaits: checked after each await.
+    const goOn = () => this.#state === 'RUNNING' && isRunning() && !isStale();
+    if (!goOn()) return;
+    const { messages, partition } = batch;
+    // The fetch position moves on to the last message added (the commit position moves only when
+    // its bulk is acknowledged). Resolved once, not per message: kafkajs parses and formats the
+    // offset as a 64-bit number on every call.
+    let lastAdded: string | undefined;
+    try {
+      for (let i = 0; i < messages.length; i += 1) {
+        const message = messages[i]!;
+        this.#open.add(partition, message);
+        lastAdded = message.offset;
+        if (this.#open.isFull()) {
+          // Back-pressure: wait until the bulk starts (a free slot), heartbeating meanwhile.
+          await waitWithHeartbeat(this.#seal(), heartbeat, everyMs);
+          if (!goOn()) break;
+        } else if ((i + 1) % 500 === 0) {
+          await heartbeat();
+          if (!goOn()) break;
+        }
       }
+    } finally {
+      if (lastAdded !== undefined) resolveOffset(lastAdded);
     }
     if (this.#open.isEmpty) return;
     if (this.#state !== 'RUNNING' || this.#open.ageMs() >= this.#options.limits.lingerMs) await waitWithHeartbeat(this.#seal(), heartbeat, everyMs);

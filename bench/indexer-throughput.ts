@@ -129,7 +129,7 @@ async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexName
       bulks.push(
         docs.slice(start, start + BULK_DOCS).map((doc) => {
           const index = `${names.prefix}-events-${doc.timestamp.slice(0, 4)}.${doc.timestamp.slice(5, 7)}`;
-          return { index, id: doc.id, routing: doc.routing, action: JSON.stringify({ index: { _index: index, _id: doc.id, routing: doc.routing } }), source: doc.source, bytes: doc.bytes, origin: null };
+          return { index, id: doc.id, routing: doc.routing, source: doc.source, bytes: doc.bytes, origin: null };
         }),
       );
     }

@@ -16,8 +16,6 @@ export interface BulkItem<Origin> {
   readonly id: string;
   /** Routing: the customer account, so an account's documents live in one shard. */
   readonly routing: string;
-  /** The action line, without its newline. */
-  readonly action: string;
   /** The event as one line of JSON (an object: it ends with `}`, maybe followed by spaces), without indexed_at. */
   readonly source: Buffer | string;
   /** NDJSON bytes of both lines (indexed_at included), for the bulk's byte bound; exact for string sources. */
@@ -27,45 +25,33 @@ export interface BulkItem<Origin> {
 
 /** `,"indexed_at":"2026-11-26T12:00:00.000Z"}` */
 const INDEXED_AT_BYTES = 41;
+/** `","routing":"` between the two identifiers of the action line and `"}}` after them. */
+const ACTION_END_BYTES = 16;
 const NEWLINE = 0x0a;
 const CLOSING_BRACE = 0x7d;
 
 /**
  * `event` is a valid event (parseAuthEvent, or isCanonicalAuthEvent): its txid and account_id are
- * the schema's identifiers, [A-Za-z0-9._:-], so they go into the action line without JSON escaping.
- * `source` defaults to the event serialised; the indexer passes the Kafka value when it is the
- * event's JSON already (one line, valid UTF-8, checked canonical by isCanonicalAuthEvent).
+ * the schema's identifiers, [A-Za-z0-9._:-], so they go into the action line as they are (no JSON
+ * escaping, one byte per character). `source` defaults to the event serialised; the indexer passes
+ * the Kafka value when it is the event's JSON already (one line, valid UTF-8, canonical).
+ *
+ * Nothing else is built per document: the item is what a bulk in flight keeps alive, and every
+ * object it holds is copied by the garbage collector while the bulk waits.
  */
 export function toBulkItem<Origin>(names: EventIndexNames, event: AuthEvent, origin: Origin, source: Buffer | string = JSON.stringify(event)): BulkItem<Origin> {
-  const index = monthlyIndexFor(names, event.timestamp);
-  const start = actionStart(index);
-  // Same bytes as JSON.stringify({ index: { _index, _id, routing } }), without the temporary objects.
-  const action = `${start.text}"${event.txid}","routing":"${event.account_id}"}}`;
-  const actionBytes = start.bytes + event.txid.length + event.account_id.length + ACTION_END_BYTES;
+  const index = monthlyIndex(names, event.timestamp);
+  const { txid, account_id: routing } = event;
   const sourceBytes = typeof source === 'string' ? Buffer.byteLength(source) : source.length;
-  return { index, id: event.txid, routing: event.account_id, action, source, bytes: actionBytes + sourceBytes - 1 + INDEXED_AT_BYTES + 2, origin };
-}
-
-/** `"`, `","routing":"` and `"}}` around the two identifiers. */
-const ACTION_END_BYTES = 17;
-/** `{"index":{"_index":"<index>","_id":` per index name: a handful of months at a time. */
-const actionStarts = new Map<string, { readonly text: string; readonly bytes: number }>();
-
-function actionStart(index: string): { readonly text: string; readonly bytes: number } {
-  let start = actionStarts.get(index);
-  if (start === undefined) {
-    if (actionStarts.size >= 1_000) actionStarts.clear();
-    const text = `{"index":{"_index":${JSON.stringify(index)},"_id":`;
-    start = { text, bytes: Buffer.byteLength(text) };
-    actionStarts.set(index, start);
-  }
-  return start;
+  const actionBytes = actionStart(index).length + txid.length + routing.length + ACTION_END_BYTES;
+  return { index, id: txid, routing, source, bytes: actionBytes + sourceBytes - 1 + INDEXED_AT_BYTES + 2, origin };
 }
 
 /**
- * The NDJSON body of a _bulk request, with `indexed_at` set to `now`: one buffer, written in place
- * (each source is copied, then the cursor steps back onto its closing brace and the indexed_at
- * tail overwrites it). No per-document string is built, and Kafka values are copied as bytes.
+ * The NDJSON body of a _bulk request, with `indexed_at` set to `now`: one buffer, written in place.
+ * Per document: the action line (same bytes as JSON.stringify({ index: { _index, _id, routing } })),
+ * then the source copied as it is, after which the cursor steps back onto its closing brace and the
+ * indexed_at tail overwrites it. No per-document string is built; Kafka values are copied as bytes.
  */
 export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer {
   const tail = Buffer.from(`,"indexed_at":${JSON.stringify(now.toISOString())}}\n`, 'latin1');
@@ -74,8 +60,11 @@ export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer
   const body = Buffer.allocUnsafe(size);
   let at = 0;
   for (const item of items) {
-    at += body.write(item.action, at);
-    body[at++] = NEWLINE;
+    at += actionStart(item.index).copy(body, at);
+    at += body.write(item.id, at, 'latin1');
+    at += ROUTING.copy(body, at);
+    at += body.write(item.routing, at, 'latin1');
+    at += ACTION_END.copy(body, at);
     const start = at;
     const { source } = item;
     at += typeof source === 'string' ? body.write(source, at) : source.copy(body, at);
@@ -85,4 +74,54 @@ export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer
     at += tail.copy(body, at);
   }
   return body.subarray(0, at);
+}
+
+const ROUTING = Buffer.from('","routing":"', 'latin1');
+const ACTION_END = Buffer.from('"}}\n', 'latin1');
+
+/** Per index names, per month (YYYYMM): the index name, built once instead of per document. */
+const monthlyIndices = new WeakMap<EventIndexNames, Map<number, string>>();
+
+function monthlyIndex(names: EventIndexNames, timestamp: string): string {
+  const month = yearMonth(timestamp);
+  if (month < 0) return monthlyIndexFor(names, timestamp);
+  let months = monthlyIndices.get(names);
+  if (months === undefined) monthlyIndices.set(names, (months = new Map()));
+  let index = months.get(month);
+  if (index === undefined) {
+    if (months.size >= 1_000) months.clear();
+    index = monthlyIndexFor(names, timestamp);
+    months.set(month, index);
+  }
+  return index;
+}
+
+/** YYYYMM of an ISO timestamp as a number (the part monthlyIndexFor reads), or -1 if those are not digits. */
+function yearMonth(timestamp: string): number {
+  const year = digitsAt(timestamp, 0, 4);
+  const month = digitsAt(timestamp, 5, 2);
+  return year < 0 || month < 0 ? -1 : year * 100 + month;
+}
+
+function digitsAt(text: string, start: number, length: number): number {
+  let number = 0;
+  for (let i = start; i < start + length; i += 1) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+/** `{"index":{"_index":"<index>","_id":"` per index name: a handful of months at a time. */
+const actionStarts = new Map<string, Buffer>();
+
+function actionStart(index: string): Buffer {
+  let start = actionStarts.get(index);
+  if (start === undefined) {
+    if (actionStarts.size >= 1_000) actionStarts.clear();
+    start = Buffer.from(`{"index":{"_index":${JSON.stringify(index)},"_id":"`);
+    actionStarts.set(index, start);
+  }
+  return start;
 }

@@ -44,7 +44,8 @@ describe('decodeEventMessage', () => {
     expect(item.source).toBe(message.value);
     expect([item.index, item.id, item.routing]).toEqual(['unit-events-2026.11', event.txid, event.account_id]);
     const body = bulkBody([item], now);
-    expect(body.toString('utf8')).toBe(`${item.action}\n${message.value!.toString('utf8').slice(0, -1)},"indexed_at":"2026-11-26T12:00:00.000Z"}\n`);
+    const action = JSON.stringify({ index: { _index: 'unit-events-2026.11', _id: event.txid, routing: event.account_id } });
+    expect(body.toString('utf8')).toBe(`${action}\n${message.value!.toString('utf8').slice(0, -1)},"indexed_at":"2026-11-26T12:00:00.000Z"}\n`);
     expect(documentOf(item)).toEqual(toEventDocument(event, now));
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
-import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
+import { eventIndexNames, monthlyIndexFor } from '../../../shared/elasticsearch/event-index.js';
 import { toEventDocument } from '../../../shared/elasticsearch/event-document.js';
 import { sampleEvent } from '../../../test/support/sample-event.js';
 import { bulkBody, toBulkItem, type BulkItem } from './bulk-item.js';
@@ -42,6 +42,23 @@ describe('bulk items', () => {
     expect(JSON.parse(source!)).toEqual(toEventDocument(event, now));
     expect(end).toBe('');
     expect(item.bytes).toBe(body.length);
+  });
+
+  it('build one body from Buffer and string sources (non-ASCII, trailing spaces), whatever item.bytes says', () => {
+    const events = [parseAuthEvent(sampleEvent({ user: { key: 'DU1', name: 'Zoë', groups: ['ünits'] } })), parseAuthEvent(sampleEvent({ timestamp: '2026-10-01T00:00:00.000Z' })), parseAuthEvent(sampleEvent())];
+    const batch = [
+      toBulkItem(names, events[0]!, null),
+      { ...toBulkItem(names, events[1]!, null, Buffer.from(`${JSON.stringify(events[1])}  `)), bytes: 1 },
+      toBulkItem(names, events[2]!, null, Buffer.from(JSON.stringify(events[2]))),
+    ];
+    const now = new Date('2026-11-26T12:00:00.000Z');
+    const lines = bulkBody(batch, now).toString('utf8').split('\n');
+    expect(lines).toHaveLength(7);
+    expect(lines.at(-1)).toBe('');
+    events.forEach((event, n) => {
+      expect(JSON.parse(lines[2 * n]!)).toEqual({ index: { _index: monthlyIndexFor(names, event.timestamp), _id: event.txid, routing: event.account_id } });
+      expect(JSON.parse(lines[2 * n + 1]!)).toEqual(toEventDocument(event, now));
+    });
   });
 });
 

@@ -55,8 +55,14 @@ export function toBulkItem<Origin>(names: EventIndexNames, event: AuthEvent, ori
  */
 export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer {
   const tail = Buffer.from(`,"indexed_at":${JSON.stringify(now.toISOString())}}\n`, 'latin1');
+  // Sized here, not from item.bytes: room for each source whole (the tail then overwrites its end),
+  // exact for Buffers, 3 bytes per UTF-16 unit (the most UTF-8 needs) for strings.
   let size = 0;
-  for (const item of items) size += item.bytes + tail.length - INDEXED_AT_BYTES - 1;
+  for (const item of items) {
+    const { source } = item;
+    size += actionStart(item.index).length + item.id.length + item.routing.length + ACTION_END_BYTES + 1;
+    size += (typeof source === 'string' ? 3 * source.length : source.length) + tail.length;
+  }
   const body = Buffer.allocUnsafe(size);
   let at = 0;
   for (const item of items) {

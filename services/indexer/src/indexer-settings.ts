@@ -50,8 +50,13 @@ export const indexerSettings = {
   INDEXER_BATCH_MAX_BYTES: envInt(5_242_880, { min: 1_024, max: 100_000_000 }),
   /** ...or when its oldest document has waited this long. */
   INDEXER_BATCH_LINGER_MS: envInt(100, { min: 0, max: 60_000 }),
-  /** Bulks in flight at once; offsets are still committed in order. */
-  INDEXER_MAX_IN_FLIGHT_BULKS: envInt(2, { min: 1, max: 16 }),
+  /**
+   * Bulks in flight at once; offsets are still committed in order. More than Elasticsearch's write
+   * threads (one per core), so the next bulk already waits in its queue when a thread frees up:
+   * with 2 on a 2-core node, each thread idled for a round trip per bulk (indexer-throughput: 4
+   * gave ~10% more docs/s and slightly less Elasticsearch CPU per document than 2).
+   */
+  INDEXER_MAX_IN_FLIGHT_BULKS: envInt(4, { min: 1, max: 16 }),
   INDEXER_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000, max: 300_000 }),
   INDEXER_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100, max: 60_000 }),
   INDEXER_MAX_BYTES_PER_PARTITION: envInt(1_048_576, { min: 1_024, max: 100_000_000 }),

@@ -68,15 +68,19 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     const invalidJson = JSON.stringify({ ...sampleEvent(), result: 'maybe' });
     const invalid = { ...eventMessage(sampleEvent()), value: Buffer.from(invalidJson) };
     const mismatch = { ...eventMessage(sampleEvent()), headers: { ...valid.headers, ce_id: 'not-the-txid' } };
-    const messages = [valid, notJson, missingHeader, invalid, tooLarge, rejectedByElasticsearch, mismatch, eventMessage(good[1]!)];
+    // The key is the routing the relay promised (the account): a message keyed to another account is refused.
+    const wrongKey = { ...eventMessage(sampleEvent()), key: 'acct_other' };
+    const messages = [valid, notJson, missingHeader, invalid, tooLarge, rejectedByElasticsearch, mismatch, wrongKey, eventMessage(good[1]!)];
     await harness.produce(messages.map((message) => ({ ...message, partition: 0 })));
 
     const service = await harness.startIndexer({ INDEXER_MAX_DOCUMENT_BYTES: '4096' });
     await waitFor('every message committed', () => harness.allCommitted());
     expect(await harness.count({ terms: { txid: good.map((event) => event.txid) } })).toBe(2);
 
-    const letters = await harness.readDeadLetters(6);
+    const letters = await harness.readDeadLetters(7);
     const byReason = new Map(letters.map((letter) => [header(letter.headers, DEAD_LETTER_HEADERS.reason), letter]));
+    const mismatches = letters.filter((letter) => header(letter.headers, DEAD_LETTER_HEADERS.reason) === 'ID_MISMATCH').map((letter) => header(letter.headers, DEAD_LETTER_HEADERS.error));
+    expect(mismatches.sort()).toEqual([expect.stringMatching(/^header ce_id not-the-txid differs/), expect.stringMatching(/^message key acct_other differs from the event's account_id acct_test/)]);
     expect([...byReason.keys()].sort()).toEqual(['DOCUMENT_TOO_LARGE', 'ES_REJECTED', 'ID_MISMATCH', 'INVALID_JSON', 'MALFORMED_CLOUD_EVENT', 'VALIDATION_FAILED']);
     const invalidLetter = byReason.get('VALIDATION_FAILED')!;
     expect(invalidLetter.value?.toString()).toBe(invalidJson);
@@ -92,7 +96,7 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     expect(byReason.get('INVALID_JSON')!.value?.toString()).toBe('{"txid": "half a document');
 
     const counted = (await service.metrics.deadLettered.get()).values.reduce((sum, entry) => sum + entry.value, 0);
-    expect(counted).toBe(6);
+    expect(counted).toBe(7);
   });
 
   it('replays from Kafka once the stopped group offsets are reset, from a time or from the start (README procedure)', async () => {

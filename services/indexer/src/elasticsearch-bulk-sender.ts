@@ -20,23 +20,32 @@ interface BulkResponseItem {
 
 export function createElasticsearchBulkSender(client: Client, options: { timeoutMs: number; now?: () => Date }): BulkSender {
   const now = options.now ?? (() => new Date());
-  return async (items) => {
+  const send = createElasticsearchBodySender(client, options);
+  // indexed_at is the time of this attempt: a retried bulk records when it was actually written.
+  return async (items) => send(bulkBody(items, now()), items.length);
+}
+
+/**
+ * Sends a _bulk body built beforehand (bulkBody) holding `documents` documents. The body goes as it
+ * is: client.bulk() only takes an array of operations, which it would serialise and concatenate
+ * into a string again.
+ */
+export function createElasticsearchBodySender(client: Client, options: { timeoutMs: number }): (body: Buffer, documents: number) => Promise<ItemOutcome[]> {
+  return async (body, documents) => {
     let response: { errors?: boolean; items?: Record<string, BulkResponseItem>[] };
     try {
-      // The body is built here as one Buffer (bulkBody) and sent as it is: client.bulk() only takes
-      // an array of operations, which it would serialise and concatenate into a string again.
       response = (await client.transport.request(
         // Only what we read comes back: for 1,000 documents that is a few KB instead of ~300 KB.
-        { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.error' }, bulkBody: bulkBody(items, now()), meta: { name: 'bulk' } },
+        { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.error' }, bulkBody: body, meta: { name: 'bulk' } },
         { requestTimeout: options.timeoutMs, maxRetries: 0 },
       )) as typeof response;
     } catch (error) {
       throw toBulkRequestError(error);
     }
     const answers = response.items ?? [];
-    if (answers.length !== items.length) {
+    if (answers.length !== documents) {
       // Should not happen; treat as a failed request rather than guess which documents made it.
-      throw new BulkRequestError(`bulk answered ${answers.length} items for ${items.length} documents`, null);
+      throw new BulkRequestError(`bulk answered ${answers.length} items for ${documents} documents`, null);
     }
     return answers.map((answer) => toOutcome(Object.values(answer)[0] ?? {}));
   };

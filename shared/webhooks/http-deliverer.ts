@@ -46,6 +46,7 @@ export interface AttemptResult {
  */
 export class HttpDeliverer {
   readonly #agent: Agent;
+  readonly #urls = new Map<string, { protocol: string; origin: string; path: string }>();
 
   constructor(private readonly options: HttpDelivererOptions) {
     this.#agent = new Agent({
@@ -63,7 +64,7 @@ export class HttpDeliverer {
   async post(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const target = new URL(url);
+    const target = this.#parse(url);
     if (target.protocol !== 'https:' && !(target.protocol === 'http:' && this.options.policy.allowHttp)) {
       return failure('insecure_url', `${target.protocol} URLs are not allowed (https only)`, elapsed());
     }
@@ -71,7 +72,7 @@ export class HttpDeliverer {
     try {
       const response = await this.#agent.request({
         origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+        path: target.path,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent ?? 'authlog-webhooks/1', ...headers },
         body,
@@ -100,6 +101,18 @@ export class HttpDeliverer {
 
   async close(): Promise<void> {
     await this.#agent.close();
+  }
+
+  /** Endpoint URLs repeat for every message: parsed once (a bounded cache). */
+  #parse(url: string): { protocol: string; origin: string; path: string } {
+    let parsed = this.#urls.get(url);
+    if (parsed === undefined) {
+      const target = new URL(url);
+      parsed = { protocol: target.protocol, origin: target.origin, path: `${target.pathname}${target.search}` };
+      if (this.#urls.size >= 10_000) this.#urls.clear();
+      this.#urls.set(url, parsed);
+    }
+    return parsed;
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com):
@@ -28,19 +28,20 @@ export function isValidSecret(secret: string): boolean {
   return length >= MIN_KEY_BYTES && length <= MAX_KEY_BYTES;
 }
 
-export function secretKey(secret: string): Buffer {
-  return Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
+/** The HMAC key of a secret, imported once: signing with a ready KeyObject skips a key import per message. */
+export function secretKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64'));
 }
 
 /** One `v1,<signature>` entry. */
-export function signatureOf(key: Buffer, messageId: string, timestampSeconds: number, body: string): string {
+export function signatureOf(key: KeyObject, messageId: string, timestampSeconds: number, body: string): string {
   const digest = createHmac('sha256', key).update(`${messageId}.${timestampSeconds}.`).update(body).digest('base64');
   return `v1,${digest}`;
 }
 
 /** The headers of one delivery attempt, signed with every key given (current secret first). */
 export function standardWebhookHeaders(
-  keys: readonly Buffer[],
+  keys: readonly KeyObject[],
   messageId: string,
   timestampSeconds: number,
   body: string,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { AttemptLog } from '../../../shared/webhooks/attempt-log.js';
@@ -41,6 +41,11 @@ export type ProcessOutcome = 'delivered' | 'already_settled' | 'endpoint_deleted
  *     DeliveryFailedError hands the job to BullMQ's retry with our schedule.
  */
 export class DeliveryProcessor {
+  readonly #series = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
+  /** Slot tokens: unique per process start and acquisition, cheaper than a UUID per delivery. */
+  readonly #instance = randomBytes(6).toString('hex');
+  #slots = 0;
+
   constructor(private readonly deps: ProcessorDependencies) {}
 
   async process(job: Job<DeliveryJobData>, token: string | undefined): Promise<ProcessOutcome> {
@@ -52,7 +57,7 @@ export class DeliveryProcessor {
       await this.#settleAsFailed(data, `endpoint disabled (${endpoint.disabledReason ?? 'unknown'})`, 'endpoint_disabled');
       return 'endpoint_disabled';
     }
-    const slot = randomUUID();
+    const slot = `${this.#instance}:${(this.#slots += 1)}`;
     const limits = { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond };
     const acquired = await this.deps.limiter.acquire(endpoint.id, data.messageId, slot, limits, data.trigger === 'event');
     if (acquired.kind === 'settled') return 'already_settled';
@@ -72,7 +77,7 @@ export class DeliveryProcessor {
       this.#observe(result);
       if (result.ok) {
         if (data.tracked) await this.deps.messages.markDelivered(endpoint.id, data.messageId);
-        await this.deps.health.recordSuccess(endpoint);
+        if (endpoint.failingSince !== null) await this.deps.health.recordSuccess(endpoint);
         release.settledTtlMs = this.deps.settledTtlMs;
         if (data.trigger === 'event') this.deps.metrics.eventToDeliverySeconds.observe((Date.now() - data.createdAt) / 1000);
         return 'delivered';
@@ -114,8 +119,18 @@ export class DeliveryProcessor {
 
   #observe(result: AttemptResult): void {
     const outcome = result.ok ? 'success' : 'failure';
-    this.deps.metrics.attempts.inc({ outcome, error_code: result.errorCode ?? '' });
-    this.deps.metrics.attemptSeconds.observe({ outcome }, result.latencyMs / 1000);
+    const key = `${outcome}:${result.errorCode ?? ''}`;
+    // Label lookups hash strings on every call; bound children are reused (a handful of combinations).
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = {
+        count: this.deps.metrics.attempts.labels({ outcome, error_code: result.errorCode ?? '' }),
+        seconds: this.deps.metrics.attemptSeconds.labels({ outcome }),
+      };
+      this.#series.set(key, series);
+    }
+    series.count.inc();
+    series.seconds.observe(result.latencyMs / 1000);
   }
 }
 

@@ -60,18 +60,20 @@ export class DispatcherService implements RunnableService {
     // Commands fail after a few reconnect attempts (the job is then retried); BullMQ's worker
     // connection waits for Redis indefinitely, as BullMQ requires.
     this.#redis = {
-      commands: new Redis(url, { maxRetriesPerRequest: 3 }),
+      // Limiter calls of concurrent jobs issued in the same tick go out in one write.
+      commands: new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true }),
       queue: new Redis(url, { maxRetriesPerRequest: 3 }),
       worker: new Redis(url, { maxRetriesPerRequest: null }),
       subscriber: new Redis(url, { maxRetriesPerRequest: null }),
     };
     for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-    this.#db = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS }).db;
+    const database = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS });
+    this.#db = database.db;
     const prefix = settings.WEBHOOK_REDIS_PREFIX;
     const queueSettings = { name: settings.WEBHOOK_QUEUE, prefix };
     const schedule = retryScheduleOf(settings);
     this.#queue = new DeliveryQueue(this.#redis.queue, queueSettings, schedule, logger);
-    this.#attempts = new AttemptLog(this.#db, logger);
+    this.#attempts = new AttemptLog(database.pool, logger);
     this.#deliverer = new HttpDeliverer({
       policy: addressPolicyOf(settings),
       connectTimeoutMs: settings.WEBHOOK_CONNECT_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EndpointFilters } from '../../../shared/webhooks/endpoint-filters.js';
 import { toEndpoint, type Endpoint } from '../../../shared/webhooks/endpoint-record.js';
@@ -16,7 +17,7 @@ export interface RoutingEntry {
 export interface DeliveryTarget {
   readonly endpoint: Endpoint;
   /** Signing keys, newest first, with the time each stops signing (Infinity for the current one). */
-  readonly keys: readonly { readonly key: Buffer; readonly expiresAt: number }[];
+  readonly keys: readonly { readonly key: KeyObject; readonly expiresAt: number }[];
 }
 
 interface Cached<Value> {

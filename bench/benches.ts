@@ -9,7 +9,9 @@ export const benches: Record<string, () => Promise<Bench>> = {
   'indexer-throughput': async () => (await import('./indexer-throughput.js')).default,
   backfill: async () => (await import('./backfill.js')).default,
   freshness: async () => (await import('./freshness.js')).default,
-  reports: async () => (await import('./reports.js')).default,
+  'webhook-throughput': async () => (await import('./webhook-throughput.js')).default,
+  'webhook-latency': async () => (await import('./webhook-latency.js')).default,
   'relay-drain': async () => (await import('./relay-drain.js')).default,
   'relay-latency': async () => (await import('./relay-latency.js')).default,
+  reports: async () => (await import('./reports.js')).default,
 };

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Partitioners } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { createScratchDatabase, type ScratchDatabase } from '../shared/db/scratch-database.js';
+import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
+import { toKafkaMessage } from '../shared/kafka/cloud-event.js';
+import { createKafka } from '../shared/kafka/create-kafka.js';
+import { ensureTopic } from '../shared/kafka/topics.js';
+import { silentLogger } from '../shared/log/logger.js';
+import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
+import { NO_FILTERS } from '../shared/webhooks/endpoint-filters.js';
+import { EndpointStore } from '../shared/webhooks/endpoint-store.js';
+import { webhookBody, webhookType } from '../shared/webhooks/webhook-payload.js';
+import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
+import { readEnvironment } from '../shared/config/environment.js';
+import { ChildService } from './indexer-support/child-service.js';
+import { processCpuSeconds } from './indexer-support/cpu-time.js';
+import type { Bench } from './support/bench-context.js';
+import { benchSettings } from './support/bench-settings.js';
+import { round } from './support/stats.js';
+import { deleteRedisKeys } from './webhook-support/redis-keys.js';
+import { BenchReceivers, throughputOf } from './webhook-support/bench-receivers.js';
+
+/**
+ * webhook-throughput: 50,000 events (quick: 10,000) produced straight into a fresh Kafka topic,
+ * each fanned out to 3 local endpoints (10 accounts x 3 endpoints on 3 receiver servers), through
+ * the built dispatcher (fan-out, BullMQ, limiter, signing, undici, attempt log in MySQL).
+ * Baselines, same run, same receivers, same number of requests and worker concurrency: a bare
+ * BullMQ worker POSTing jobs with undici and nothing else, the ceiling, measured twice:
+ *  - preloaded: every job is in Redis before the worker starts (delivery alone);
+ *  - enqueueing: the bare process adds the jobs itself (addBulk, 1,000 at a time) while its worker
+ *    runs, as any pipeline must; the dispatcher likewise enqueues what its fan-out reads.
+ * Deliveries/s is counted from the first to the last delivery at the receivers; the figures also
+ * give the median of full one-second windows, CPU seconds per 1,000 deliveries of the process
+ * under test, and of the stack's Redis.
+ */
+const ACCOUNTS = 10;
+const ENDPOINTS_PER_EVENT = 3;
+const CONCURRENCY = 200;
+const DISPATCHER = 'dist/services/webhook-dispatcher/src/main.js';
+const BARE_LOOP = 'dist/bench/webhook-support/bare-loop.js';
+
+interface Phase {
+  readonly perSecond: number;
+  readonly medianWindowPerSecond: number;
+  readonly seconds: number;
+  readonly duplicates: number;
+  readonly complete: boolean;
+  readonly cpuSecondsPer1000: number | null;
+  /** CPU of the stack's Redis per 1,000 deliveries during the phase (Redis is single-threaded). */
+  readonly redisCpuSecondsPer1000: number | null;
+}
+
+export const webhookThroughput: Bench = async ({ quick, log }) => {
+  const events = quick ? 10_000 : 50_000;
+  const deliveries = events * ENDPOINTS_PER_EVENT;
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const receivers = await BenchReceivers.start(ENDPOINTS_PER_EVENT);
+  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench', connectionLimit: 4 });
+  const kafka = createKafka({ clientId: 'bench-webhooks', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+  const topic = `bench-webhooks-${run}`;
+  const prefixes = { subject: `bench-wh-${run}`, bare: `bench-bare-${run}` };
+  let preloaded: Phase | undefined;
+  let enqueueing: Phase | undefined;
+  let subject: Phase | undefined;
+  let attemptRows = 0;
+  const jobsDir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
+  try {
+    const bodies = await produceEvents(kafka, topic, run, events, log);
+    const urls = await createEndpoints(scratch, receivers.ports, run);
+    const jobs = bodies.flatMap((body, index) =>
+      Array.from({ length: ENDPOINTS_PER_EVENT }, (_, endpoint) => ({ url: urls[(index % ACCOUNTS) * ENDPOINTS_PER_EVENT + endpoint]!, id: `m${index}`, body })),
+    );
+
+    log(`baseline (preloaded): bare BullMQ + undici loop, ${deliveries} queued requests, concurrency ${CONCURRENCY}`);
+    preloaded = await bareLoopPhase(receivers, jobs, `${prefixes.bare}-a`, deliveries, undefined, log);
+    log(`baseline (preloaded): ${round(preloaded.perSecond)} deliveries/s`);
+
+    receivers.reset();
+    const jobsFile = join(jobsDir, 'jobs.json');
+    writeFileSync(jobsFile, JSON.stringify(jobs));
+    log(`baseline (enqueueing): the bare loop adds its ${deliveries} jobs itself while delivering`);
+    enqueueing = await bareLoopPhase(receivers, jobs, `${prefixes.bare}-b`, deliveries, jobsFile, log);
+    log(`baseline (enqueueing): ${round(enqueueing.perSecond)} deliveries/s`);
+
+    receivers.reset();
+    log(`subject: the dispatcher, ${events} events x ${ENDPOINTS_PER_EVENT} endpoints`);
+    subject = await dispatcherPhase(receivers, scratch, topic, prefixes.subject, deliveries, log);
+    log(`subject: ${round(subject.perSecond)} deliveries/s`);
+    attemptRows = Number(
+      (await (scratch.db as unknown as Kysely<WebhooksDatabase>).selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0,
+    );
+  } finally {
+    await receivers.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((name) => name.startsWith(topic));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    await admin.deleteGroups([`${prefixes.subject}-group`]).catch(() => undefined);
+    await admin.disconnect();
+    await deleteRedisKeys(prefixes.subject);
+    await deleteRedisKeys(`${prefixes.bare}-a`);
+    await deleteRedisKeys(`${prefixes.bare}-b`);
+    await scratch.drop();
+    rmSync(jobsDir, { recursive: true, force: true });
+  }
+  const ratio = subject.perSecond / preloaded.perSecond;
+  const enqueueingRatio = subject.perSecond / enqueueing.perSecond;
+  return {
+    events,
+    deliveries,
+    concurrency: CONCURRENCY,
+    dispatcher_per_s: round(subject.perSecond),
+    dispatcher_median_window_per_s: round(subject.medianWindowPerSecond),
+    dispatcher_seconds: round(subject.seconds),
+    dispatcher_duplicates: subject.duplicates,
+    dispatcher_complete: subject.complete,
+    dispatcher_cpu_s_per_1000: subject.cpuSecondsPer1000 === null ? null : round(subject.cpuSecondsPer1000),
+    dispatcher_attempt_rows: attemptRows,
+    dispatcher_redis_cpu_s_per_1000: subject.redisCpuSecondsPer1000 === null ? null : round(subject.redisCpuSecondsPer1000),
+    bare_preloaded_per_s: round(preloaded.perSecond),
+    bare_preloaded_median_window_per_s: round(preloaded.medianWindowPerSecond),
+    bare_preloaded_cpu_s_per_1000: preloaded.cpuSecondsPer1000 === null ? null : round(preloaded.cpuSecondsPer1000),
+    bare_preloaded_redis_cpu_s_per_1000: preloaded.redisCpuSecondsPer1000 === null ? null : round(preloaded.redisCpuSecondsPer1000),
+    bare_enqueueing_per_s: round(enqueueing.perSecond),
+    bare_enqueueing_median_window_per_s: round(enqueueing.medianWindowPerSecond),
+    bare_enqueueing_cpu_s_per_1000: enqueueing.cpuSecondsPer1000 === null ? null : round(enqueueing.cpuSecondsPer1000),
+    bare_enqueueing_redis_cpu_s_per_1000: enqueueing.redisCpuSecondsPer1000 === null ? null : round(enqueueing.redisCpuSecondsPer1000),
+    ratio_vs_preloaded: round(ratio),
+    median_window_ratio_vs_preloaded: round(subject.medianWindowPerSecond / preloaded.medianWindowPerSecond),
+    ratio_vs_enqueueing: round(enqueueingRatio),
+    median_window_ratio_vs_enqueueing: round(subject.medianWindowPerSecond / enqueueing.medianWindowPerSecond),
+    goal_ratio: 0.7,
+    meets_goal_vs_preloaded: ratio >= 0.7 && subject.complete && attemptRows >= deliveries,
+    meets_goal_vs_enqueueing: enqueueingRatio >= 0.7 && subject.complete && attemptRows >= deliveries,
+  };
+};
+
+export default webhookThroughput;
+
+/** Realistic events for ACCOUNTS accounts, produced as the relay does; returns one webhook body per event. */
+async function produceEvents(kafka: ReturnType<typeof createKafka>, topic: string, run: string, count: number, log: (message: string) => void): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopic(admin, topic, { partitions: 8 });
+  await admin.disconnect();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const simulator = new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 1_000, seed: 31, accountPrefix: `wh_${run}_` });
+  const bodies: string[] = [];
+  try {
+    for (let start = 0; start < count; start += 1_000) {
+      const batch = Array.from({ length: Math.min(1_000, count - start) }, () => parseAuthEvent(simulator.next(new Date())));
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: batch.map((event) => {
+          const json = JSON.stringify(event);
+          bodies.push(webhookBody(webhookType(event.event_type), event.timestamp, json));
+          return toKafkaMessage({ id: event.txid, accountId: event.account_id, eventType: event.event_type, time: event.timestamp, schemaVersion: 1 }, json);
+        }),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  log(`produced ${count} events into ${topic}`);
+  return bodies;
+}
+
+/** ENDPOINTS_PER_EVENT endpoints per account, one on each receiver server; returns their URLs. */
+async function createEndpoints(scratch: ScratchDatabase, ports: readonly number[], run: string): Promise<string[]> {
+  const store = new EndpointStore(scratch.db as unknown as Kysely<WebhooksDatabase>);
+  const urls: string[] = [];
+  for (const accountId of new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 1, accountPrefix: `wh_${run}_` }).accountIds()) {
+    for (const port of ports) {
+      const url = `http://127.0.0.1:${port}/${accountId}`;
+      await store.create(accountId, { url, description: 'bench', filters: NO_FILTERS, rateLimitPerSecond: null, maxConcurrency: 50 });
+      urls.push(url);
+    }
+  }
+  return urls;
+}
+
+async function bareLoopPhase(
+  receivers: BenchReceivers,
+  jobs: readonly { url: string; id: string; body: string }[],
+  prefix: string,
+  deliveries: number,
+  jobsFile: string | undefined,
+  log: (message: string) => void,
+): Promise<Phase> {
+  if (jobsFile === undefined) {
+    const redis = new Redis(benchSettings.AUTHLOG_REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue('bare', { connection: redis, prefix });
+    for (let start = 0; start < jobs.length; start += 1_000) {
+      await queue.addBulk(jobs.slice(start, start + 1_000).map((data) => ({ name: 'deliver', data, opts: { removeOnComplete: true, attempts: 8 } })));
+    }
+    await queue.close();
+  }
+  const child = new ChildService(BARE_LOOP, {
+    BARE_REDIS_URL: benchSettings.AUTHLOG_REDIS_URL,
+    BARE_PREFIX: prefix,
+    BARE_QUEUE: 'bare',
+    BARE_CONCURRENCY: String(CONCURRENCY),
+    ...(jobsFile === undefined ? {} : { BARE_JOBS_FILE: jobsFile }),
+  });
+  try {
+    await child.waitForLog('bare loop running');
+    return await measurePhase(receivers, deliveries, child.pid, log);
+  } finally {
+    await child.stop();
+    await child.kill();
+  }
+}
+
+async function dispatcherPhase(receivers: BenchReceivers, scratch: ScratchDatabase, topic: string, prefix: string, deliveries: number, log: (message: string) => void): Promise<Phase> {
+  const child = new ChildService(DISPATCHER, {
+    AUTHLOG_MYSQL_URL: scratch.url,
+    AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
+    AUTHLOG_REDIS_URL: benchSettings.AUTHLOG_REDIS_URL,
+    OPS_PORT: '0',
+    LOG_LEVEL: 'info',
+    WEBHOOK_REDIS_PREFIX: prefix,
+    WEBHOOK_TOPIC: topic,
+    WEBHOOK_GROUP_ID: `${prefix}-group`,
+    WEBHOOK_DLQ_TOPIC: `${topic}-dlq`,
+    WEBHOOK_DLQ_PARTITIONS: '1',
+    WEBHOOK_FROM_BEGINNING: 'true',
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
+    WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+  });
+  try {
+    await child.waitForLog('dispatching webhooks');
+    return await measurePhase(receivers, deliveries, child.pid, log);
+  } finally {
+    await child.stop();
+    await child.kill();
+  }
+}
+
+async function measurePhase(receivers: BenchReceivers, deliveries: number, pid: number | undefined, log: (message: string) => void): Promise<Phase> {
+  const redisPid = stackRedisPid();
+  const before = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid) };
+  const complete = await receivers.waitFor(deliveries, 600_000, log);
+  const after = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid) };
+  const per1000 = (start: number | null, end: number | null) => (start === null || end === null ? null : ((end - start) / Math.max(1, receivers.delivered)) * 1000);
+  return {
+    ...throughputOf(receivers.arrivals),
+    duplicates: receivers.duplicates,
+    complete,
+    cpuSecondsPer1000: per1000(before.own, after.own),
+    redisCpuSecondsPer1000: per1000(before.redis, after.redis),
+  };
+}
+
+/** Pid of the stack's Redis (scripts/stack), when the bench runs on the same machine. */
+function stackRedisPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(readEnvironment().AUTHLOG_STACK_DIR ?? '.stack', 'redis', 'redis.pid'), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

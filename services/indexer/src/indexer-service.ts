@@ -16,6 +16,7 @@ import { IndexerMetrics } from './indexer-metrics.js';
 import type { IndexerConfig } from './indexer-settings.js';
 import { LagMonitor } from './lag-monitor.js';
 import { waitForTopic } from './wait-for-topic.js';
+import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface IndexerServiceOptions {
   readonly config: IndexerConfig;
@@ -120,22 +121,13 @@ export class IndexerService implements RunnableService {
 
   async #stop(): Promise<void> {
     const { logger, elasticsearch } = this.#options;
-    const steps: [string, () => Promise<void>][] = [
+    const steps: ShutdownStep[] = [
       ['indexer', () => this.#indexer.stop()],
       ['lag monitor', () => this.#lag.stop()],
       ['dead-letter producer', () => this.#producer.disconnect()],
       ['Kafka admin', () => this.#admin.disconnect()],
       ['Elasticsearch client', () => elasticsearch.close()],
     ];
-    let first: unknown;
-    for (const [name, step] of steps) {
-      try {
-        await step();
-      } catch (error) {
-        logger.error({ err: error, step: name }, 'shutdown step failed');
-        first ??= error;
-      }
-    }
-    if (first !== undefined) throw first;
+    await runShutdownSteps(steps, logger);
   }
 }

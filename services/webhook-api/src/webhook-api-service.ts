@@ -20,6 +20,7 @@ import type { ApiSettings } from './api-settings.js';
 import { buildApp } from './build-app.js';
 import { DeliveryRequests } from './delivery-requests.js';
 import { requestSchemas } from './request-schemas.js';
+import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface WebhookApiOptions {
   readonly settings: ApiSettings;
@@ -106,21 +107,12 @@ export class WebhookApiService implements RunnableService {
 
   /** Finishes requests in flight, then closes clients; every step runs even if one fails. */
   async #stop(): Promise<void> {
-    const steps: [string, () => Promise<unknown>][] = [
+    const steps: ShutdownStep[] = [
       ['HTTP server', () => this.#app.close()],
       ['delivery queue', () => this.#queue.close()],
       ['MySQL', () => this.#db.destroy()],
-      ...Object.entries(this.#redis).map(([name, client]): [string, () => Promise<unknown>] => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
+      ...Object.entries(this.#redis).map(([name, client]): ShutdownStep => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
     ];
-    let first: unknown;
-    for (const [name, step] of steps) {
-      try {
-        await step();
-      } catch (error) {
-        this.#options.logger.error({ err: error, step: name }, 'shutdown step failed');
-        first ??= error;
-      }
-    }
-    if (first !== undefined) throw first;
+    await runShutdownSteps(steps, this.#options.logger);
   }
 }

@@ -25,6 +25,7 @@ import { DispatcherMetrics } from './dispatcher-metrics.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { FanOutConsumer } from './fan-out-consumer.js';
+import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface DispatcherOptions {
   readonly settings: DispatcherSettings;
@@ -161,7 +162,7 @@ export class DispatcherService implements RunnableService {
 
   /** Stops reading Kafka first, then lets in-flight deliveries finish; every step runs even if one fails. */
   async #stop(): Promise<void> {
-    const steps: [string, () => Promise<unknown>][] = [
+    const steps: ShutdownStep[] = [
       ['fan-out consumer', () => this.#fanOut.stop()],
       ['delivery worker', () => this.#worker.stop()],
       ['attempt log', () => this.#attempts.drained()],
@@ -170,17 +171,8 @@ export class DispatcherService implements RunnableService {
       ['dead-letter producer', () => this.#producer.disconnect()],
       ['Kafka admin', () => this.#admin.disconnect()],
       ['MySQL', () => this.#db.destroy()],
-      ...Object.entries(this.#redis).map(([name, client]): [string, () => Promise<unknown>] => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
+      ...Object.entries(this.#redis).map(([name, client]): ShutdownStep => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
     ];
-    let first: unknown;
-    for (const [name, step] of steps) {
-      try {
-        await step();
-      } catch (error) {
-        this.#options.logger.error({ err: error, step: name }, 'shutdown step failed');
-        first ??= error;
-      }
-    }
-    if (first !== undefined) throw first;
+    await runShutdownSteps(steps, this.#options.logger);
   }
 }

@@ -2,21 +2,14 @@
  * The customer-facing webhook API: `node dist/services/webhook-api/src/main.js` (settings: README.md).
  * Wiring only; the logic is in the modules beside this file.
  */
-import { ConfigError } from '../../../shared/errors/config-error.js';
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
-import { loadApiSettings, type ApiSettings } from './api-settings.js';
+import { loadApiSettings } from './api-settings.js';
 import { WebhookApiService } from './webhook-api-service.js';
 
-let settings: ApiSettings;
-try {
-  settings = loadApiSettings();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const settings = settingsOrExit('webhook-api', () => loadApiSettings());
 const logger = createLogger('webhook-api', settings.LOG_LEVEL);
 logger.info(
   { mysql: redactUrl(settings.AUTHLOG_MYSQL_URL), redis: redactUrl(settings.AUTHLOG_REDIS_URL), port: settings.WEBHOOK_API_PORT, ssrfAllowList: settings.WEBHOOK_SSRF_ALLOW },

@@ -2,22 +2,15 @@
  * The webhook dispatcher: `node dist/services/webhook-dispatcher/src/main.js` (settings: README.md).
  * Wiring only; the logic is in the modules beside this file.
  */
-import { ConfigError } from '../../../shared/errors/config-error.js';
+import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { DispatcherService } from './dispatcher-service.js';
-import { loadDispatcherSettings, type DispatcherSettings } from './dispatcher-settings.js';
+import { loadDispatcherSettings } from './dispatcher-settings.js';
 
-let settings: DispatcherSettings;
-try {
-  settings = loadDispatcherSettings();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(2);
-}
+const settings = settingsOrExit('webhook-dispatcher', () => loadDispatcherSettings());
 const logger = createLogger('webhook-dispatcher', settings.LOG_LEVEL);
 logger.info(
   {

@@ -75,6 +75,8 @@ export const reportsBench: Bench = async ({ quick, log }) => {
     const draws = new Draws(accounts, random);
     const figures: BenchFigures = { events, accounts: ACCOUNTS, days: DAYS, iterations, load_seconds: round(loadSeconds), goal_p95_ms: 300 };
     let worstP95 = 0;
+    let worstReport = '';
+    let worstBaselineP95 = 0;
     for (const [name, report] of Object.entries(reports)) {
       const api: number[] = [];
       const baseline: number[] = [];
@@ -92,7 +94,12 @@ export const reportsBench: Bench = async ({ quick, log }) => {
         }
       }
       const p95 = quantile(api, 0.95);
-      if (!name.startsWith('exact_')) worstP95 = Math.max(worstP95, p95);
+      // Exact mode included: it is a report a customer can ask for, so it is held to the same goal.
+      if (p95 > worstP95) {
+        worstP95 = p95;
+        worstReport = name;
+        worstBaselineP95 = quantile(baseline, 0.95);
+      }
       Object.assign(figures, {
         [`${name}_p50_ms`]: round(quantile(api, 0.5)),
         [`${name}_p95_ms`]: round(p95),
@@ -103,6 +110,8 @@ export const reportsBench: Bench = async ({ quick, log }) => {
       log(`${name}: api p50 ${figures[`${name}_p50_ms`]} ms p95 ${round(p95)} ms; baseline p50 ${figures[`${name}_baseline_p50_ms`]} ms`);
     }
     figures.worst_p95_ms = round(worstP95);
+    figures.worst_p95_report = worstReport;
+    figures.worst_p95_baseline_ms = round(worstBaselineP95);
     figures.goal_met = worstP95 <= 300;
     figures.export_events_per_s = await measureExport(port, accounts[0]!.accountId, tokens, log);
     return figures;

@@ -9,6 +9,8 @@ interface Row {
   readonly headline: Headline;
   readonly subject: number;
   readonly baseline: number | undefined;
+  /** The bench's own ratio figure (see Headline.ratio), when it has one. */
+  readonly ownRatio: number | undefined;
   readonly met: boolean;
 }
 
@@ -27,6 +29,7 @@ export async function writeSummary(results: readonly BenchFigures[], directory: 
       headline,
       subject: Number(figures[headline.subject]),
       baseline: headline.baseline === undefined ? undefined : Number(figures[headline.baseline]),
+      ownRatio: headline.ratio === undefined ? undefined : Number(figures[headline.ratio]),
       met: headline.met(figures),
     });
   }
@@ -53,8 +56,8 @@ function markdown(rows: readonly Row[], quick: boolean): string {
     '',
     '| benchmark | what | measured | baseline | ratio | goal | met |',
     '| --- | --- | ---: | ---: | ---: | --- | --- |',
-    ...rows.map(({ headline, subject, baseline, met }) => {
-      const ratio = baseline === undefined || baseline === 0 ? '-' : (subject / baseline).toFixed(2);
+    ...rows.map(({ headline, subject, baseline, ownRatio, met }) => {
+      const ratio = ownRatio !== undefined && Number.isFinite(ownRatio) ? ownRatio.toFixed(2) : baseline === undefined || baseline === 0 ? '-' : (subject / baseline).toFixed(2);
       const base = baseline === undefined ? '-' : `${format(baseline, headline.unit)} (${headline.baselineName})`;
       return `| ${headline.bench} | ${headline.what} | ${format(subject, headline.unit)} | ${base} | ${ratio} | ${headline.goal} | ${met ? 'yes' : '**no**'} |`;
     }),

@@ -53,3 +53,10 @@ try {
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
 }
+// A client a benchmark forgot to close would keep this process (and CI or a release script) waiting
+// forever after the figures are out: name what is left, so it gets fixed, and exit anyway.
+const leftover = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap' && kind !== 'PipeWrap' && kind !== 'FSReqCallback');
+if (leftover.length > 0) {
+  log(`warning: a benchmark left resources open (${leftover.join(', ')}); exiting anyway`);
+  process.exit();
+}

@@ -198,10 +198,15 @@ async function bareLoopPhase(
   if (jobsFile === undefined) {
     const redis = new Redis(benchSettings.AUTHLOG_REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue('bare', { connection: redis, prefix });
-    for (let start = 0; start < jobs.length; start += 1_000) {
-      await queue.addBulk(jobs.slice(start, start + 1_000).map((data) => ({ name: 'deliver', data, opts: { removeOnComplete: true, attempts: 8 } })));
+    try {
+      for (let start = 0; start < jobs.length; start += 1_000) {
+        await queue.addBulk(jobs.slice(start, start + 1_000).map((data) => ({ name: 'deliver', data, opts: { removeOnComplete: true, attempts: 8 } })));
+      }
+    } finally {
+      await queue.close();
+      // BullMQ leaves a connection it was given open; left connected, it kept `npm run bench` alive.
+      redis.disconnect();
     }
-    await queue.close();
   }
   const child = new ChildService(BARE_LOOP, {
     BARE_REDIS_URL: benchSettings.AUTHLOG_REDIS_URL,

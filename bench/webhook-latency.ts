@@ -15,6 +15,7 @@ import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
 import { deleteRedisKeys } from './webhook-support/redis-keys.js';
 import { BenchReceivers } from './webhook-support/bench-receivers.js';
+import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
 
 /**
  * webhook-latency: commit-to-received at a steady 1,000 events/s through the whole path:
@@ -48,21 +49,7 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   await ensureTopic(admin, topic, { partitions: 6 });
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
   const relay = new ChildService(RELAY, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, OPS_PORT: '0', LOG_LEVEL: 'info' });
-  const dispatcher = new ChildService(DISPATCHER, {
-    AUTHLOG_MYSQL_URL: scratch.url,
-    AUTHLOG_KAFKA_BROKERS: brokers,
-    AUTHLOG_REDIS_URL: benchSettings.AUTHLOG_REDIS_URL,
-    OPS_PORT: '0',
-    LOG_LEVEL: 'info',
-    WEBHOOK_REDIS_PREFIX: prefix,
-    WEBHOOK_TOPIC: topic,
-    WEBHOOK_GROUP_ID: `${prefix}-group`,
-    WEBHOOK_DLQ_TOPIC: `${topic}-dlq`,
-    WEBHOOK_DLQ_PARTITIONS: '1',
-    WEBHOOK_FROM_BEGINNING: 'true',
-    WEBHOOK_ALLOW_HTTP: 'true',
-    WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
-  });
+  const dispatcher = new ChildService(DISPATCHER, benchDispatcherEnv(scratch.url, topic, prefix));
   const baseline = kafka.consumer({ groupId: baselineGroup, maxWaitTimeInMs: 100 });
   const committed = new Map<string, { at: number; counted: boolean }>();
   const subjectMs: number[] = [];

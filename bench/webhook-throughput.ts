@@ -25,6 +25,7 @@ import { benchSettings } from './support/bench-settings.js';
 import { round } from './support/stats.js';
 import { deleteRedisKeys } from './webhook-support/redis-keys.js';
 import { BenchReceivers, throughputOf } from './webhook-support/bench-receivers.js';
+import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
 
 /**
  * webhook-throughput: 50,000 events (quick: 10,000) produced straight into a fresh Kafka topic,
@@ -225,22 +226,7 @@ async function bareLoopPhase(
 }
 
 async function dispatcherPhase(receivers: BenchReceivers, scratch: ScratchDatabase, topic: string, prefix: string, deliveries: number, log: (message: string) => void): Promise<Phase> {
-  const child = new ChildService(DISPATCHER, {
-    AUTHLOG_MYSQL_URL: scratch.url,
-    AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
-    AUTHLOG_REDIS_URL: benchSettings.AUTHLOG_REDIS_URL,
-    OPS_PORT: '0',
-    LOG_LEVEL: 'info',
-    WEBHOOK_REDIS_PREFIX: prefix,
-    WEBHOOK_TOPIC: topic,
-    WEBHOOK_GROUP_ID: `${prefix}-group`,
-    WEBHOOK_DLQ_TOPIC: `${topic}-dlq`,
-    WEBHOOK_DLQ_PARTITIONS: '1',
-    WEBHOOK_FROM_BEGINNING: 'true',
-    WEBHOOK_ALLOW_HTTP: 'true',
-    WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
-    WEBHOOK_CONCURRENCY: String(CONCURRENCY),
-  });
+  const child = new ChildService(DISPATCHER, { ...benchDispatcherEnv(scratch.url, topic, prefix), WEBHOOK_CONCURRENCY: String(CONCURRENCY) });
   try {
     await child.waitForLog('dispatching webhooks');
     return await measurePhase(receivers, deliveries, child.pid, log);

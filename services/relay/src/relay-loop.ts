@@ -233,13 +233,11 @@ export class RelayLoop {
 
   #startRead(shards: readonly number[], exclude: readonly OutboxRecord[]): PendingRead | undefined {
     if (shards.length === 0) return undefined;
-    if (this.#options.readByIdWhenOwningAll && shards.length === SHARD_COUNT) {
-      const result = this.#options.reader.read({ plan: 'by-id', shards, limit: this.#options.batchSize, exclude });
-      result.catch(() => undefined);
-      return { limits: undefined, result };
-    }
-    const limits = this.#quota.limitsFor(shards);
-    const result = this.#options.reader.read({ plan: 'by-shard', limits, exclude });
+    const byId = this.#options.readByIdWhenOwningAll && shards.length === SHARD_COUNT;
+    const limits = byId ? undefined : this.#quota.limitsFor(shards);
+    const result = this.#options.reader.read(
+      limits === undefined ? { plan: 'by-id', shards, limit: this.#options.batchSize, exclude } : { plan: 'by-shard', limits, exclude },
+    );
     // Handled by whoever awaits it; this keeps an abandoned read from being "unhandled".
     result.catch(() => undefined);
     return { limits, result };

@@ -77,7 +77,7 @@ export class DeliveryProcessor {
       this.#observe(result);
       if (result.ok) {
         if (data.tracked) await this.deps.messages.markDelivered(endpoint.id, data.messageId);
-        if (endpoint.failingSince !== null) await this.deps.health.recordSuccess(endpoint);
+        await this.deps.health.recordSuccess(endpoint);
         release.settledTtlMs = this.deps.settledTtlMs;
         if (data.trigger === 'event') this.deps.metrics.eventToDeliverySeconds.observe((Date.now() - data.createdAt) / 1000);
         return 'delivered';

@@ -16,6 +16,7 @@ import { deleteEventIndices } from './indexer-support/elasticsearch-cleanup.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
+import { writeAtRate } from './support/write-at-rate.js';
 
 /**
  * freshness: commit-to-searchable latency at a steady 2,000 auths/s through the whole path:
@@ -154,7 +155,6 @@ async function measure(es: Client, names: EventIndexNames, seconds: number, warm
   const latenciesMs: number[] = [];
   const started = performance.now();
   let written = 0;
-  let errors = 0;
   let polling = true;
   const poller = (async () => {
     while (polling || pending.size > 0) {
@@ -177,31 +177,13 @@ async function measure(es: Client, names: EventIndexNames, seconds: number, warm
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, POLL_MS - (performance.now() - sentAt))));
     }
   })();
-  const inFlight = new Set<Promise<void>>();
-  let issued = 0;
-  while (performance.now() - started < seconds * 1000) {
-    const due = Math.floor(((performance.now() - started) / 1000) * RATE);
-    while (issued < due && inFlight.size < 256) {
-      issued += 1;
-      const counted = performance.now() - started >= warmupSeconds * 1000;
-      const promise = write((txid) => {
-        pending.set(txid, { at: performance.now(), counted });
-        written += 1;
-      });
-      inFlight.add(promise);
-      promise.then(
-        () => inFlight.delete(promise),
-        () => {
-          errors += 1;
-          inFlight.delete(promise);
-        },
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  await Promise.allSettled(inFlight);
-  const elapsed = (performance.now() - started) / 1000;
+  const writing = await writeAtRate({ rate: RATE, seconds, warmupSeconds }, (counted) =>
+    write((txid) => {
+      pending.set(txid, { at: performance.now(), counted });
+      written += 1;
+    }),
+  );
   polling = false;
   await poller;
-  return { latenciesMs, written, missing: pending.size, errors, seconds: elapsed };
+  return { latenciesMs, written, missing: pending.size, errors: writing.errors, seconds: writing.seconds };
 }

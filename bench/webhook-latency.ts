@@ -13,6 +13,7 @@ import { ChildService } from './indexer-support/child-service.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
+import { writeAtRate } from './support/write-at-rate.js';
 import { deleteRedisKeys } from './webhook-support/redis-keys.js';
 import { BenchReceivers } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
@@ -58,7 +59,6 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   const delivered = new Set<string>();
   const consumed = new Set<string>();
   let written = 0;
-  let errors = 0;
   try {
     const simulator = new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 1_000, seed: 37, accountPrefix: `whlat_${run}_` });
     const store = new EndpointStore(scratch.db as unknown as Kysely<WebhooksDatabase>);
@@ -86,29 +86,12 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
     log(`writing ${RATE} events/s for ${seconds} s (the first ${warmupSeconds} s are not counted)`);
 
     const writer = new OutboxWriter(scratch.db);
-    const started = performance.now();
-    const inFlight = new Set<Promise<void>>();
-    let issued = 0;
-    while (performance.now() - started < seconds * 1000) {
-      const due = Math.floor(((performance.now() - started) / 1000) * RATE);
-      while (issued < due && inFlight.size < 256) {
-        issued += 1;
-        const counted = performance.now() - started >= warmupSeconds * 1000;
-        const event = simulator.next(new Date());
-        const promise = writer.record(event).then(
-          () => {
-            committed.set(event.txid as string, { at: performance.now(), counted });
-            written += 1;
-          },
-          () => void (errors += 1),
-        );
-        inFlight.add(promise);
-        void promise.finally(() => inFlight.delete(promise));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    await Promise.all(inFlight);
-    const writeSeconds = (performance.now() - started) / 1000;
+    const { errors, seconds: writeSeconds } = await writeAtRate({ rate: RATE, seconds, warmupSeconds }, async (counted) => {
+      const event = simulator.next(new Date());
+      await writer.record(event);
+      committed.set(event.txid as string, { at: performance.now(), counted });
+      written += 1;
+    });
     log(`wrote ${written} events (${errors} errors); waiting for the last deliveries`);
     const deadline = Date.now() + 60_000;
     while ((delivered.size < written || consumed.size < written) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));

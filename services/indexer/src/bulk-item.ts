@@ -27,7 +27,6 @@ export interface BulkItem<Origin> {
 const INDEXED_AT_BYTES = 41;
 /** `","routing":"` between the two identifiers of the action line and `"}}` after them. */
 const ACTION_END_BYTES = 16;
-const NEWLINE = 0x0a;
 const CLOSING_BRACE = 0x7d;
 
 /**

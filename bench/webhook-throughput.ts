@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -17,9 +17,8 @@ import { NO_FILTERS } from '../shared/webhooks/endpoint-filters.js';
 import { EndpointStore } from '../shared/webhooks/endpoint-store.js';
 import { webhookBody, webhookType } from '../shared/webhooks/webhook-payload.js';
 import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
-import { readEnvironment } from '../shared/config/environment.js';
 import { ChildService } from './indexer-support/child-service.js';
-import { processCpuSeconds } from './indexer-support/cpu-time.js';
+import { processCpuSeconds, stackPid } from './indexer-support/cpu-time.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { round } from './support/stats.js';
@@ -237,7 +236,7 @@ async function dispatcherPhase(receivers: BenchReceivers, scratch: ScratchDataba
 }
 
 async function measurePhase(receivers: BenchReceivers, deliveries: number, pid: number | undefined, log: (message: string) => void): Promise<Phase> {
-  const redisPid = stackRedisPid();
+  const redisPid = stackPid('redis');
   const before = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid) };
   const complete = await receivers.waitFor(deliveries, 600_000, log);
   const after = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid) };
@@ -249,14 +248,4 @@ async function measurePhase(receivers: BenchReceivers, deliveries: number, pid: 
     cpuSecondsPer1000: per1000(before.own, after.own),
     redisCpuSecondsPer1000: per1000(before.redis, after.redis),
   };
-}
-
-/** Pid of the stack's Redis (scripts/stack), when the bench runs on the same machine. */
-function stackRedisPid(): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(readEnvironment().AUTHLOG_STACK_DIR ?? '.stack', 'redis', 'redis.pid'), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }

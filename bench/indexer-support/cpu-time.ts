@@ -23,10 +23,16 @@ export function processCpuSeconds(pid: number | undefined): number | null {
   }
 }
 
+const PID_FILES = {
+  elasticsearch: ['elasticsearch', 'run', 'es.pid'],
+  kafka: ['kafka', 'kafka.pid'],
+  redis: ['redis', 'redis.pid'],
+} as const;
+
 /** Pid of a service of the local stack (scripts/stack), or undefined when it is not found. */
-export function stackPid(service: 'elasticsearch' | 'kafka'): number | undefined {
+export function stackPid(service: 'elasticsearch' | 'kafka' | 'redis'): number | undefined {
   const dir = readEnvironment().AUTHLOG_STACK_DIR ?? join(ROOT, '.stack');
-  const file = service === 'elasticsearch' ? join(dir, 'elasticsearch', 'run', 'es.pid') : join(dir, 'kafka', 'kafka.pid');
+  const file = join(dir, ...PID_FILES[service]);
   try {
     const pid = Number(readFileSync(file, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;

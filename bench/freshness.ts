@@ -11,7 +11,7 @@ import { OutboxWriter } from '../shared/outbox/outbox-writer.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import { toBulkItem, type BulkItem } from '../services/indexer/src/bulk-item.js';
 import { createElasticsearchBulkSender } from '../services/indexer/src/elasticsearch-bulk-sender.js';
-import { ChildService } from './indexer-support/child-service.js';
+import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
 import { deleteEventIndices } from './indexer-support/elasticsearch-cleanup.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
@@ -30,7 +30,6 @@ import { writeAtRate } from './support/write-at-rate.js';
  */
 const RATE = 2_000;
 const POLL_MS = 100;
-const RELAY = 'dist/services/relay/src/main.js';
 const INDEXER = 'dist/services/indexer/src/main.js';
 
 interface Phase {
@@ -88,7 +87,7 @@ async function pipelinePhase(es: Client, names: EventIndexNames, run: string, se
   const topic = `bench-fresh-${run}`;
   const groupId = `bench-fresh-${run}`;
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
-  const relay = new ChildService(RELAY, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, RELAY_TOPIC_PARTITIONS: '6', OPS_PORT: '0', LOG_LEVEL: 'info' });
+  const relay = new ChildService(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, RELAY_TOPIC_PARTITIONS: '6', OPS_PORT: '0', LOG_LEVEL: 'info' });
   const indexer = new ChildService(INDEXER, {
     AUTHLOG_KAFKA_BROKERS: brokers,
     AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL,

@@ -6,7 +6,8 @@ import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
 import { chunksOf, partitionerFor } from '../services/relay/src/event-publisher.js';
 import { fillOutbox, messageOf, simulatedRows } from './relay-support/fill-outbox.js';
-import { RelayChild } from './relay-support/relay-child.js';
+import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
+import { processCpuSeconds } from './indexer-support/cpu-time.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { round } from './support/stats.js';
@@ -52,7 +53,9 @@ export const relayDrain: Bench = async ({ quick, log }) => {
     log(`bare producer: ${round(bare[0]!)} events/s`);
 
     const relayTopic = await freshTopic('relay');
-    const { relay, at } = await RelayChild.start({
+    const relay = new ChildService(RELAY_MAIN, {
+      OPS_PORT: '0',
+      LOG_LEVEL: 'info',
       AUTHLOG_MYSQL_URL: scratch.url,
       AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
       RELAY_TOPIC: relayTopic,
@@ -61,15 +64,17 @@ export const relayDrain: Bench = async ({ quick, log }) => {
       RELAY_MAX_PARTITION_BYTES: String(LIMITS.maxPartitionBytes),
       RELAY_STATS_INTERVAL_MS: '60000',
     });
-    const cpuBefore = relay.cpuSeconds();
+    await relay.waitForLog('relay running');
+    const at = performance.now();
+    const cpuBefore = processCpuSeconds(relay.pid);
     let published = 0;
     while (published < total) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       published = await topicSize(admin, relayTopic);
-      if (relay.child.exitCode !== null) throw new Error(`relay exited with ${relay.child.exitCode}`);
+      if (!relay.running) throw new Error(`relay exited with ${await relay.exited}: ${relay.stderr}`);
     }
     const relaySeconds = (performance.now() - at) / 1000;
-    const relayCpu = (relay.cpuSeconds() ?? Number.NaN) - (cpuBefore ?? Number.NaN);
+    const relayCpu = (processCpuSeconds(relay.pid) ?? Number.NaN) - (cpuBefore ?? Number.NaN);
     const exitCode = await relay.stop();
     const left = await scratch.pool.promise().query('SELECT COUNT(*) AS n FROM outbox');
     const leftRows = Number((left[0] as { n: number }[])[0]?.n ?? -1);

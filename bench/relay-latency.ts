@@ -9,7 +9,7 @@ import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
 import { OutboxWriter } from '../shared/outbox/outbox-writer.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
-import { RelayChild } from './relay-support/relay-child.js';
+import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
@@ -70,11 +70,14 @@ export const relayLatency: Bench = async ({ quick, log }) => {
     await scratch.pool.promise().query('DELETE FROM outbox');
 
     // (b) subject: the relay process publishes what the writers commit.
-    const { relay } = await RelayChild.start({
+    const relay = new ChildService(RELAY_MAIN, {
+      OPS_PORT: '0',
+      LOG_LEVEL: 'info',
       AUTHLOG_MYSQL_URL: scratch.url,
       AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
       RELAY_TOPIC: topics[1]!,
     });
+    await relay.waitForLog('relay running');
     let relayed: Phase;
     try {
       relayed = await phase(kafka, topics[1]!, seconds, 2, async (event) => {

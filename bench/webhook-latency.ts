@@ -9,7 +9,7 @@ import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import { NO_FILTERS } from '../shared/webhooks/endpoint-filters.js';
 import { EndpointStore } from '../shared/webhooks/endpoint-store.js';
 import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
-import { ChildService } from './indexer-support/child-service.js';
+import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
@@ -29,7 +29,6 @@ import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
  */
 const RATE = 1_000;
 const ACCOUNTS = 10;
-const RELAY = 'dist/services/relay/src/main.js';
 const DISPATCHER = 'dist/services/webhook-dispatcher/src/main.js';
 
 export const webhookLatency: Bench = async ({ quick, log }) => {
@@ -49,7 +48,7 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   await admin.connect();
   await ensureTopic(admin, topic, { partitions: 6 });
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
-  const relay = new ChildService(RELAY, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, OPS_PORT: '0', LOG_LEVEL: 'info' });
+  const relay = new ChildService(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, OPS_PORT: '0', LOG_LEVEL: 'info' });
   const dispatcher = new ChildService(DISPATCHER, benchDispatcherEnv(scratch.url, topic, prefix));
   const baseline = kafka.consumer({ groupId: baselineGroup, maxWaitTimeInMs: 100 });
   const committed = new Map<string, { at: number; counted: boolean }>();

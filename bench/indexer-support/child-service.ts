@@ -4,6 +4,9 @@ import { readEnvironment } from '../../shared/config/environment.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
+/** The built relay, which several benchmarks run. */
+export const RELAY_MAIN = 'dist/services/relay/src/main.js';
+
 /**
  * A built service (dist/...) run as a child process for a benchmark: its JSON log lines are kept so
  * the bench can wait for one and read its `time`; stop() sends SIGTERM and waits, kill() SIGKILLs.
@@ -33,6 +36,10 @@ export class ChildService {
     return this.#child.pid;
   }
 
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
   /** The first log line containing `text`, parsed; waits up to `timeoutMs`. */
   async waitForLog(text: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
@@ -48,12 +55,12 @@ export class ChildService {
   }
 
   async stop(): Promise<number | null> {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGTERM');
+    if (this.running) this.#child.kill('SIGTERM');
     return this.exited;
   }
 
   async kill(): Promise<void> {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    if (this.running) this.#child.kill('SIGKILL');
     await this.exited;
   }
 }

@@ -10,7 +10,7 @@ import type { IndexerMetrics } from './indexer-metrics.js';
 import { deadLetterOf, MessageBatch, type BatchLimits } from './message-batch.js';
 import { OffsetLedger } from './offset-ledger.js';
 import { Slots } from './slots.js';
-import { waitWithHeartbeat } from './wait-with-heartbeat.js';
+import { waitWithHeartbeat } from '../../../shared/kafka/wait-with-heartbeat.js';
 
 export interface EventIndexerOptions {
   readonly consumer: Consumer;

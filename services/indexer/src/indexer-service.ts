@@ -15,7 +15,7 @@ import { createFailpoint } from './failpoint.js';
 import { IndexerMetrics } from './indexer-metrics.js';
 import type { IndexerConfig } from './indexer-settings.js';
 import { LagMonitor } from './lag-monitor.js';
-import { waitForTopic } from './wait-for-topic.js';
+import { waitForTopic } from '../../../shared/kafka/wait-for-topic.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface IndexerServiceOptions {

@@ -7,7 +7,7 @@ import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { ensureTopic } from '../../../shared/kafka/topics.js';
-import { sleep } from '../../../shared/util/sleep.js';
+import { waitForTopic } from '../../../shared/kafka/wait-for-topic.js';
 import { AttemptLog } from '../../../shared/webhooks/attempt-log.js';
 import { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
 import { EndpointChangePublisher, endpointChangesChannel, subscribeEndpointChanges } from '../../../shared/webhooks/endpoint-changes.js';
@@ -132,7 +132,7 @@ export class DispatcherService implements RunnableService {
     await assertPersistentRedis(this.#redis.commands, settings.AUTHLOG_REDIS_URL);
     await subscribeEndpointChanges(this.#redis.subscriber, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), (change) => this.#directory.invalidate(change), logger);
     await this.#admin.connect();
-    await this.#waitForTopic(settings.WEBHOOK_TOPIC, settings.WEBHOOK_TOPIC_WAIT_MS);
+    await waitForTopic(this.#admin, settings.WEBHOOK_TOPIC, { waitMs: settings.WEBHOOK_TOPIC_WAIT_MS });
     await ensureTopic(this.#admin, settings.WEBHOOK_DLQ_TOPIC, { partitions: settings.WEBHOOK_DLQ_PARTITIONS });
     await this.#producer.connect();
     this.#worker.start();
@@ -150,14 +150,6 @@ export class DispatcherService implements RunnableService {
     const redis = this.#redis.commands.status;
     const working = this.#worker.isRunning && redis === 'ready';
     return { status: !working ? 'failing' : fanOut.status, checks: { fanOut, worker: this.#worker.isRunning ? 'running' : 'stopped', redis } };
-  }
-
-  async #waitForTopic(topic: string, waitMs: number): Promise<void> {
-    const deadline = Date.now() + waitMs;
-    while (!(await this.#admin.listTopics()).includes(topic)) {
-      if (Date.now() > deadline) throw new Error(`topic ${topic} does not exist (waited ${waitMs} ms); the relay or an operator creates it`);
-      await sleep(500);
-    }
   }
 
   /** Stops reading Kafka first, then lets in-flight deliveries finish; every step runs even if one fails. */

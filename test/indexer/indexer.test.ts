@@ -1,6 +1,7 @@
+import { ConfigResourceTypes } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { monthlyIndexFor } from '../../shared/elasticsearch/event-index.js';
-import { DEAD_LETTER_HEADERS } from '../../services/indexer/src/dead-letter-headers.js';
+import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { GroupActiveError } from '../../services/indexer/src/errors/group-active-error.js';
 import { resetGroupOffsets } from '../../services/indexer/src/replay/reset-group-offsets.js';
 import { sampleEvent } from '../support/sample-event.js';
@@ -97,6 +98,25 @@ describe('indexer against real Kafka and Elasticsearch', () => {
 
     const counted = (await service.metrics.deadLettered.get()).values.reduce((sum, entry) => sum + entry.value, 0);
     expect(counted).toBe(7);
+  });
+
+  it('dead-letters 1,000 documents of one account rejected in one bulk: split into sends that fit the topic, all of them arrive', async () => {
+    // One account (one partition of the DLQ), one bulk, every document refused by Elasticsearch: as
+    // one send these letters are a record batch of about 2 MB, over the topic's max.message.bytes.
+    await harness.es.indices.create({ index: `${harness.prefix}-events-2019.01`, mappings: { properties: { factor: { type: 'long' } } } });
+    const rejected = Array.from({ length: 1_000 }, () => eventMessage(sampleEvent({ account_id: 'acct_one', timestamp: '2019-01-15T10:00:00.000Z' })));
+    await harness.produce(rejected.map((message) => ({ ...message, partition: 0 })));
+    const service = await harness.startIndexer({ INDEXER_BATCH_MAX_DOCS: '1000', INDEXER_BATCH_LINGER_MS: '2000' });
+    await waitFor('every message committed', () => harness.allCommitted(), 60_000);
+    const letters = await harness.readDeadLetters(1_000, 30_000);
+    expect(new Set(letters.map((letter) => header(letter.headers, 'ce_id'))).size).toBe(1_000);
+    expect(letters.every((letter) => header(letter.headers, DEAD_LETTER_HEADERS.reason) === 'ES_REJECTED')).toBe(true);
+    expect(letters.filter((letter) => letter.headers?.[DEAD_LETTER_HEADERS.truncated] !== undefined)).toHaveLength(0);
+    const bulks = (await service.metrics.bulkDocuments.get()).values.find((entry) => entry.metricName?.endsWith('_count'))?.value;
+    expect(bulks).toBe(1);
+    // The topic was created to fit the largest letter: the events topic's largest message and our headers.
+    const described = await harness.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: harness.dlqTopic, configNames: ['max.message.bytes'] }] });
+    expect(Number(described.resources[0]?.configEntries[0]?.configValue)).toBeGreaterThan(1_048_588);
   });
 
   it('replays from Kafka once the stopped group offsets are reset, from a time or from the start (README procedure)', async () => {

@@ -1,4 +1,6 @@
+import type { KafkaMessage } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
+import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../support/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
@@ -153,15 +155,21 @@ describe('per-endpoint limits, duplicates and bad input', () => {
     const consumer = fixture.kafka.consumer({ groupId });
     await consumer.connect();
     await consumer.subscribe({ topic: `${fixture.topic}-dlq`, fromBeginning: true });
-    const dead: { code: string; key: string }[] = [];
-    await consumer.run({ eachMessage: async ({ message }) => void dead.push({ code: String(message.headers?.dlq_error_code), key: String(message.key) }) });
+    const dead: { code: string; key: string; group: string }[] = [];
+    const header = (message: KafkaMessage, name: string) => String(message.headers?.[name]);
+    await consumer.run({
+      eachMessage: async ({ message }) =>
+        void dead.push({ code: header(message, DEAD_LETTER_HEADERS.reason), key: String(message.key), group: header(message, DEAD_LETTER_HEADERS.consumerGroup) }),
+    });
     await expect.poll(() => dead.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     await consumer.disconnect();
     const admin = fixture.kafka.admin();
     await admin.connect();
     await admin.deleteGroups([groupId]);
     await admin.disconnect();
+    // The indexer's header schema and spelling (authlog-dlq-*), with the consumer group that gave up.
     expect(dead.filter((letter) => letter.key === account).map((letter) => letter.code)).toEqual(['MALFORMED_CLOUD_EVENT', 'MALFORMED_CLOUD_EVENT']);
+    expect(dead[0]?.group).toBe(`${fixture.prefix}-group`);
   });
 
   it('exposes deliveries by outcome, attempt latency, queue depth and disabled endpoints on /metrics', async () => {

@@ -7,7 +7,7 @@ import { bulkBody, toBulkItem, type BulkItem } from './bulk-item.js';
 import { BulkIndexer, type BulkObserver } from './bulk-indexer.js';
 import type { BulkSender, ItemOutcome } from './elasticsearch-bulk-sender.js';
 import { BulkRequestError } from './errors/bulk-request-error.js';
-import { RetryAbortedError } from './errors/retry-aborted-error.js';
+import { RetryAbortedError } from '../../../shared/errors/retry-aborted-error.js';
 
 const names = eventIndexNames('unit');
 const items = (count: number): BulkItem<number>[] => Array.from({ length: count }, (_, n) => toBulkItem(names, parseAuthEvent(sampleEvent()), n));

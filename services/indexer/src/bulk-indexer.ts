@@ -3,7 +3,7 @@ import { sleep } from '../../../shared/util/sleep.js';
 import type { BulkItem } from './bulk-item.js';
 import type { BulkSender } from './elasticsearch-bulk-sender.js';
 import { BulkRequestError } from './errors/bulk-request-error.js';
-import { RetryAbortedError } from './errors/retry-aborted-error.js';
+import { RetryAbortedError } from '../../../shared/errors/retry-aborted-error.js';
 
 /** A document Elasticsearch will never accept as it is, and why (stable code + details). */
 export interface Rejection<Origin> {

@@ -2,15 +2,16 @@ import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { BulkIndexer } from './bulk-indexer.js';
-import type { DeadLetterPublisher } from './dead-letter-publisher.js';
+import { deadLetterOf } from '../../../shared/kafka/dead-letter.js';
+import type { DeadLetterPublisher } from '../../../shared/kafka/dead-letter-publisher.js';
+import { waitWithHeartbeat } from '../../../shared/kafka/wait-with-heartbeat.js';
 import { ConsumerCrashedError } from './errors/consumer-crashed-error.js';
 import { DrainIncompleteError } from './errors/drain-incomplete-error.js';
-import { RetryAbortedError } from './errors/retry-aborted-error.js';
+import { RetryAbortedError } from '../../../shared/errors/retry-aborted-error.js';
 import type { IndexerMetrics } from './indexer-metrics.js';
-import { deadLetterOf, MessageBatch, type BatchLimits } from './message-batch.js';
+import { MessageBatch, type BatchLimits } from './message-batch.js';
 import { OffsetLedger } from './offset-ledger.js';
 import { Slots } from './slots.js';
-import { waitWithHeartbeat } from '../../../shared/kafka/wait-with-heartbeat.js';
 
 export interface EventIndexerOptions {
   readonly consumer: Consumer;

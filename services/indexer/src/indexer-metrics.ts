@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { BulkObserver } from './bulk-indexer.js';
-import type { DeadLetterObserver } from './dead-letter-publisher.js';
+import type { DeadLetterObserver } from '../../../shared/kafka/dead-letter-publisher.js';
 
 /**
  * The indexer's Prometheus series. Docs/s is both a counter (use rate() in Prometheus) and a gauge
@@ -81,6 +81,7 @@ export class IndexerMetrics {
         this.retries.inc({ kind: 'dead_letter' });
         logger.warn({ err: error, attempt, delayMs }, 'could not publish to the dead-letter topic; retrying');
       },
+      truncated: (letter, bytes) => logger.warn({ partition: letter.partition, offset: letter.offset, reason: letter.reason, bytes }, 'dead letter cut to fit the dead-letter topic'),
     };
   }
 }

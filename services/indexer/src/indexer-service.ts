@@ -3,19 +3,18 @@ import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import { ensureEventTemplate } from '../../../shared/elasticsearch/event-template.js';
-import { ensureTopic } from '../../../shared/kafka/topics.js';
+import { DeadLetterPublisher } from '../../../shared/kafka/dead-letter-publisher.js';
+import { waitForTopic } from '../../../shared/kafka/wait-for-topic.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { BulkIndexer } from './bulk-indexer.js';
-import { DeadLetterPublisher } from './dead-letter-publisher.js';
 import { createElasticsearchBulkSender } from './elasticsearch-bulk-sender.js';
 import { EventIndexer } from './event-indexer.js';
 import { createFailpoint } from './failpoint.js';
 import { IndexerMetrics } from './indexer-metrics.js';
 import type { IndexerConfig } from './indexer-settings.js';
 import { LagMonitor } from './lag-monitor.js';
-import { waitForTopic } from '../../../shared/kafka/wait-for-topic.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface IndexerServiceOptions {
@@ -36,6 +35,7 @@ export class IndexerService implements RunnableService {
   readonly metrics: IndexerMetrics;
   readonly #admin: Admin;
   readonly #producer: Producer;
+  readonly #deadLetters: DeadLetterPublisher;
   readonly #indexer: EventIndexer;
   readonly #lag: LagMonitor;
   readonly #options: IndexerServiceOptions;
@@ -49,6 +49,11 @@ export class IndexerService implements RunnableService {
     this.#admin = kafka.admin();
     // Dead letters keep the original key, so one account's bad messages stay in order in the DLQ.
     this.#producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.#deadLetters = new DeadLetterPublisher(
+      this.#producer,
+      { topic: config.INDEXER_DLQ_TOPIC, consumerGroup: config.INDEXER_GROUP_ID, backoff },
+      this.metrics.deadLetterObserver(logger),
+    );
     const consumer = kafka.consumer({
       groupId: config.INDEXER_GROUP_ID,
       sessionTimeout: config.INDEXER_SESSION_TIMEOUT_MS,
@@ -66,11 +71,7 @@ export class IndexerService implements RunnableService {
         backoff,
         this.metrics.bulkObserver(logger),
       ),
-      deadLetters: new DeadLetterPublisher(
-        this.#producer,
-        { topic: config.INDEXER_DLQ_TOPIC, consumerGroup: config.INDEXER_GROUP_ID, backoff },
-        this.metrics.deadLetterObserver(logger),
-      ),
+      deadLetters: this.#deadLetters,
       metrics: this.metrics,
       logger,
       limits: {
@@ -99,7 +100,7 @@ export class IndexerService implements RunnableService {
     const names = eventIndexNames(config.INDEXER_INDEX_PREFIX);
     await this.#admin.connect();
     await waitForTopic(this.#admin, config.INDEXER_TOPIC, { waitMs: config.INDEXER_TOPIC_WAIT_MS });
-    await ensureTopic(this.#admin, config.INDEXER_DLQ_TOPIC, { partitions: config.INDEXER_DLQ_PARTITIONS });
+    await this.#deadLetters.ensureTopic(this.#admin, { partitions: config.INDEXER_DLQ_PARTITIONS, sourceTopic: config.INDEXER_TOPIC });
     const template = { shards: config.INDEXER_INDEX_SHARDS, replicas: config.INDEXER_INDEX_REPLICAS, refreshInterval: config.INDEXER_REFRESH_INTERVAL };
     await ensureEventTemplate(elasticsearch, names, template);
     // The template shapes indices created from now on; existing months get the refresh interval too.

@@ -1,15 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import type { BulkItem } from './bulk-item.js';
-import type { DeadLetter } from './dead-letter-publisher.js';
+import { deadLetterOf, type DeadLetter, type KafkaOrigin } from '../../../shared/kafka/dead-letter.js';
 import { decodeEventMessage, DecodeFailure } from './event-message-decoder.js';
-
-/** Where a document came from: enough to dead-letter the original message. */
-export interface KafkaOrigin {
-  readonly topic: string;
-  readonly partition: number;
-  readonly message: KafkaMessage;
-}
 
 export interface BatchLimits {
   readonly maxDocs: number;
@@ -81,19 +74,4 @@ export class MessageBatch {
     this.items.push(item);
     this.#bytes += item.bytes;
   }
-}
-
-export function deadLetterOf(origin: KafkaOrigin, reason: string, error: string): DeadLetter {
-  const { message } = origin;
-  return {
-    topic: origin.topic,
-    partition: origin.partition,
-    offset: message.offset,
-    timestamp: message.timestamp,
-    key: message.key,
-    value: message.value,
-    headers: message.headers,
-    reason,
-    error,
-  };
 }

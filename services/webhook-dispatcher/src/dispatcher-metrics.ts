@@ -18,7 +18,7 @@ export class DispatcherMetrics {
   readonly eventToDeliverySeconds: Histogram;
   readonly eventsConsumed: Counter;
   readonly jobsEnqueued: Counter;
-  readonly deadLettered: Counter;
+  readonly deadLettered: Counter<'reason'>;
   readonly deferred: Counter;
   readonly messagesFailed: Counter<'reason'>;
   readonly endpointsDisabled: Counter<'reason'>;
@@ -46,7 +46,7 @@ export class DispatcherMetrics {
     });
     this.eventsConsumed = new Counter({ name: 'webhook_fanout_events_total', help: 'Events read from Kafka by the fan-out', registers });
     this.jobsEnqueued = new Counter({ name: 'webhook_fanout_jobs_total', help: 'Delivery jobs handed to BullMQ (duplicates ignored by BullMQ included)', registers });
-    this.deadLettered = new Counter({ name: 'webhook_fanout_dead_letters_total', help: 'Events sent to the dead-letter topic', registers });
+    this.deadLettered = new Counter({ name: 'webhook_fanout_dead_letters_total', help: 'Events sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
     this.deferred = new Counter({
       name: 'webhook_deferred_total',
       help: 'Jobs parked in the delayed set because their endpoint was at its concurrency or rate limit, or paused',

@@ -6,7 +6,7 @@ import { createDatabase } from '../../../shared/db/create-database.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
-import { ensureTopic } from '../../../shared/kafka/topics.js';
+import { DeadLetterPublisher } from '../../../shared/kafka/dead-letter-publisher.js';
 import { waitForTopic } from '../../../shared/kafka/wait-for-topic.js';
 import { AttemptLog } from '../../../shared/webhooks/attempt-log.js';
 import { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
@@ -17,7 +17,6 @@ import { MessageStore } from '../../../shared/webhooks/message-store.js';
 import { assertPersistentRedis } from '../../../shared/webhooks/redis-persistence.js';
 import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
-import { DeadLetters } from './dead-letters.js';
 import { DeliveryProcessor } from './delivery-processor.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import type { DispatcherSettings } from './dispatcher-settings.js';
@@ -26,6 +25,7 @@ import { EndpointDirectory } from './endpoint-directory.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { FanOutConsumer } from './fan-out-consumer.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
+import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
 
 export interface DispatcherOptions {
   readonly settings: DispatcherSettings;
@@ -46,6 +46,7 @@ export class DispatcherService implements RunnableService {
   readonly #db: Kysely<WebhooksDatabase>;
   readonly #admin: Admin;
   readonly #producer: Producer;
+  readonly #deadLetters: DeadLetterPublisher;
   readonly #queue: DeliveryQueue;
   readonly #attempts: AttemptLog;
   readonly #deliverer: HttpDeliverer;
@@ -112,6 +113,15 @@ export class DispatcherService implements RunnableService {
     this.#admin = kafka.admin();
     // Dead letters need neither order nor exactly-once: a plain producer, acks=-1 per send.
     this.#producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    this.#deadLetters = new DeadLetterPublisher(
+      this.#producer,
+      { topic: settings.WEBHOOK_DLQ_TOPIC, consumerGroup: settings.WEBHOOK_GROUP_ID, backoff: DEFAULT_BACKOFF },
+      {
+        published: (reason) => metrics.deadLettered.inc({ reason }),
+        publishRetry: (error, attempt, delayMs) => logger.warn({ err: error, attempt, delayMs }, 'could not publish to the dead-letter topic; retrying'),
+        truncated: (letter, bytes) => logger.warn({ partition: letter.partition, offset: letter.offset, reason: letter.reason, bytes }, 'dead letter cut to fit the dead-letter topic'),
+      },
+    );
     this.#fanOut = new FanOutConsumer(
       {
         topic: settings.WEBHOOK_TOPIC,
@@ -123,7 +133,7 @@ export class DispatcherService implements RunnableService {
         sessionTimeoutMs: settings.WEBHOOK_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: settings.WEBHOOK_HEARTBEAT_INTERVAL_MS,
       },
-      { kafka, queue: this.#queue, directory: this.#directory, deadLetters: new DeadLetters(this.#producer, settings.WEBHOOK_DLQ_TOPIC), metrics, logger, onFatal: options.onFatal },
+      { kafka, queue: this.#queue, directory: this.#directory, deadLetters: this.#deadLetters, metrics, logger, onFatal: options.onFatal },
     );
   }
 
@@ -133,7 +143,7 @@ export class DispatcherService implements RunnableService {
     await subscribeEndpointChanges(this.#redis.subscriber, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), (change) => this.#directory.invalidate(change), logger);
     await this.#admin.connect();
     await waitForTopic(this.#admin, settings.WEBHOOK_TOPIC, { waitMs: settings.WEBHOOK_TOPIC_WAIT_MS });
-    await ensureTopic(this.#admin, settings.WEBHOOK_DLQ_TOPIC, { partitions: settings.WEBHOOK_DLQ_PARTITIONS });
+    await this.#deadLetters.ensureTopic(this.#admin, { partitions: settings.WEBHOOK_DLQ_PARTITIONS, sourceTopic: settings.WEBHOOK_TOPIC });
     await this.#producer.connect();
     this.#worker.start();
     await this.#fanOut.start();

@@ -1,10 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../../shared/log/logger.js';
+import { deadLetterOf, type DeadLetter } from '../../../shared/kafka/dead-letter.js';
+import type { DeadLetterPublisher } from '../../../shared/kafka/dead-letter-publisher.js';
 import { MalformedCloudEventError } from '../../../shared/kafka/malformed-cloud-event-error.js';
+import { waitWithHeartbeat } from '../../../shared/kafka/wait-with-heartbeat.js';
 import { backoffDelay } from '../../../shared/util/backoff.js';
 import { sleep } from '../../../shared/util/sleep.js';
 import type { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
-import type { DeadLetter, DeadLetters } from './dead-letters.js';
 import type { DispatcherMetrics } from './dispatcher-metrics.js';
 import type { EndpointDirectory } from './endpoint-directory.js';
 import { planDeliveries, toRoutableEvent, type RoutableEvent } from './fan-out-plan.js';
@@ -25,7 +27,7 @@ export interface FanOutDependencies {
   readonly kafka: Kafka;
   readonly queue: DeliveryQueue;
   readonly directory: EndpointDirectory;
-  readonly deadLetters: DeadLetters;
+  readonly deadLetters: DeadLetterPublisher;
   readonly metrics: DispatcherMetrics;
   readonly logger: Logger;
   /** Called when the consumer crashed for good; the service then exits non-zero. */
@@ -88,8 +90,9 @@ export class FanOutConsumer {
     for (let start = 0; start < batch.messages.length; start += this.settings.chunkSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.settings.chunkSize);
-      const { events, dead } = this.#parse(chunk);
-      await this.#untilDone('dead-letter', () => this.deps.deadLetters.send(source, dead), heartbeat);
+      const { events, dead } = this.#parse(batch.topic, batch.partition, chunk);
+      // The publisher retries until Kafka has the letters (or the consumer stops, which throws).
+      await waitWithHeartbeat(this.deps.deadLetters.publish(dead, this.#abort.signal), heartbeat, this.settings.heartbeatIntervalMs);
       await this.#untilDone('fan-out', () => this.#fanOut(events), heartbeat);
       if (this.#abort.signal.aborted) return;
       const last = chunk[chunk.length - 1]!.offset;
@@ -97,12 +100,11 @@ export class FanOutConsumer {
       // The committed offset is the next one to read.
       await this.#consumer.commitOffsets([{ ...source, offset: (BigInt(last) + 1n).toString() }]);
       this.deps.metrics.eventsConsumed.inc(chunk.length);
-      this.deps.metrics.deadLettered.inc(dead.length);
       await heartbeat();
     }
   }
 
-  #parse(messages: readonly KafkaMessage[]): { events: RoutableEvent[]; dead: DeadLetter[] } {
+  #parse(topic: string, partition: number, messages: readonly KafkaMessage[]): { events: RoutableEvent[]; dead: DeadLetter[] } {
     const events: RoutableEvent[] = [];
     const dead: DeadLetter[] = [];
     for (const message of messages) {
@@ -111,7 +113,7 @@ export class FanOutConsumer {
       } catch (error) {
         if (!(error instanceof MalformedCloudEventError)) throw error;
         this.deps.logger.warn({ err: error, offset: message.offset }, 'event cannot be delivered as a webhook; dead-lettered');
-        dead.push({ message, error });
+        dead.push(deadLetterOf({ topic, partition, message }, error.code, error.message));
       }
     }
     return { events, dead };

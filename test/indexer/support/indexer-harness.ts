@@ -11,6 +11,7 @@ import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { IndexerService } from '../../../services/indexer/src/indexer-service.js';
 import { indexerSettings, type IndexerConfig } from '../../../services/indexer/src/indexer-settings.js';
 import { testSettings } from '../../support/settings.js';
+import { readMessages } from '../../support/read-messages.js';
 import { uniqueName } from '../../support/unique-name.js';
 
 /**
@@ -114,30 +115,8 @@ export class IndexerHarness {
   }
 
   /** Reads the dead-letter topic from the beginning until `count` messages arrived. */
-  async readDeadLetters(count: number, timeoutMs = 20_000): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({ groupId: uniqueName('idx-dlq-reader') });
-    const received: KafkaMessage[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics: [this.dlqTopic], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${count} dead letters within ${timeoutMs} ms`)), timeoutMs);
-        void consumer
-          .run({
-            eachMessage: async ({ message }) => {
-              received.push(message);
-              if (received.length >= count) {
-                clearTimeout(timer);
-                resolve();
-              }
-            },
-          })
-          .catch(reject);
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return received;
+  readDeadLetters(count: number, timeoutMs = 20_000): Promise<KafkaMessage[]> {
+    return readMessages(this.kafka, this.dlqTopic, count, timeoutMs);
   }
 
   async cleanup(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Logger } from '../../../../shared/log/logger.js';
 import { sleep } from '../../../../shared/util/sleep.js';
 import type { BulkItem } from '../bulk-item.js';
 import type { BulkIndexer } from '../bulk-indexer.js';
-import { RetryAbortedError } from '../errors/retry-aborted-error.js';
+import { RetryAbortedError } from '../../../../shared/errors/retry-aborted-error.js';
 import { Slots } from '../slots.js';
 import type { AuthlogPageReader } from './authlog-page-reader.js';
 import { decodeAuthlogRow, type RowOrigin } from './authlog-row-decoder.js';

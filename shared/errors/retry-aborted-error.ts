@@ -1,4 +1,4 @@
-import { AuthlogError } from '../../../../shared/errors/authlog-error.js';
+import { AuthlogError } from './authlog-error.js';
 
 /**
  * A retry loop gave up because the component is stopping (shutdown deadline, Ctrl-C). The work it

@@ -1,0 +1,29 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { uniqueName } from './unique-name.js';
+
+/** Reads `topic` from the beginning, in a group of its own, until `count` messages arrived (rejects after `timeoutMs`). */
+export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader') });
+  const received: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      void consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            received.push(message);
+            if (received.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return received;
+}

@@ -3,7 +3,7 @@ import { Partitioners, type Consumer, type Kafka } from 'kafkajs';
 import { createScratchDatabase } from '../shared/db/scratch-database.js';
 import type { AuthEventInput } from '../shared/event/auth-event-schema.js';
 import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
-import { toKafkaMessage } from '../shared/kafka/cloud-event.js';
+import { eventAttributes, toKafkaMessage } from '../shared/kafka/cloud-event.js';
 import { createKafka } from '../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
@@ -57,10 +57,7 @@ export const relayLatency: Bench = async ({ quick, log }) => {
           topic: topics[0]!,
           acks: -1,
           messages: [
-            toKafkaMessage(
-              { id: checked.txid, accountId: checked.account_id, eventType: checked.event_type, time: checked.timestamp, schemaVersion: 1 },
-              JSON.stringify(checked),
-            ),
+            toKafkaMessage(eventAttributes(checked), JSON.stringify(checked)),
           ],
         });
       };

@@ -8,14 +8,14 @@ import { Partitioners } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { createScratchDatabase, type ScratchDatabase } from '../shared/db/scratch-database.js';
 import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
-import { toKafkaMessage } from '../shared/kafka/cloud-event.js';
+import { eventAttributes, toKafkaMessage } from '../shared/kafka/cloud-event.js';
 import { createKafka } from '../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import { NO_FILTERS } from '../shared/webhooks/endpoint-filters.js';
 import { EndpointStore } from '../shared/webhooks/endpoint-store.js';
-import { webhookBody, webhookType } from '../shared/webhooks/webhook-payload.js';
+import { webhookBody } from '../shared/webhooks/webhook-payload.js';
 import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
 import { ChildService } from './indexer-support/child-service.js';
 import { processCpuSeconds, stackPid } from './indexer-support/cpu-time.js';
@@ -161,8 +161,9 @@ async function produceEvents(kafka: ReturnType<typeof createKafka>, topic: strin
         acks: -1,
         messages: batch.map((event) => {
           const json = JSON.stringify(event);
-          bodies.push(webhookBody(webhookType(event.event_type), event.timestamp, json));
-          return toKafkaMessage({ id: event.txid, accountId: event.account_id, eventType: event.event_type, time: event.timestamp, schemaVersion: 1 }, json);
+          const attributes = eventAttributes(event);
+          bodies.push(webhookBody(attributes.type, event.timestamp, json));
+          return toKafkaMessage(attributes, json);
         }),
       });
     }

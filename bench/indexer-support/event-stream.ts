@@ -1,7 +1,7 @@
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import type { AuthEvent } from '../../shared/event/auth-event.js';
 import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
-import { toKafkaMessage } from '../../shared/kafka/cloud-event.js';
+import { eventAttributes, toKafkaMessage } from '../../shared/kafka/cloud-event.js';
 import { AuthSimulator } from '../../shared/simulation/auth-simulator.js';
 
 /** `count` realistic events (seeded), spread over November 2026, validated as the library would. */
@@ -14,10 +14,7 @@ export function* simulatedEvents(count: number, seed = 5): Generator<AuthEvent> 
 
 /** The message the relay publishes for an event. */
 export function eventMessage(event: AuthEvent): Message {
-  return toKafkaMessage(
-    { id: event.txid, accountId: event.account_id, eventType: event.event_type, time: event.timestamp, schemaVersion: event.schema_version },
-    JSON.stringify(event),
-  );
+  return toKafkaMessage(eventAttributes(event), JSON.stringify(event));
 }
 
 /** Produces the events to `topic` in batches of 1,000, a few sends in flight (acks=all). */

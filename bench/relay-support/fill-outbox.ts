@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Message } from 'kafkajs';
 import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
-import { toKafkaMessage } from '../../shared/kafka/cloud-event.js';
+import { cloudEventType, toKafkaMessage } from '../../shared/kafka/cloud-event.js';
 import { AuthSimulator } from '../../shared/simulation/auth-simulator.js';
 
 export interface SimulatedRow {
@@ -35,7 +35,7 @@ export function* simulatedRows(total: number, chunk: number, seed = 4): Generato
 /** The Kafka message the relay sends for a row (same headers, key and value bytes). */
 export function messageOf(row: SimulatedRow): Message {
   return toKafkaMessage(
-    { id: row.txid, accountId: row.accountId, eventType: row.eventType, time: row.occurredAt.toISOString(), schemaVersion: 1 },
+    { id: row.txid, accountId: row.accountId, type: cloudEventType(row.eventType), time: row.occurredAt.toISOString(), schemaVersion: 1 },
     Buffer.from(row.payload),
   );
 }

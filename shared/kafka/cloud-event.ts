@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { AuthEvent } from '../event/auth-event.js';
 import { MalformedCloudEventError } from './malformed-cloud-event-error.js';
 
 /**
@@ -9,7 +10,7 @@ import { MalformedCloudEventError } from './malformed-cloud-event-error.js';
  *   ce_specversion  1.0
  *   ce_id           txid (the event id: Elasticsearch _id, webhook-id, dedupe key)
  *   ce_source       /authlog/accounts/<account_id>
- *   ce_type         authlog.authentication | authlog.enrollment
+ *   ce_type         authlog.authentication | authlog.enrollment (also the webhook's `type`)
  *   ce_time         event timestamp (RFC 3339)
  *   ce_dataschema   urn:authlog:event:v<schema version>
  *   ce_schemaversion <schema version>   (extension; a number is easier to compare than the URN)
@@ -19,15 +20,27 @@ import { MalformedCloudEventError } from './malformed-cloud-event-error.js';
 export interface CloudEventAttributes {
   readonly id: string;
   readonly accountId: string;
-  /** authentication | enrollment (without the `authlog.` prefix of ce_type). */
-  readonly eventType: string;
+  /** ce_type as it travels (authlog.authentication): named once, by cloudEventType, and passed on unchanged. */
+  readonly type: string;
   readonly time: string;
   readonly schemaVersion: number;
   readonly traceparent?: string | null;
   readonly tracestate?: string | null;
 }
 
-const TYPE_PREFIX = 'authlog.';
+/**
+ * The CloudEvents type of an event_type (authentication -> authlog.authentication). The one place
+ * the name is made: the relay writes it as ce_type, consumers read ce_type as it is, and webhooks
+ * rebuilt from MySQL (replays) call this for the same name.
+ */
+export function cloudEventType(eventType: string): string {
+  return `authlog.${eventType}`;
+}
+
+/** The attributes the relay publishes for an event (what tests and benchmarks produce as well). */
+export function eventAttributes(event: AuthEvent): CloudEventAttributes {
+  return { id: event.txid, accountId: event.account_id, type: cloudEventType(event.event_type), time: event.timestamp, schemaVersion: event.schema_version };
+}
 
 /** Builds the Kafka message; `data` is the event JSON, passed through as bytes when already serialised. */
 export function toKafkaMessage(attributes: CloudEventAttributes, data: string | Buffer): Message {
@@ -35,7 +48,7 @@ export function toKafkaMessage(attributes: CloudEventAttributes, data: string | 
     ce_specversion: '1.0',
     ce_id: attributes.id,
     ce_source: `/authlog/accounts/${attributes.accountId}`,
-    ce_type: `${TYPE_PREFIX}${attributes.eventType}`,
+    ce_type: attributes.type,
     ce_time: attributes.time,
     ce_dataschema: `urn:authlog:event:v${attributes.schemaVersion}`,
     ce_schemaversion: String(attributes.schemaVersion),
@@ -63,7 +76,7 @@ export function fromKafkaMessage(message: KafkaMessage): CloudEventAttributes & 
   return {
     id: require('ce_id'),
     accountId: message.key?.toString() ?? require('ce_source').replace('/authlog/accounts/', ''),
-    eventType: type.startsWith(TYPE_PREFIX) ? type.slice(TYPE_PREFIX.length) : type,
+    type,
     time: require('ce_time'),
     schemaVersion: Number(require('ce_schemaversion')),
     traceparent: header('ce_traceparent') ?? null,

@@ -5,8 +5,9 @@
  */
 export const DEAD_LETTER_HEADERS = Object.freeze({
   /**
-   * Stable code: MALFORMED_CLOUD_EVENT, INVALID_JSON, VALIDATION_FAILED, ID_MISMATCH (the event
-   * decoder); DOCUMENT_TOO_LARGE, ES_REJECTED, ES_REQUEST_REJECTED (indexer).
+   * Stable code. Any consumer: MALFORMED_CLOUD_EVENT, INVALID_JSON, VALIDATION_FAILED, ID_MISMATCH,
+   * TYPE_MISMATCH (shared/kafka/event-message-decoder.ts). Indexer: DOCUMENT_TOO_LARGE, ES_REJECTED,
+   * ES_REQUEST_REJECTED. Webhook dispatcher: WEBHOOK_BODY_TOO_LARGE.
    */
   reason: 'authlog-dlq-reason',
   /** What was wrong, for a human (at most 4 KB). */

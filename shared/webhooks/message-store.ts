@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import { webhookBody, webhookType } from './webhook-payload.js';
+import { cloudEventType } from '../kafka/cloud-event.js';
+import { webhookBody } from './webhook-payload.js';
 import type { MessageStatus, WebhookMessagesTable, WebhooksDatabase } from './webhook-tables.js';
 
 export type MessageRow = Selectable<WebhookMessagesTable>;
@@ -88,7 +89,7 @@ export class MessageStore {
       .where('account_id', '=', accountId)
       .executeTakeFirst();
     if (row === undefined) return undefined;
-    const type = webhookType(row.event_type);
+    const type = cloudEventType(row.event_type);
     return { endpointId, messageId: txid, accountId, type, body: webhookBody(type, row.occurred_at.toISOString(), row.payload) };
   }
 }

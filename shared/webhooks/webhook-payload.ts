@@ -1,15 +1,13 @@
+/** Webhook type of the "send test event" message (real events carry their ce_type). */
+export const TEST_WEBHOOK_TYPE = 'authlog.test';
+
 /**
  * The body customers receive, in the Standard Webhooks payload shape:
  *   {"type": "authlog.authentication", "timestamp": "<when the event happened>", "data": <AuthEvent>}
- * Built by concatenation around the event JSON as it came from Kafka, so the event is neither
- * re-parsed nor re-serialised on the hot path (the caller has validated it is JSON).
+ * `type` is the event's CloudEvents type (ce_type) as it came from Kafka. Built by concatenation
+ * around the event JSON, so the event is neither re-parsed nor re-serialised on the hot path (the
+ * caller has validated it is JSON).
  */
-export const TEST_WEBHOOK_TYPE = 'authlog.test';
-
-export function webhookType(eventType: string): string {
-  return `authlog.${eventType}`;
-}
-
 export function webhookBody(type: string, timestamp: string, dataJson: string): string {
   return `{"type":${JSON.stringify(type)},"timestamp":${JSON.stringify(timestamp)},"data":${dataJson}}`;
 }

@@ -1,5 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { Webhook } from 'standardwebhooks';
+import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
+import { eventAttributes, toKafkaMessage } from '../../shared/kafka/cloud-event.js';
 import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../support/sample-event.js';
@@ -136,15 +138,19 @@ describe('per-endpoint limits, duplicates and bad input', () => {
     expect(got.map((request) => request.headers['webhook-id'])).toEqual([event!.txid, marker.txid]);
   });
 
-  it('dead-letters a malformed Kafka message and keeps delivering', async () => {
+  it('dead-letters what the indexer dead-letters (malformed, invalid, ids that disagree) and keeps delivering', async () => {
     const account = uniqueName('acct');
     const after = await receiver();
     await fixture.createEndpoint(account, { url: after.url() });
+    const bad = parseAuthEvent(sampleEvent({ account_id: account }));
     await fixture.producer.send({
       topic: fixture.topic,
       messages: [
         { key: account, value: '{"not": "an event"', headers: { ce_id: 'bad-1', ce_type: 'authlog.authentication', ce_time: new Date().toISOString(), ce_schemaversion: '1' } },
         { key: account, value: '{}' },
+        // JSON objects of this account, which the dispatcher used to send on: not a valid event, an event under another id.
+        toKafkaMessage(eventAttributes(bad), JSON.stringify({ ...bad, result: 'maybe' })),
+        toKafkaMessage({ ...eventAttributes(bad), id: 'not-the-txid' }, JSON.stringify(bad)),
       ],
     });
     const [event] = await fixture.produce([sampleEvent({ account_id: account })]);
@@ -161,14 +167,14 @@ describe('per-endpoint limits, duplicates and bad input', () => {
       eachMessage: async ({ message }) =>
         void dead.push({ code: header(message, DEAD_LETTER_HEADERS.reason), key: String(message.key), group: header(message, DEAD_LETTER_HEADERS.consumerGroup) }),
     });
-    await expect.poll(() => dead.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => dead.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
     await consumer.disconnect();
     const admin = fixture.kafka.admin();
     await admin.connect();
     await admin.deleteGroups([groupId]);
     await admin.disconnect();
-    // The indexer's header schema and spelling (authlog-dlq-*), with the consumer group that gave up.
-    expect(dead.filter((letter) => letter.key === account).map((letter) => letter.code)).toEqual(['MALFORMED_CLOUD_EVENT', 'MALFORMED_CLOUD_EVENT']);
+    // The same reasons, in the same header spelling, as the indexer's dead letters (one decoder for both).
+    expect(dead.filter((letter) => letter.key === account).map((letter) => letter.code)).toEqual(['INVALID_JSON', 'MALFORMED_CLOUD_EVENT', 'VALIDATION_FAILED', 'ID_MISMATCH']);
     expect(dead[0]?.group).toBe(`${fixture.prefix}-group`);
   });
 

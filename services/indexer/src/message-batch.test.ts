@@ -1,21 +1,59 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { toEventDocument } from '../../../shared/elasticsearch/event-document.js';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
-import { toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
+import { consumedEvent } from '../../../test/support/consumed-message.js';
 import { sampleEvent } from '../../../test/support/sample-event.js';
+import { bulkBody, type BulkItem } from './bulk-item.js';
 import { MessageBatch } from './message-batch.js';
 
 const names = eventIndexNames('unit');
+const now = new Date('2026-11-26T12:00:00.000Z');
+const limits = { maxDocs: 100, maxBytes: 10_000_000, maxDocumentBytes: 100_000 };
+const documentOf = (item: BulkItem<unknown>) => JSON.parse(bulkBody([item], now).toString('utf8').split('\n')[1]!) as unknown;
+
+/** The one bulk item a message becomes (it must not be dead-lettered). */
+function itemOf(message: KafkaMessage): BulkItem<unknown> {
+  const batch = new MessageBatch('t', names, limits);
+  batch.add(0, message);
+  if (batch.items.length !== 1) throw new Error(`dead-lettered: ${batch.deadLetters[0]?.error}`);
+  return batch.items[0]!;
+}
 
 function kafkaMessage(offset: number, overrides: Partial<KafkaMessage> = {}): KafkaMessage {
-  const event = parseAuthEvent(sampleEvent());
-  const message = toKafkaMessage({ id: event.txid, accountId: event.account_id, eventType: event.event_type, time: event.timestamp, schemaVersion: 1 }, JSON.stringify(event));
-  const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([key, value]) => [key, Buffer.from(String(value))]));
-  return { key: Buffer.from(event.account_id), value: Buffer.from(String(message.value)), headers, offset: String(offset), timestamp: '0', attributes: 0, ...overrides } as KafkaMessage;
+  return { ...consumedEvent(parseAuthEvent(sampleEvent()), { offset, timestamp: 0 }), ...overrides } as KafkaMessage;
 }
 
 describe('MessageBatch', () => {
+  it('indexes a canonical value as its own bytes, with indexed_at spliced in', () => {
+    const event = parseAuthEvent(sampleEvent({ user: { key: 'DU1', name: 'Zoë Ünal', groups: [] } }));
+    const message = consumedEvent(event);
+    const item = itemOf(message);
+    expect(item.source).toBe(message.value);
+    expect([item.index, item.id, item.routing]).toEqual(['unit-events-2026.11', event.txid, event.account_id]);
+    const action = JSON.stringify({ index: { _index: 'unit-events-2026.11', _id: event.txid, routing: event.account_id } });
+    expect(bulkBody([item], now).toString('utf8')).toBe(`${action}\n${message.value!.toString('utf8').slice(0, -1)},"indexed_at":"2026-11-26T12:00:00.000Z"}\n`);
+    expect(documentOf(item)).toEqual(toEventDocument(event, now));
+  });
+
+  it('serialises again a valid value that parseAuthEvent normalises, or one on several lines; keeps trailing spaces as bytes', () => {
+    const event = parseAuthEvent(sampleEvent());
+    const withOffset = itemOf(consumedEvent(event, { value: JSON.stringify({ ...event, timestamp: '2026-11-26T11:00:00+01:00' }) }));
+    expect(typeof withOffset.source).toBe('string');
+    expect(documentOf(withOffset)).toEqual(toEventDocument({ ...event, timestamp: '2026-11-26T10:00:00.000Z' }, now));
+
+    const pretty = itemOf(consumedEvent(event, { value: JSON.stringify(event, null, 2) }));
+    expect(typeof pretty.source).toBe('string');
+    expect(bulkBody([pretty], now).toString('utf8').split('\n')).toHaveLength(3);
+    expect(documentOf(pretty)).toEqual(toEventDocument(event, now));
+
+    const spaced = itemOf(consumedEvent(event, { value: `${JSON.stringify(event)}  \r` }));
+    expect(Buffer.isBuffer(spaced.source)).toBe(true);
+    expect(documentOf(spaced)).toEqual(toEventDocument(event, now));
+    expect(spaced.bytes).toBeGreaterThanOrEqual(bulkBody([spaced], now).length);
+  });
+
   it('is full at maxDocs documents or maxBytes bytes, whichever comes first', () => {
     const byCount = new MessageBatch('t', names, { maxDocs: 3, maxBytes: 10_000_000, maxDocumentBytes: 100_000 });
     for (let offset = 0; offset < 3; offset += 1) {
@@ -33,7 +71,7 @@ describe('MessageBatch', () => {
   });
 
   it('tracks the next offset per partition for every message, dead letters included', () => {
-    const batch = new MessageBatch('t', names, { maxDocs: 100, maxBytes: 10_000_000, maxDocumentBytes: 100_000 });
+    const batch = new MessageBatch('t', names, limits);
     batch.add(0, kafkaMessage(4));
     batch.add(1, kafkaMessage(9, { value: Buffer.from('not json') }));
     batch.add(0, kafkaMessage(5));

@@ -1,8 +1,10 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
-import type { BulkItem } from './bulk-item.js';
+import type { AuthEvent } from '../../../shared/event/auth-event.js';
+import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
 import { deadLetterOf, type DeadLetter, type KafkaOrigin } from '../../../shared/kafka/dead-letter.js';
-import { decodeEventMessage, DecodeFailure } from './event-message-decoder.js';
+import { decodeEventMessage } from '../../../shared/kafka/event-message-decoder.js';
+import { toBulkItem, type BulkItem } from './bulk-item.js';
 
 export interface BatchLimits {
   readonly maxDocs: number;
@@ -20,6 +22,8 @@ export class MessageBatch {
   readonly deadLetters: DeadLetter[] = [];
   /** Per partition, the offset of its last message (as kafkajs gives it); nextOffsets adds one. */
   readonly #lastOffsets = new Map<number, string>();
+  /** Decoded event to bulk item; built once per batch, not per message. */
+  readonly #toItem: (event: AuthEvent, raw: Buffer | undefined, type: string, origin: KafkaOrigin) => BulkItem<KafkaOrigin>;
   /** When the first message arrived: the linger time counts from there. */
   #firstAt: number | undefined;
   #bytes = 0;
@@ -27,9 +31,11 @@ export class MessageBatch {
 
   constructor(
     readonly topic: string,
-    private readonly names: EventIndexNames,
+    names: EventIndexNames,
     private readonly limits: BatchLimits,
-  ) {}
+  ) {
+    this.#toItem = (event, raw, _type, origin) => toBulkItem(names, event, origin, raw);
+  }
 
   get messages(): number {
     return this.#messages;
@@ -62,7 +68,7 @@ export class MessageBatch {
     this.#messages += 1;
     this.#lastOffsets.set(partition, message.offset);
     const origin: KafkaOrigin = { topic: this.topic, partition, message };
-    const item = decodeEventMessage(message, this.names, origin);
+    const item = decodeEventMessage(message, this.#toItem, origin);
     if (item instanceof DecodeFailure) {
       this.deadLetters.push(deadLetterOf(origin, item.reason, item.error));
       return;

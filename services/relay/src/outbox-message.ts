@@ -1,5 +1,5 @@
 import type { Message } from 'kafkajs';
-import { toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
+import { cloudEventType, toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
 import type { OutboxRecord } from './outbox-record.js';
 
 /**
@@ -12,7 +12,7 @@ export function toOutboxMessage(record: OutboxRecord & { readonly payload: Buffe
     {
       id: record.txid,
       accountId: record.accountId,
-      eventType: record.eventType,
+      type: cloudEventType(record.eventType),
       time: record.occurredAt.toISOString(),
       schemaVersion: record.schemaVersion,
       traceparent: record.traceparent,

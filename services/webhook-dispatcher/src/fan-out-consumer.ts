@@ -1,8 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../../shared/log/logger.js';
+import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
 import { deadLetterOf, type DeadLetter } from '../../../shared/kafka/dead-letter.js';
 import type { DeadLetterPublisher } from '../../../shared/kafka/dead-letter-publisher.js';
-import { MalformedCloudEventError } from '../../../shared/kafka/malformed-cloud-event-error.js';
 import { waitWithHeartbeat } from '../../../shared/kafka/wait-with-heartbeat.js';
 import { backoffDelay } from '../../../shared/util/backoff.js';
 import { sleep } from '../../../shared/util/sleep.js';
@@ -108,13 +108,11 @@ export class FanOutConsumer {
     const events: RoutableEvent[] = [];
     const dead: DeadLetter[] = [];
     for (const message of messages) {
-      try {
-        events.push(toRoutableEvent(message, this.settings.maxBodyBytes));
-      } catch (error) {
-        if (!(error instanceof MalformedCloudEventError)) throw error;
-        this.deps.logger.warn({ err: error, offset: message.offset }, 'event cannot be delivered as a webhook; dead-lettered');
-        dead.push(deadLetterOf({ topic, partition, message }, error.code, error.message));
-      }
+      const event = toRoutableEvent(message, this.settings.maxBodyBytes);
+      if (event instanceof DecodeFailure) {
+        this.deps.logger.warn({ reason: event.reason, error: event.error, partition, offset: message.offset }, 'event cannot be delivered as a webhook; dead-lettered');
+        dead.push(deadLetterOf({ topic, partition, message }, event.reason, event.error));
+      } else events.push(event);
     }
     return { events, dead };
   }

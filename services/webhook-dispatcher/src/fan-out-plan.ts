@@ -1,15 +1,17 @@
 import type { KafkaMessage } from 'kafkajs';
-import { fromKafkaMessage } from '../../../shared/kafka/cloud-event.js';
-import { MalformedCloudEventError } from '../../../shared/kafka/malformed-cloud-event-error.js';
+import type { AuthEvent } from '../../../shared/event/auth-event.js';
+import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
+import { decodeEventMessage } from '../../../shared/kafka/event-message-decoder.js';
 import { deliveryJobId, type DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
 import { matchesFilters, type FilterableEvent } from '../../../shared/webhooks/endpoint-filters.js';
-import { webhookBody, webhookType } from '../../../shared/webhooks/webhook-payload.js';
+import { webhookBody } from '../../../shared/webhooks/webhook-payload.js';
 import type { RoutingEntry } from './endpoint-directory.js';
 
 /** An event from Kafka, ready to be matched against endpoints. */
 export interface RoutableEvent {
   readonly messageId: string;
   readonly accountId: string;
+  /** The webhook type: the message's ce_type, unchanged. */
   readonly type: string;
   readonly body: string;
   readonly filterable: FilterableEvent;
@@ -17,43 +19,27 @@ export interface RoutableEvent {
 }
 
 /**
- * Reads one Kafka message (CloudEvents binary mode, see shared/kafka/cloud-event.ts) into a
- * RoutableEvent. Throws MalformedCloudEventError for anything we cannot deliver: missing headers,
- * a value that is not a JSON object, or a body over `maxBodyBytes`.
+ * Reads one Kafka message into a RoutableEvent with the decoder the indexer uses
+ * (shared/kafka/event-message-decoder.ts), so the dispatcher accepts and refuses exactly the
+ * messages the indexer does; a DecodeFailure is dead-lettered. A valid event whose webhook body is
+ * over `maxBodyBytes` is refused as WEBHOOK_BODY_TOO_LARGE.
  */
-export function toRoutableEvent(message: KafkaMessage, maxBodyBytes: number): RoutableEvent {
-  const attributes = fromKafkaMessage(message);
-  const json = attributes.data.toString('utf8');
-  let event: unknown;
-  try {
-    event = JSON.parse(json);
-  } catch (error) {
-    throw new MalformedCloudEventError(`Kafka message at offset ${message.offset} is not JSON`, { cause: error });
-  }
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new MalformedCloudEventError(`Kafka message at offset ${message.offset} is not a JSON object`);
-  }
-  const fields = event as { account_id?: unknown; result?: unknown; reason?: unknown; application?: { key?: unknown } | null };
-  // The account decides whose endpoints see the event: key and body must agree, or nobody gets it.
-  if (fields.account_id !== attributes.accountId) {
-    throw new MalformedCloudEventError(`event ${attributes.id}: account_id in the body does not match the Kafka key`);
-  }
-  const type = webhookType(attributes.eventType);
-  const body = webhookBody(type, attributes.time, json);
+export function toRoutableEvent(message: KafkaMessage, maxBodyBytes: number): RoutableEvent | DecodeFailure {
+  return decodeEventMessage(message, routable, { message, maxBodyBytes });
+}
+
+function routable(event: AuthEvent, raw: Buffer | undefined, type: string, { message, maxBodyBytes }: { message: KafkaMessage; maxBodyBytes: number }): RoutableEvent | DecodeFailure {
+  // The value's own bytes when they are the canonical event; the validated event serialised otherwise.
+  const body = webhookBody(type, event.timestamp, raw === undefined ? JSON.stringify(event) : raw.toString('utf8'));
   if (Buffer.byteLength(body) > maxBodyBytes) {
-    throw new MalformedCloudEventError(`event ${attributes.id} is larger than the ${maxBodyBytes}-byte webhook limit`);
+    return new DecodeFailure('WEBHOOK_BODY_TOO_LARGE', `event ${event.txid}: its webhook body is larger than WEBHOOK_MAX_BODY_BYTES=${maxBodyBytes}`);
   }
   return {
-    messageId: attributes.id,
-    accountId: attributes.accountId,
+    messageId: event.txid,
+    accountId: event.account_id,
     type,
     body,
-    filterable: {
-      eventType: attributes.eventType,
-      result: typeof fields.result === 'string' ? fields.result : undefined,
-      reason: typeof fields.reason === 'string' ? fields.reason : undefined,
-      applicationKey: typeof fields.application?.key === 'string' ? fields.application.key : undefined,
-    },
+    filterable: { eventType: event.event_type, result: event.result, reason: event.reason, applicationKey: event.application.key },
     createdAt: Number(message.timestamp) || Date.now(),
   };
 }

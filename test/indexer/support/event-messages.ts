@@ -2,16 +2,13 @@ import type { Message } from 'kafkajs';
 import type { AuthEvent } from '../../../shared/event/auth-event.js';
 import type { AuthEventInput } from '../../../shared/event/auth-event-schema.js';
 import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
-import { toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
+import { eventAttributes, toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
 import { AuthSimulator } from '../../../shared/simulation/auth-simulator.js';
 
 /** The Kafka message the relay publishes for an event (CloudEvents binary mode, key = account). */
 export function eventMessage(input: AuthEventInput | AuthEvent): Message {
   const event = parseAuthEvent(input);
-  return toKafkaMessage(
-    { id: event.txid, accountId: event.account_id, eventType: event.event_type, time: event.timestamp, schemaVersion: event.schema_version },
-    JSON.stringify(event),
-  );
+  return toKafkaMessage(eventAttributes(event), JSON.stringify(event));
 }
 
 /** `count` simulated events spread over [from, to), for a few accounts of a test's own. */

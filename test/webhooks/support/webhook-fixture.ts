@@ -1,7 +1,7 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
-import { toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
+import { eventAttributes, toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
 import { ensureTopic } from '../../../shared/kafka/topics.js';
 import { silentLogger, type Logger } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
@@ -123,12 +123,7 @@ export class WebhookFixture {
     await this.producer.send({
       topic: this.topic,
       acks: -1,
-      messages: events.map((event) =>
-        toKafkaMessage(
-          { id: event.txid, accountId: event.account_id, eventType: event.event_type, time: event.timestamp, schemaVersion: event.schema_version },
-          JSON.stringify(event),
-        ),
-      ),
+      messages: events.map((event) => toKafkaMessage(eventAttributes(event), JSON.stringify(event))),
     });
     return events;
   }

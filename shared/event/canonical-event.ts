@@ -1,12 +1,13 @@
 import { isIP } from 'node:net';
-import type { AuthEvent } from '../../../shared/event/auth-event.js';
-import { EVENT_SCHEMA_VERSION } from '../../../shared/event/auth-event.js';
-import { EVENT_TYPES, FACTORS, REASONS, RESULTS, reasonMatchesResult, type AuthResult, type Reason } from '../../../shared/event/vocabulary.js';
+import type { AuthEvent } from './auth-event.js';
+import { EVENT_SCHEMA_VERSION } from './auth-event.js';
+import { EVENT_TYPES, FACTORS, REASONS, RESULTS, reasonMatchesResult, type AuthResult, type Reason } from './vocabulary.js';
 
 /**
- * The indexer's hot-path check of a parsed Kafka value: true when `json` is an event exactly as
- * parseAuthEvent would return it (valid, every field present, timestamp already in canonical UTC),
- * so its bytes can be indexed as they are, without zod and without serialising it again.
+ * The hot-path check of a parsed Kafka value, for every consumer of the events topic (through
+ * shared/kafka/event-message-decoder.ts): true when `json` is an event exactly as parseAuthEvent
+ * would return it (valid, every field present, timestamp already in canonical UTC), so its bytes
+ * can be indexed or sent as they are, without zod and without serialising it again.
  *
  * It must be sound, not complete: whatever it accepts, parseAuthEvent accepts and returns
  * unchanged (canonical-event.test.ts checks that against parseAuthEvent). Whatever it refuses goes

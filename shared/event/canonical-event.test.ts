@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
-import { AuthSimulator } from '../../../shared/simulation/auth-simulator.js';
-import { SeededRandom } from '../../../shared/simulation/random.js';
-import { sampleEvent } from '../../../test/support/sample-event.js';
+import { parseAuthEvent } from './parse-auth-event.js';
+import { AuthSimulator } from '../simulation/auth-simulator.js';
+import { SeededRandom } from '../simulation/random.js';
+import { sampleEvent } from '../../test/support/sample-event.js';
 import { isCanonicalAuthEvent } from './canonical-event.js';
 
 type Json = Record<string, unknown>;

@@ -1,40 +1,44 @@
 import { isUtf8 } from 'node:buffer';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
-import { AuthlogError } from '../../../shared/errors/authlog-error.js';
-import type { AuthEvent } from '../../../shared/event/auth-event.js';
-import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
-import { fromKafkaMessage } from '../../../shared/kafka/cloud-event.js';
-import { toBulkItem, type BulkItem } from './bulk-item.js';
-import { isCanonicalAuthEvent } from './canonical-event.js';
+import type { AuthEvent } from '../event/auth-event.js';
+import { isCanonicalAuthEvent } from '../event/canonical-event.js';
+import { parseAuthEvent } from '../event/parse-auth-event.js';
+import { EVENT_TYPES } from '../event/vocabulary.js';
+import { AuthlogError } from '../errors/authlog-error.js';
+import { cloudEventType, fromKafkaMessage } from './cloud-event.js';
+import { DecodeFailure } from './decode-failure.js';
 
-/** Why a message can never be indexed: `reason` a stable code, `error` what was wrong, for a human. */
-export class DecodeFailure {
-  constructor(
-    readonly reason: string,
-    readonly error: string,
-  ) {}
-}
+/**
+ * What a consumer makes of a valid event, called once per message with:
+ * - `event`: the validated event (parseAuthEvent's output, or the parsed value when already canonical);
+ * - `raw`: the value's own bytes when they are exactly that event as one line of UTF-8 JSON (the
+ *   hot path: index or send them as they are), else undefined (serialise `event` instead);
+ * - `type`: the ce_type, checked against the event (authlog.authentication);
+ * - `context`: whatever the caller passed, so no closure is built per message.
+ */
+export type EventMessageHandler<Context, Result> = (event: AuthEvent, raw: Buffer | undefined, type: string, context: Context) => Result;
 
 const SOURCE_PREFIX = '/authlog/accounts/';
 const NEWLINE = 0x0a;
+/** ce_type of each event_type, built once: compared as bytes and handed on without a new string per message. */
+const TYPES: ReadonlyMap<string, string> = new Map(EVENT_TYPES.map((eventType) => [eventType, cloudEventType(eventType)]));
 
 /**
- * A Kafka message of the events topic, checked the way the producer promised to write it, and
- * turned into a bulk item. Anything else is not retried, since the same bytes fail the same way
- * forever: the caller dead-letters the DecodeFailure. In order:
+ * A Kafka message of the events topic, checked the way the producer promised to write it, for every
+ * consumer of the topic (the indexer and the webhook dispatcher accept and refuse exactly the same
+ * messages). Anything else is a DecodeFailure, which the caller dead-letters. In order:
  * - the CloudEvents headers ce_type, ce_id, ce_time, ce_schemaversion and the key (else ce_source)
  *   are there (MALFORMED_CLOUD_EVENT, also for a message without a value);
  * - the value is JSON (INVALID_JSON);
  * - it is a valid event (VALIDATION_FAILED): on the hot path isCanonicalAuthEvent, which accepts
  *   only what parseAuthEvent would return unchanged; anything else goes through parseAuthEvent,
  *   which refuses it with zod's message or normalises it;
- * - ce_id is the txid (the _id) and the key (or ce_source) names the event's account_id, the
- *   routing (ID_MISMATCH).
- * The hot path allocates no intermediate objects: headers are compared as bytes, and a canonical
- * value is indexed as its own bytes (bulkBody splices indexed_at in), never serialised again.
+ * - ce_id is the txid and the key (or ce_source) names the event's account_id (ID_MISMATCH);
+ * - ce_type is the event's type, authlog.<event_type> (TYPE_MISMATCH): consumers pass it on as it is.
+ * The hot path allocates no intermediate objects: headers are compared as bytes, and the result is
+ * whatever `handle` builds from the event and the value's own bytes.
  */
-export function decodeEventMessage<Origin>(message: KafkaMessage, names: EventIndexNames, origin: Origin): BulkItem<Origin> | DecodeFailure {
+export function decodeEventMessage<Context, Result>(message: KafkaMessage, handle: EventMessageHandler<Context, Result>, context: Context): Result | DecodeFailure {
   const { headers, key, value } = message;
   if (value === null || !hasHeader(headers, 'ce_type') || !hasHeader(headers, 'ce_id') || !hasHeader(headers, 'ce_time') || !hasHeader(headers, 'ce_schemaversion') || (key === null && !hasHeader(headers, 'ce_source'))) {
     return malformed(message);
@@ -46,12 +50,12 @@ export function decodeEventMessage<Origin>(message: KafkaMessage, names: EventIn
     return new DecodeFailure('INVALID_JSON', `value is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   let event: AuthEvent;
-  let source: Buffer | string | undefined;
+  let raw: Buffer | undefined;
   if (isCanonicalAuthEvent(json)) {
     event = json;
-    // A value on several lines would break the NDJSON body, and one that is not UTF-8 was read
+    // A value on several lines would break an NDJSON body, and one that is not UTF-8 was read
     // with replacement characters: those few are serialised again, like a normalised event.
-    if (value.indexOf(NEWLINE) === -1 && isUtf8(value)) source = value;
+    if (value.indexOf(NEWLINE) === -1 && isUtf8(value)) raw = value;
   } else {
     try {
       event = parseAuthEvent(json);
@@ -66,7 +70,11 @@ export function decodeEventMessage<Origin>(message: KafkaMessage, names: EventIn
     const account = key === null ? `header ce_source ${headerText(headers?.ce_source)}` : `key ${key.toString('utf8')}`;
     return new DecodeFailure('ID_MISMATCH', `message ${account} differs from the event's account_id ${event.account_id}`);
   }
-  return toBulkItem(names, event, origin, source);
+  const type = TYPES.get(event.event_type) ?? cloudEventType(event.event_type);
+  if (!headerEquals(headers?.ce_type, type)) {
+    return new DecodeFailure('TYPE_MISMATCH', `header ce_type ${headerText(headers?.ce_type)} differs from the event's type ${type}`);
+  }
+  return handle(event, raw, type, context);
 }
 
 type HeaderValue = IHeaders[string];
@@ -92,8 +100,8 @@ function headerEquals(value: HeaderValue, text: string): boolean {
 }
 
 /**
- * Whether `bytes` decode to `text`. Ids and accounts are ASCII (the schema's identifiers), so a
- * byte-for-byte match decides without decoding; anything else is decoded and compared.
+ * Whether `bytes` decode to `text`. Ids, accounts and types are ASCII (the schema's identifiers),
+ * so a byte-for-byte match decides without decoding; anything else is decoded and compared.
  */
 function bytesEqual(bytes: Buffer, text: string): boolean {
   if (bytes.length === text.length) {

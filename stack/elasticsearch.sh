@@ -18,7 +18,11 @@ es_locate() {
 }
 
 es_healthy() {
-  curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
+  if [ "$SECURE" = 1 ]; then
+    es_curl_secure "https://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
+  else
+    curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
+  fi
 }
 
 es_java_home() {
@@ -68,7 +72,7 @@ http.port: $ES_PORT
 transport.port: $ES_TRANSPORT_PORT
 path.data: $ES_DIR/data
 path.logs: $ES_DIR/logs
-xpack.security.enabled: false
+$([ "$SECURE" = 1 ] && es_secure_yml || echo 'xpack.security.enabled: false')
 # A developer disk that is 90% full must not turn every index read-only.
 cluster.routing.allocation.disk.threshold_enabled: false
 # Tests create and drop many indices; make that explicit rather than surprising.
@@ -76,15 +80,17 @@ action.destructive_requires_name: false
 YML
   mkdir -p "$ES_HOME/config/jvm.options.d"
   printf -- '-Xms%s\n-Xmx%s\n' "${AUTHLOG_ES_HEAP:-1g}" "${AUTHLOG_ES_HEAP:-1g}" >"$ES_HOME/config/jvm.options.d/heap.options"
+  if [ "$SECURE" = 1 ]; then es_secure_prepare; fi
   es_run_as env ES_JAVA_HOME="$(es_java_home)" "$ES_HOME/bin/elasticsearch" -d -p "$ES_DIR/run/es.pid" \
     >"$ES_DIR/launcher.log" 2>&1 || die "elasticsearch did not start, see $ES_DIR/launcher.log and $ES_DIR/logs"
   wait_until 120 "elasticsearch $ES_VERSION ready on $ES_PORT" es_healthy \
     || die "elasticsearch did not become healthy within 120 s, see $ES_DIR/logs/authlog-dev.log"
+  if [ "$SECURE" = 1 ]; then es_secure_api_key; fi
 }
 
 es_stop() { es_locate; stop_pidfile "$ES_DIR/run/es.pid" elasticsearch "${1:-TERM}"; }
 
 es_status() {
-  if es_healthy; then echo "elasticsearch  healthy   127.0.0.1:$ES_PORT (Elasticsearch $ES_VERSION)"
+  if es_healthy; then echo "elasticsearch  healthy   127.0.0.1:$ES_PORT (Elasticsearch $ES_VERSION$([ "$SECURE" = 1 ] && echo ', HTTPS + users'))"
   else echo "elasticsearch  DOWN      127.0.0.1:$ES_PORT"; return 1; fi
 }

@@ -29,11 +29,18 @@ kafka_start() {
   cp=$(kafka_classpath)
   sed -e "s|@PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" -e "s|@DATA_DIR@|$KAFKA_DIR/data|g" \
     "$ROOT_DIR/stack/kafka/server.properties" >"$KAFKA_DIR/server.properties"
+  local format_args=()
+  if [ "$SECURE" = 1 ]; then
+    secure_certs
+    chmod 600 "$KAFKA_DIR/server.properties"
+    kafka_secure_properties >>"$KAFKA_DIR/server.properties"
+    mapfile -t format_args < <(kafka_secure_format_args)
+  fi
   local java_opts=(-Xms512m -Xmx512m -XX:+UseG1GC -Dlog4j2.configurationFile="$ROOT_DIR/stack/kafka/log4j2.properties")
   if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
     local cluster_id
     cluster_id=$(java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
-    java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" \
+    java -cp "$cp" "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_DIR/server.properties" "${format_args[@]}" \
       >"$KAFKA_DIR/format.log" 2>&1 || die "formatting Kafka storage failed, see $KAFKA_DIR/format.log"
   fi
   [ -f "$KAFKA_DIR/kafka.log" ] && mv "$KAFKA_DIR/kafka.log" "$KAFKA_DIR/kafka.log.1"
@@ -46,6 +53,6 @@ kafka_start() {
 kafka_stop() { stop_pidfile "$KAFKA_DIR/kafka.pid" kafka "${1:-TERM}"; }
 
 kafka_status() {
-  if kafka_healthy; then echo "kafka          healthy   127.0.0.1:$KAFKA_PORT (KRaft, Kafka $KAFKA_VERSION)"
+  if kafka_healthy; then echo "kafka          healthy   127.0.0.1:$KAFKA_PORT (KRaft, Kafka $KAFKA_VERSION$([ "$SECURE" = 1 ] && echo ', SASL_SSL'))"
   else echo "kafka          DOWN      127.0.0.1:$KAFKA_PORT"; return 1; fi
 }

@@ -18,6 +18,8 @@ import { fillAuthlog } from './indexer-support/fill-authlog.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { median, round } from './support/stats.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
+import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-connection.js';
 
 /**
  * backfill: rows/s from MySQL to Elasticsearch on 1,000,000 Authlog rows (200,000 with --quick),
@@ -37,9 +39,9 @@ export const backfill: Bench = async ({ quick, log }) => {
   const rows = quick ? 200_000 : 1_000_000;
   const rounds = 2;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench', connectionLimit: 4 });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench', connectionLimit: 4 });
   const db = scratch.db as unknown as Kysely<BackfillDatabase>;
-  const es = createElasticsearch({ url: benchSettings.AUTHLOG_ES_URL, requestTimeoutMs: 120_000 });
+  const es = createElasticsearch({ connection: elasticsearchConnection(benchSettings), requestTimeoutMs: 120_000 });
   const mysql: number[] = [];
   const bare: number[] = [];
   const subject: number[] = [];

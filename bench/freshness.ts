@@ -17,6 +17,9 @@ import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
 import { writeAtRate } from './support/write-at-rate.js';
+import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
+import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-connection.js';
 
 /**
  * freshness: commit-to-searchable latency at a steady 2,000 auths/s through the whole path:
@@ -44,7 +47,7 @@ export const freshness: Bench = async ({ quick, log }) => {
   const seconds = quick ? 20 : 60;
   const warmupSeconds = quick ? 3 : 5;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const es = createElasticsearch({ url: benchSettings.AUTHLOG_ES_URL, requestTimeoutMs: 30_000 });
+  const es = createElasticsearch({ connection: elasticsearchConnection(benchSettings), requestTimeoutMs: 30_000 });
   const pipelineNames = eventIndexNames(`bench-fresh-${run}`);
   const baselineNames = eventIndexNames(`bench-freshbase-${run}`);
   let subject: Phase;
@@ -83,7 +86,7 @@ export const freshness: Bench = async ({ quick, log }) => {
 export default freshness;
 
 async function pipelinePhase(es: Client, names: EventIndexNames, run: string, seconds: number, warmupSeconds: number): Promise<Phase> {
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench', connectionLimit: 64 });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench', connectionLimit: 64 });
   const topic = `bench-fresh-${run}`;
   const groupId = `bench-fresh-${run}`;
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
@@ -112,7 +115,7 @@ async function pipelinePhase(es: Client, names: EventIndexNames, run: string, se
   } finally {
     await Promise.all([relay.stop(), indexer.stop()]);
     await Promise.all([relay.kill(), indexer.kill()]);
-    const admin = createKafka({ clientId: 'bench-fresh', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger }).admin();
+    const admin = createKafka({ clientId: 'bench-fresh', connection: kafkaConnection(benchSettings), logger: silentLogger }).admin();
     await admin.connect();
     const mine = (await admin.listTopics()).filter((name) => name.startsWith(topic));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine });

@@ -18,6 +18,8 @@ import { produceEvents, simulatedEvents } from './indexer-support/event-stream.j
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { median, round } from './support/stats.js';
+import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
+import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-connection.js';
 
 /**
  * indexer-throughput: 500,000 events (100,000 with --quick) are produced to a fresh topic first.
@@ -58,8 +60,8 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const topic = `bench-indexer-${run}`;
   const dlqTopic = `${topic}-dlq`;
-  const kafka = createKafka({ clientId: 'bench-indexer', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
-  const es = createElasticsearch({ url: benchSettings.AUTHLOG_ES_URL, requestTimeoutMs: 120_000 });
+  const kafka = createKafka({ clientId: 'bench-indexer', connection: kafkaConnection(benchSettings), logger: silentLogger });
+  const es = createElasticsearch({ connection: elasticsearchConnection(benchSettings), requestTimeoutMs: 120_000 });
   const admin = kafka.admin();
   await admin.connect();
   const bare: RoundResult[] = [];

@@ -7,6 +7,7 @@ import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { median, quantile, round } from './support/stats.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 /**
  * outbox-write: what the library costs on the login path. Side by side on the same pool and table:
@@ -26,7 +27,7 @@ interface Round {
 }
 
 export const outboxWrite: Bench = async ({ quick, log }) => {
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench', connectionLimit: 40 });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench', connectionLimit: 40 });
   const simulator = new AuthSimulator({ accounts: 200, usersPerAccount: 500, seed: 11 });
   const writer = new OutboxWriter(scratch.db);
   await sql`

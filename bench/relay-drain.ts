@@ -11,6 +11,8 @@ import { processCpuSeconds } from './indexer-support/cpu-time.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { round } from './support/stats.js';
+import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 /**
  * relay-drain: 1,000,000 outbox rows (200,000 with --quick) with realistic payloads are inserted
@@ -30,8 +32,8 @@ const LIMITS = { maxRequestBytes: 16_000_000, maxPartitionBytes: 900_000 };
 export const relayDrain: Bench = async ({ quick, log }) => {
   const total = quick ? 200_000 : 1_000_000;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const kafka = createKafka({ clientId: 'bench-relay-drain', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench_relay', connectionLimit: 4 });
+  const kafka = createKafka({ clientId: 'bench-relay-drain', connection: kafkaConnection(benchSettings), logger: silentLogger });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench_relay', connectionLimit: 4 });
   const topics: string[] = [];
   const admin = kafka.admin();
   await admin.connect();

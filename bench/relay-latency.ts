@@ -13,6 +13,8 @@ import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
+import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 /**
  * relay-latency: logins commit at a steady 2,000/s through OutboxWriter.record (16 concurrent
@@ -37,8 +39,8 @@ interface Phase {
 export const relayLatency: Bench = async ({ quick, log }) => {
   const seconds = quick ? 10 : 60;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const kafka = createKafka({ clientId: 'bench-relay-latency', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench_relay', connectionLimit: WRITERS + 2 });
+  const kafka = createKafka({ clientId: 'bench-relay-latency', connection: kafkaConnection(benchSettings), logger: silentLogger });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench_relay', connectionLimit: WRITERS + 2 });
   const admin = kafka.admin();
   await admin.connect();
   const topics = [`bench-relay-latency-direct-${run}`, `bench-relay-latency-relay-${run}`];

@@ -25,6 +25,8 @@ import { SeededRandom } from '../shared/simulation/random.js';
 import type { Bench, BenchFigures } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
+import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-connection.js';
 
 /**
  * reports: p50/p95 latency of each report through the HTTP API (the compiled service, as a child
@@ -43,8 +45,8 @@ const END_DAY = '2026-11-25';
 export const reportsBench: Bench = async ({ quick, log }) => {
   const events = quick ? 200_000 : 1_000_000;
   const iterations = quick ? 40 : 100;
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench' });
-  const elasticsearch = createElasticsearch({ url: benchSettings.AUTHLOG_ES_URL, requestTimeoutMs: 120_000 });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench' });
+  const elasticsearch = createElasticsearch({ connection: elasticsearchConnection(benchSettings), requestTimeoutMs: 120_000 });
   const names = eventIndexNames(`bench-reports-${Date.now().toString(36)}`);
   const simulator = new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 5_000, seed: 3, accountPrefix: 'bench_' });
   const accounts = simulator.accountIds().map((accountId, index) => ({ accountId, timeZone: ZONES[index % ZONES.length]! }));

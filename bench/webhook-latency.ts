@@ -17,6 +17,8 @@ import { writeAtRate } from './support/write-at-rate.js';
 import { deleteRedisKeys } from './webhook-support/redis-keys.js';
 import { BenchReceivers } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
+import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 /**
  * webhook-latency: commit-to-received at a steady 1,000 events/s through the whole path:
@@ -41,8 +43,8 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   const topic = `bench-whlat-${run}`;
   const prefix = `bench-whlat-${run}`;
   const baselineGroup = `${prefix}-baseline`;
-  const kafka = createKafka({ clientId: 'bench-webhook-latency', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench', connectionLimit: 64 });
+  const kafka = createKafka({ clientId: 'bench-webhook-latency', connection: kafkaConnection(benchSettings), logger: silentLogger });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench', connectionLimit: 64 });
   const receivers = await BenchReceivers.start(1);
   const admin = kafka.admin();
   await admin.connect();

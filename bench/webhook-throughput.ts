@@ -25,6 +25,8 @@ import { round } from './support/stats.js';
 import { deleteRedisKeys } from './webhook-support/redis-keys.js';
 import { BenchReceivers, throughputOf } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
+import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 /**
  * webhook-throughput: 50,000 events (quick: 10,000) produced straight into a fresh Kafka topic,
@@ -61,8 +63,8 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
   const deliveries = events * ENDPOINTS_PER_EVENT;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const receivers = await BenchReceivers.start(ENDPOINTS_PER_EVENT);
-  const scratch = await createScratchDatabase({ serverUrl: benchSettings.AUTHLOG_MYSQL_URL, prefix: 'authlog_bench', connectionLimit: 4 });
-  const kafka = createKafka({ clientId: 'bench-webhooks', brokers: benchSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+  const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench', connectionLimit: 4 });
+  const kafka = createKafka({ clientId: 'bench-webhooks', connection: kafkaConnection(benchSettings), logger: silentLogger });
   const topic = `bench-webhooks-${run}`;
   const prefixes = { subject: `bench-wh-${run}`, bare: `bench-bare-${run}` };
   let preloaded: Phase | undefined;

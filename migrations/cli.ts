@@ -12,6 +12,7 @@ import { loadConfig } from '../shared/config/load-config.js';
 import { createDatabase } from '../shared/db/create-database.js';
 import { redactUrl } from '../shared/log/logger.js';
 import { createMigrator, runMigrations } from './migrate.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 const COMMANDS = ['latest', 'up', 'down', 'status'] as const;
 
@@ -22,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig(commonSettings.mysql);
-  const { db } = createDatabase<unknown>({ url: config.AUTHLOG_MYSQL_URL, connectionLimit: 1 });
+  const { db } = createDatabase<unknown>({ connection: mysqlConnection(config), connectionLimit: 1 });
   try {
     if (command.data === 'status') {
       const all = await createMigrator(db).getMigrations();

@@ -7,6 +7,7 @@ import { createDatabase } from '../../shared/db/create-database.js';
 import type { AuthlogDatabase } from '../../shared/db/database.js';
 import { generateSecret } from '../../shared/webhooks/signing.js';
 import type { PipelineSettings } from './pipeline-settings.js';
+import { mysqlConnection } from '../../shared/db/mysql-connection.js';
 
 export interface DemoCredentials {
   readonly accountId: string;
@@ -24,7 +25,7 @@ const TIME_ZONES = ['America/New_York', 'Europe/Berlin', 'UTC', 'Asia/Tokyo', 'A
  * credentials kept in the run folder so a restart reuses the same API key and receiver secret.
  */
 export async function prepareDemo(settings: PipelineSettings, runDir: string): Promise<DemoCredentials> {
-  const { db } = createDatabase<AuthlogDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: 2 });
+  const { db } = createDatabase<AuthlogDatabase>({ connection: mysqlConnection(settings), connectionLimit: 2 });
   try {
     await runMigrations(db as Kysely<unknown>, 'latest');
     for (let index = 0; index < settings.TRAFFIC_ACCOUNTS; index += 1) {

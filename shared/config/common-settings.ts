@@ -1,14 +1,16 @@
-import { envInt, envList, envLogLevel, envString, envUrl } from './env-types.js';
+import { elasticsearchConnectionSettings, kafkaConnectionSettings, mysqlConnectionSettings, redisConnectionSettings } from './connection-settings.js';
+import { envInt, envLogLevel, envString } from './env-types.js';
 
 /**
  * Settings shared by the services, under the same variable names everywhere so one `.env` (or
- * `scripts/stack env`) configures them all. Each service picks the ones it uses.
+ * `scripts/stack env`) configures them all. Each service picks the ones it uses; the connection
+ * settings of each engine are in connection-settings.ts.
  */
 export const commonSettings = {
-  mysql: { AUTHLOG_MYSQL_URL: envUrl('mysql://authlog:authlog@127.0.0.1:3306/authlog', ['mysql']) },
-  kafka: { AUTHLOG_KAFKA_BROKERS: envList('127.0.0.1:9092') },
-  elasticsearch: { AUTHLOG_ES_URL: envUrl('http://127.0.0.1:9200', ['http', 'https']) },
-  redis: { AUTHLOG_REDIS_URL: envUrl('redis://127.0.0.1:6380', ['redis', 'rediss']) },
+  mysql: mysqlConnectionSettings,
+  kafka: kafkaConnectionSettings,
+  elasticsearch: elasticsearchConnectionSettings,
+  redis: redisConnectionSettings,
   ops: {
     LOG_LEVEL: envLogLevel(),
     /** Drain budget on SIGTERM; Kubernetes' default grace period is 30 s. */

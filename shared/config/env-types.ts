@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -44,3 +45,27 @@ export const envList = (fallback: string) =>
 
 export const envLogLevel = () =>
   z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'a log level (info, debug, ...)' }).default('info');
+
+/** A file read once at start (a CA certificate, a client certificate or key): its path and contents, or undefined when unset. */
+export const envFile = () =>
+  z
+    .string()
+    .optional()
+    .transform((path, context) => {
+      if (path === undefined) return undefined;
+      try {
+        return { path, contents: readFileSync(path) };
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})` });
+        return z.NEVER;
+      }
+    });
+
+export interface FileSetting {
+  readonly path: string;
+  readonly contents: Buffer;
+}
+
+/** One of a fixed list of words, e.g. a SASL mechanism. */
+export const envChoice = <const Choices extends readonly [string, ...string[]]>(choices: Choices, fallback: Choices[number]) =>
+  z.enum(choices, { message: `one of ${choices.join(', ')}` }).default(fallback as never);

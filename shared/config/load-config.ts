@@ -1,28 +1,53 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
+import { checkConnectionSettings } from './connection-settings.js';
 import { readEnvironment, type Environment } from './environment.js';
+import { isSecretSetting } from './secret-setting.js';
 
 /**
  * Parses the environment variables named by `shape` once, at start-up. The first bad value throws
- * a ConfigError naming the variable and what it expected; the result is frozen.
+ * a ConfigError naming the variable and what it expected; the result is frozen. A secret setting
+ * (secret-setting.ts) may instead be read from the file named by `<NAME>_FILE`, and its value is
+ * never repeated in an error.
  */
 export function loadConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   env: Environment = readEnvironment(),
 ): Readonly<z.infer<z.ZodObject<Shape>>> {
   const picked: Record<string, string | undefined> = {};
-  for (const name of Object.keys(shape)) {
-    const value = env[name];
+  const secrets = new Set<string>();
+  for (const [name, schema] of Object.entries(shape)) {
     // An empty variable means "not set": `FOO= npm start` should fall back to the default.
-    picked[name] = value === '' ? undefined : value;
+    const value = env[name] === '' ? undefined : env[name];
+    if (isSecretSetting(schema as z.ZodType)) {
+      secrets.add(name);
+      picked[name] = secretValue(name, value, env);
+    } else {
+      picked[name] = value;
+    }
   }
   const parsed = z.object(shape).safeParse(picked);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? '?');
-    throw new ConfigError(variable, `must be ${describeExpected(issue)} (got ${JSON.stringify(picked[variable])})`);
+    const got = secrets.has(variable) ? 'a value that is not shown' : JSON.stringify(picked[variable]);
+    throw new ConfigError(variable, `must be ${describeExpected(issue)} (got ${got})`);
   }
+  checkConnectionSettings(parsed.data);
   return Object.freeze(parsed.data);
+}
+
+/** The variable, or the contents of `<name>_FILE` without its trailing newline; both set is an error. */
+function secretValue(name: string, value: string | undefined, env: Environment): string | undefined {
+  const file = env[`${name}_FILE`] === '' ? undefined : env[`${name}_FILE`];
+  if (file === undefined) return value;
+  if (value !== undefined) throw new ConfigError(name, `and ${name}_FILE are both set: set only one`);
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigError(`${name}_FILE`, `must name a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}: ${file})`);
+  }
 }
 
 function describeExpected(issue: z.core.$ZodIssue | undefined): string {

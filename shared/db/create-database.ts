@@ -1,9 +1,10 @@
 import { Kysely, MysqlDialect } from 'kysely';
 import { createPool, type Pool, type PoolOptions } from 'mysql2';
+import type { MysqlConnection } from './mysql-connection.js';
 
 export interface DatabaseOptions {
-  /** mysql://user:password@host:port/database */
-  readonly url: string;
+  /** mysqlConnection(settings), or `{ url }` for a plain mysql://user:password@host:port/database. */
+  readonly connection: MysqlConnection;
   readonly connectionLimit?: number;
   /** Extra mysql2 pool options (e.g. for a benchmark); the defaults below win over nothing. */
   readonly pool?: PoolOptions;
@@ -12,11 +13,17 @@ export interface DatabaseOptions {
 /**
  * A Kysely instance over a mysql2 pool with the settings every component needs: UTC on both ends
  * (DATETIME columns hold UTC; `timezone: 'Z'` makes mysql2 read and write them as UTC, and the
- * session time zone makes CURRENT_TIMESTAMP agree), and dates as Date objects.
+ * session time zone makes CURRENT_TIMESTAMP agree), dates as Date objects, and the connection's
+ * password and TLS (certificate checked against the CA, and against the host name unless turned off).
  */
 export function createDatabase<Database>(options: DatabaseOptions): { db: Kysely<Database>; pool: Pool } {
+  const { connection } = options;
   const pool = createPool({
-    uri: options.url,
+    uri: connection.url,
+    ...(connection.password === undefined ? {} : { password: connection.password.reveal() }),
+    ...(connection.tls === undefined
+      ? {}
+      : { ssl: { ...(connection.tls.ca === undefined ? {} : { ca: connection.tls.ca }), rejectUnauthorized: true, verifyIdentity: connection.tls.verifyIdentity } }),
     connectionLimit: options.connectionLimit ?? 10,
     timezone: 'Z',
     charset: 'utf8mb4_bin',

@@ -1,14 +1,15 @@
 import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../log/logger.js';
+import type { KafkaConnection } from './kafka-connection.js';
 
 /**
- * A kafkajs client whose own log lines go through our JSON logger instead of kafkajs' console
- * format. kafkajs logs retriable connection errors at ERROR; they stay visible but carry the
- * namespace so alerts can tell them apart from ours.
+ * A kafkajs client with the connection's TLS and SASL (kafka-connection.ts), whose own log lines
+ * go through our JSON logger instead of kafkajs' console format. kafkajs logs retriable connection
+ * errors at ERROR; they stay visible but carry the namespace so alerts can tell them apart from ours.
  */
 export function createKafka(options: {
   clientId: string;
-  brokers: readonly string[];
+  connection: KafkaConnection;
   logger: Logger;
   /** Overrides parts of the default retry below (e.g. a loop that retries itself and wants to fail fast). */
   retry?: RetryOptions;
@@ -16,7 +17,9 @@ export function createKafka(options: {
   const logger = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
-    brokers: [...options.brokers],
+    brokers: [...options.connection.brokers],
+    ...(options.connection.ssl === undefined ? {} : { ssl: options.connection.ssl }),
+    ...(options.connection.sasl === undefined ? {} : { sasl: options.connection.sasl }),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry.log as unknown as Record<string, unknown>;

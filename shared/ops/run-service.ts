@@ -1,4 +1,7 @@
 import type { Registry } from 'prom-client';
+import { verifyConnections, type ConnectionProbe } from '../connections/connection-probe.js';
+import { ConnectionRejectedError } from '../connections/connection-rejected-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { ShutdownTimeoutError } from '../errors/shutdown-timeout-error.js';
 import type { Logger } from '../log/logger.js';
 import type { HealthReport } from './health.js';
@@ -12,6 +15,8 @@ export interface RunnableService {
   start(): Promise<void>;
   /** Stops taking work, finishes what is in flight, releases clients. Safe to call twice. */
   stop(): Promise<void>;
+  /** One authenticated round trip per engine, run before start(): a refused credential stops the process naming it. */
+  connectionProbes?(): readonly ConnectionProbe[];
   /** The service's own health; the runner adds the lifecycle state. */
   health(): Omit<HealthReport, 'state'> | Promise<Omit<HealthReport, 'state'>>;
 }
@@ -56,6 +61,7 @@ export class ServiceRunner {
     });
     this.#installSignalHandlers(service);
     try {
+      await verifyConnections(service.connectionProbes?.() ?? [], logger);
       await service.start();
     } catch (error) {
       this.fail(service, error);
@@ -65,8 +71,18 @@ export class ServiceRunner {
     logger.info({ state: this.#state }, `${this.#options.name} running`);
   }
 
-  /** Unrecoverable failure: report it, stop what can be stopped, exit non-zero. */
+  /**
+   * Unrecoverable failure: report it, stop what can be stopped, exit non-zero. A setting an engine
+   * refused (wrong password, untrusted certificate) is one line naming the engine and the setting,
+   * no stack trace, and exit code 2 ("misconfigured") like a malformed setting.
+   */
   fail(service: RunnableService, error: unknown): void {
+    if (error instanceof ConnectionRejectedError || error instanceof ConfigError) {
+      const engine = error instanceof ConnectionRejectedError ? error.engine : undefined;
+      this.#options.logger.fatal({ code: error.code, engine, variable: error.variable }, error.message);
+      void this.#stop(service, 'FAILED', 2);
+      return;
+    }
     this.#options.logger.fatal({ err: error }, `${this.#options.name} failed`);
     void this.#stop(service, 'FAILED');
   }
@@ -87,7 +103,7 @@ export class ServiceRunner {
     process.on('SIGINT', onSignal);
   }
 
-  #stop(service: RunnableService, finalState: 'STOPPED' | 'FAILED'): Promise<void> {
+  #stop(service: RunnableService, finalState: 'STOPPED' | 'FAILED', failureCode = 1): Promise<void> {
     this.#shutdown ??= (async () => {
       if (this.#state !== 'FAILED') this.#state = finalState === 'FAILED' ? 'FAILED' : 'DRAINING';
       const deadlineMs = this.#options.shutdownDeadlineMs;
@@ -95,12 +111,12 @@ export class ServiceRunner {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ShutdownTimeoutError(deadlineMs)), deadlineMs);
       });
-      let code = finalState === 'FAILED' ? 1 : 0;
+      let code = finalState === 'FAILED' ? failureCode : 0;
       try {
         await Promise.race([service.stop(), deadline]);
       } catch (error) {
         this.#options.logger.error({ err: error }, 'shutdown did not complete cleanly');
-        code = 1;
+        code = code === 0 ? 1 : code;
       } finally {
         clearTimeout(timer);
       }

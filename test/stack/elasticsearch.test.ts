@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElasticsearch } from '../../shared/elasticsearch/create-elasticsearch.js';
 import { testSettings } from '../support/settings.js';
 import { uniqueName } from '../support/unique-name.js';
+import { elasticsearchConnection } from '../../shared/elasticsearch/elasticsearch-connection.js';
 
 let client: Client;
 const index = uniqueName('stack-proof').toLowerCase();
 
 beforeAll(async () => {
-  client = createElasticsearch({ url: testSettings.AUTHLOG_ES_URL });
+  client = createElasticsearch({ connection: elasticsearchConnection(testSettings) });
   await client.indices.create({
     index,
     settings: { number_of_shards: 1, number_of_replicas: 0 },

@@ -5,13 +5,14 @@ import { createKafka } from '../../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../../shared/kafka/topics.js';
 import { testSettings } from '../support/settings.js';
 import { uniqueName } from '../support/unique-name.js';
+import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 
 let kafka: Kafka;
 const topic = uniqueName('stack-proof');
 const groupId = uniqueName('stack-proof-group');
 
 beforeAll(async () => {
-  kafka = createKafka({ clientId: 'stack-proof', brokers: testSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+  kafka = createKafka({ clientId: 'stack-proof', connection: kafkaConnection(testSettings), logger: silentLogger });
   const admin = kafka.admin();
   await admin.connect();
   expect(await ensureTopic(admin, topic, { partitions: 4 })).toEqual({ created: true });

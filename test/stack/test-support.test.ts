@@ -6,6 +6,7 @@ import { createKafka } from '../../shared/kafka/create-kafka.js';
 import { PrivateKafka } from '../support/private-kafka.js';
 import { PrivateRedis } from '../support/private-redis.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { plainKafkaConnection } from '../../shared/kafka/kafka-connection.js';
 
 // The fault-injection tools other tests rely on must themselves do what they claim.
 describe('test support', () => {
@@ -57,7 +58,7 @@ describe('test support', () => {
   it('PrivateKafka starts, stops and resumes with its data', async () => {
     const broker = await PrivateKafka.start();
     try {
-      const kafka = createKafka({ clientId: 'support', brokers: broker.brokers, logger: silentLogger });
+      const kafka = createKafka({ clientId: 'support', connection: plainKafkaConnection(broker.brokers), logger: silentLogger });
       const admin = kafka.admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: 'kept', numPartitions: 2 }], waitForLeaders: true });

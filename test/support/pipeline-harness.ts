@@ -1,23 +1,30 @@
 import type { Client } from '@elastic/elasticsearch';
-import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { ApiKeyStore } from '../../shared/auth/api-key-store.js';
+import { mysqlConnection } from '../../shared/db/mysql-connection.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../shared/db/scratch-database.js';
 import { createElasticsearch } from '../../shared/elasticsearch/create-elasticsearch.js';
+import { elasticsearchConnection, plainElasticsearchConnection } from '../../shared/elasticsearch/elasticsearch-connection.js';
 import { eventIndexNames, type EventIndexNames } from '../../shared/elasticsearch/event-index.js';
 import { createKafka } from '../../shared/kafka/create-kafka.js';
+import { kafkaConnection, plainKafkaConnection } from '../../shared/kafka/kafka-connection.js';
 import { ensureTopic } from '../../shared/kafka/topics.js';
 import { silentLogger } from '../../shared/log/logger.js';
+import { createRedis } from '../../shared/redis/create-redis.js';
+import { redisConnection, redisConnectionOf, type RedisConnection } from '../../shared/redis/redis-connection.js';
 import { generateSecret } from '../../shared/webhooks/signing.js';
 import { freePort } from './free-port.js';
 import { ServiceProcess } from './service-process.js';
-import { testSettings } from './settings.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testStack } from './settings.js';
+import type { Stack } from './stack-env.js';
 import { uniqueName } from './unique-name.js';
 
 export type PipelineService = 'demo-receiver' | 'auth-demo' | 'relay' | 'indexer' | 'webhook-dispatcher' | 'webhook-api' | 'reports';
 
 export interface PipelineOptions {
   readonly services: readonly PipelineService[];
+  /** The engines and how to reach them: the open stack by default, the secured one for test/secure. */
+  readonly stack?: Stack;
   /** Where the services find Kafka, Elasticsearch and Redis; a fault test points them at private ones or proxies. */
   readonly kafkaBrokers?: readonly string[];
   readonly elasticsearchUrl?: string;
@@ -47,16 +54,22 @@ export class PipelineHarness {
   #stopping = false;
 
   private constructor(
-    readonly database: TestDatabase,
+    readonly database: ScratchDatabase,
     readonly options: PipelineOptions,
+    readonly stack: Stack,
   ) {
     this.names = eventIndexNames(uniqueName('e2e').toLowerCase());
-    this.elasticsearch = createElasticsearch({ url: testSettings.AUTHLOG_ES_URL });
-    this.kafka = createKafka({ clientId: 'e2e-harness', brokers: this.kafkaBrokers, logger: silentLogger });
+    const { settings } = stack;
+    const elasticsearch = options.elasticsearchUrl === undefined ? elasticsearchConnection(settings) : plainElasticsearchConnection(options.elasticsearchUrl);
+    this.elasticsearch = createElasticsearch({ connection: elasticsearch });
+    const kafka = options.kafkaBrokers === undefined ? kafkaConnection(settings) : plainKafkaConnection(options.kafkaBrokers);
+    this.kafka = createKafka({ clientId: 'e2e-harness', connection: kafka, logger: silentLogger });
   }
 
   static async start(options: PipelineOptions): Promise<PipelineHarness> {
-    const harness = new PipelineHarness(await createTestDatabase(), options);
+    const stack = options.stack ?? testStack;
+    const database = await createScratchDatabase({ server: mysqlConnection(stack.settings) });
+    const harness = new PipelineHarness(database, options, stack);
     try {
       const admin = harness.kafka.admin();
       await admin.connect();
@@ -71,7 +84,7 @@ export class PipelineHarness {
   }
 
   get kafkaBrokers(): readonly string[] {
-    return this.options.kafkaBrokers ?? testSettings.AUTHLOG_KAFKA_BROKERS;
+    return this.options.kafkaBrokers ?? this.stack.settings.AUTHLOG_KAFKA_BROKERS;
   }
 
   url(service: PipelineService): string {
@@ -160,7 +173,7 @@ export class PipelineHarness {
     await step(() => this.elasticsearch.indices.delete({ index: this.names.pattern, ignore_unavailable: true, allow_no_indices: true }));
     await step(() => this.elasticsearch.indices.deleteIndexTemplate({ name: this.names.templateName }));
     await step(() => this.elasticsearch.close());
-    await step(() => deleteRedisPrefix(this.options.redisUrl ?? testSettings.AUTHLOG_REDIS_URL, this.redisPrefix));
+    await step(() => deleteRedisPrefix(this.options.redisUrl === undefined ? redisConnection(this.stack.settings) : redisConnectionOf(this.options.redisUrl), this.redisPrefix));
     await step(() => this.database.drop());
     if (failures.length > 0) throw new AggregateError(failures, 'pipeline shutdown was incomplete');
   }
@@ -168,11 +181,14 @@ export class PipelineHarness {
   async #environment(service: PipelineService): Promise<Record<string, string>> {
     const port = this.ports.get(service) ?? (await freePort());
     this.ports.set(service, port);
+    // The stack's own variables (TLS, credentials, secrets as files), then this namespace's database
+    // and whatever a fault test points elsewhere (a private broker or Redis, a proxy: all open).
     const stack = {
+      ...this.stack.env,
       AUTHLOG_MYSQL_URL: this.database.url,
-      AUTHLOG_KAFKA_BROKERS: this.kafkaBrokers.join(','),
-      AUTHLOG_ES_URL: this.options.elasticsearchUrl ?? testSettings.AUTHLOG_ES_URL,
-      AUTHLOG_REDIS_URL: this.options.redisUrl ?? testSettings.AUTHLOG_REDIS_URL,
+      ...(this.options.kafkaBrokers === undefined ? {} : { AUTHLOG_KAFKA_BROKERS: this.options.kafkaBrokers.join(',') }),
+      ...(this.options.elasticsearchUrl === undefined ? {} : { AUTHLOG_ES_URL: this.options.elasticsearchUrl }),
+      ...(this.options.redisUrl === undefined ? {} : { AUTHLOG_REDIS_URL: this.options.redisUrl }),
       SHUTDOWN_DEADLINE_MS: '20000',
     };
     const webhooks = {
@@ -221,8 +237,8 @@ export class PipelineHarness {
   }
 }
 
-async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+async function deleteRedisPrefix(connection: RedisConnection, prefix: string): Promise<void> {
+  const redis = createRedis(connection, { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
     let cursor = '0';

@@ -1,10 +1,5 @@
-import { commonSettings } from '../../shared/config/common-settings.js';
-import { loadConfig } from '../../shared/config/load-config.js';
+import { openStack } from './stack-env.js';
 
 /** Where the tests find the stack: the same variables and defaults as the services (scripts/stack env). */
-export const testSettings = loadConfig({
-  ...commonSettings.mysql,
-  ...commonSettings.kafka,
-  ...commonSettings.elasticsearch,
-  ...commonSettings.redis,
-});
+export const testStack = openStack();
+export const testSettings = testStack.settings;

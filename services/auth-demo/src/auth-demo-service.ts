@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { fastify, type FastifyInstance } from 'fastify';
+import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
+import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
+import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import type { AuthlogDatabase } from '../../../shared/db/database.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
@@ -25,19 +28,27 @@ export class AuthDemoService implements RunnableService {
   readonly #metrics: AuthDemoMetrics;
   readonly #db: Kysely<AuthlogDatabase>;
   readonly #app: FastifyInstance;
+  readonly #probe: ConnectionProbe;
   #lastDatabaseError: string | undefined;
 
   constructor(options: { settings: AuthDemoSettings; logger: Logger; metrics: AuthDemoMetrics }) {
     this.#settings = options.settings;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
-    this.#db = createDatabase<AuthlogDatabase>({ url: options.settings.AUTHLOG_MYSQL_URL, connectionLimit: options.settings.AUTH_DEMO_MYSQL_CONNECTIONS }).db;
+    const connection = mysqlConnection(options.settings);
+    const { db, pool } = createDatabase<AuthlogDatabase>({ connection, connectionLimit: options.settings.AUTH_DEMO_MYSQL_CONNECTIONS });
+    this.#db = db;
+    this.#probe = mysqlProbe(pool, connection);
     this.#app = this.#buildApp();
   }
 
   /** The bound port (useful when AUTH_DEMO_PORT is 0). */
   get port(): number {
     return (this.#app.server.address() as AddressInfo).port;
+  }
+
+  connectionProbes(): readonly ConnectionProbe[] {
+    return [this.#probe];
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import { ensureEventTemplate } from '../../../shared/elasticsearch/event-template.js';
 import { DeadLetterPublisher } from '../../../shared/kafka/dead-letter-publisher.js';
@@ -24,6 +25,8 @@ export interface IndexerServiceOptions {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly onFatal: (error: unknown) => void;
+  /** Checked before start (main passes the probes of the clients it built). */
+  readonly probes?: readonly ConnectionProbe[];
 }
 
 /**
@@ -109,6 +112,10 @@ export class IndexerService implements RunnableService {
     await this.#indexer.start();
     this.#lag.start();
     logger.info({ topic: config.INDEXER_TOPIC, groupId: config.INDEXER_GROUP_ID, alias: names.alias, dlq: config.INDEXER_DLQ_TOPIC }, 'indexing');
+  }
+
+  connectionProbes(): readonly ConnectionProbe[] {
+    return this.#options.probes ?? [];
   }
 
   stop(): Promise<void> {

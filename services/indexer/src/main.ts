@@ -4,8 +4,12 @@
  */
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
+import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-probe.js';
+import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
+import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
+import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
@@ -14,10 +18,13 @@ import { indexerSettings } from './indexer-settings.js';
 
 const config = settingsOrExit('indexer', () => loadConfig(indexerSettings));
 const logger = createLogger('indexer', config.LOG_LEVEL);
-logger.info({ brokers: config.AUTHLOG_KAFKA_BROKERS, elasticsearch: redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
+logger.info({ connection: kafkaConnection(config), elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
 const registry = createMetricsRegistry('indexer');
-const kafka = createKafka({ clientId: config.INDEXER_CLIENT_ID, brokers: config.AUTHLOG_KAFKA_BROKERS, logger });
-const elasticsearch = createElasticsearch({ url: config.AUTHLOG_ES_URL, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
+const kafkaSettings = kafkaConnection(config);
+const elasticsearchSettings = elasticsearchConnection(config);
+const kafka = createKafka({ clientId: config.INDEXER_CLIENT_ID, connection: kafkaSettings, logger });
+const elasticsearch = createElasticsearch({ connection: elasticsearchSettings, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
+const probes = [kafkaProbe(kafka, kafkaSettings), elasticsearchProbe(elasticsearch, elasticsearchSettings)];
 const runner = new ServiceRunner({ name: 'indexer', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, host: config.OPS_HOST, registry } });
-const service: IndexerService = new IndexerService({ config, kafka, elasticsearch, registry, logger, onFatal: (error) => runner.fail(service, error) });
+const service: IndexerService = new IndexerService({ config, kafka, elasticsearch, registry, logger, probes, onFatal: (error) => runner.fail(service, error) });
 await runner.run(service);

@@ -2,8 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
+import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
+import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
+import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
+import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
+import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { ensureTopic } from '../../../shared/kafka/topics.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
@@ -52,6 +57,7 @@ export class RelayService implements RunnableService {
   readonly #loop: RelayLoop;
   readonly #stats: PeriodicTask;
   readonly #cleaner: PeriodicTask | undefined;
+  readonly #probes: readonly ConnectionProbe[];
   #backlog: BacklogSample | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -61,8 +67,9 @@ export class RelayService implements RunnableService {
     this.instanceId = `${settings.RELAY_INSTANCE_NAME}@${hostname().slice(0, 16)}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#logger = logger.child({ instance: this.instanceId });
     this.#metrics = new RelayMetrics(options.registry);
+    const mysql = mysqlConnection(settings);
     const { db, pool } = createDatabase<RelayDatabase>({
-      url: settings.AUTHLOG_MYSQL_URL,
+      connection: mysql,
       connectionLimit: settings.RELAY_MYSQL_CONNECTIONS,
       pool: { connectTimeout: 5000 },
     });
@@ -73,13 +80,15 @@ export class RelayService implements RunnableService {
     });
     this.#db = db;
     const promisePool = pool.promise();
+    const kafka = kafkaConnection(settings);
     this.#kafka = createKafka({
       clientId: `authlog-relay-${settings.RELAY_INSTANCE_NAME}`,
-      brokers: settings.AUTHLOG_KAFKA_BROKERS,
+      connection: kafka,
       logger: this.#logger,
       // Fail a send within seconds: the relay retries the same batch itself, with back-off and health.
       retry: { retries: 4, maxRetryTime: 2000 },
     });
+    this.#probes = [mysqlProbe(pool, mysql), kafkaProbe(this.#kafka, kafka)];
     this.#publisher = new KafkaEventPublisher({
       kafka: this.#kafka,
       topic: settings.RELAY_TOPIC,
@@ -164,6 +173,10 @@ export class RelayService implements RunnableService {
       { topic: settings.RELAY_TOPIC, ownedShards: this.#leases.ownedShards.length, batchSize: settings.RELAY_BATCH_SIZE, retentionSeconds: settings.RELAY_RETENTION_SECONDS },
       'relay started',
     );
+  }
+
+  connectionProbes(): readonly ConnectionProbe[] {
+    return this.#probes;
   }
 
   /** Finishes the batch in flight, gives the shards back, closes clients; every step runs even if one fails. */

@@ -4,8 +4,12 @@
  */
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
+import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-probe.js';
+import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
+import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
+import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
@@ -14,9 +18,12 @@ import { reportsSettings } from './reports-settings.js';
 
 const config = settingsOrExit('reports', () => loadConfig(reportsSettings));
 const logger = createLogger('reports', config.LOG_LEVEL);
-logger.info({ mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: redactUrl(config.AUTHLOG_ES_URL), indexPrefix: config.REPORTS_INDEX_PREFIX }, 'starting');
+logger.info({ mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), indexPrefix: config.REPORTS_INDEX_PREFIX }, 'starting');
 const registry = createMetricsRegistry('reports');
-const { db } = createDatabase<ReportsDatabase>({ url: config.AUTHLOG_MYSQL_URL, connectionLimit: 5 });
-const elasticsearch = createElasticsearch({ url: config.AUTHLOG_ES_URL, requestTimeoutMs: config.REPORTS_ES_TIMEOUT_MS });
+const mysql = mysqlConnection(config);
+const elasticsearchSettings = elasticsearchConnection(config);
+const { db, pool } = createDatabase<ReportsDatabase>({ connection: mysql, connectionLimit: 5 });
+const elasticsearch = createElasticsearch({ connection: elasticsearchSettings, requestTimeoutMs: config.REPORTS_ES_TIMEOUT_MS });
+const probes = [mysqlProbe(pool, mysql), elasticsearchProbe(elasticsearch, elasticsearchSettings)];
 const runner = new ServiceRunner({ name: 'reports', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, host: config.OPS_HOST, registry } });
-await runner.run(new ReportsService({ config, db, elasticsearch, registry, logger }));
+await runner.run(new ReportsService({ config, db, elasticsearch, registry, logger, probes }));

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
 import type { ApiKeysTable, AuthlogTable } from '../../../shared/db/database.js';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import type { Logger } from '../../../shared/log/logger.js';
@@ -30,6 +31,8 @@ export interface ReportsServiceOptions {
   readonly elasticsearch: Client;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** Checked before start (main passes the probes of the clients it built). */
+  readonly probes?: readonly ConnectionProbe[];
 }
 
 /**
@@ -50,6 +53,10 @@ export class ReportsService implements RunnableService {
   get port(): number {
     const address = this.#app?.server.address();
     return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  connectionProbes(): readonly ConnectionProbe[] {
+    return this.options.probes ?? [];
   }
 
   async start(): Promise<void> {

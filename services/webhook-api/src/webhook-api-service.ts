@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
+import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
+import { redisProbe } from '../../../shared/connections/redis-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
+import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
+import { createRedis } from '../../../shared/redis/create-redis.js';
+import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
@@ -40,18 +46,23 @@ export class WebhookApiService implements RunnableService {
   readonly #db: Kysely<WebhooksDatabase>;
   readonly #queue: DeliveryQueue;
   readonly #app: FastifyInstance;
+  readonly #probes: readonly ConnectionProbe[];
   #port: number | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(options: WebhookApiOptions) {
     this.#options = options;
     const { settings, logger, registry } = options;
+    const redis = redisConnection(settings);
     this.#redis = {
-      commands: new Redis(settings.AUTHLOG_REDIS_URL, { maxRetriesPerRequest: 2 }),
-      queue: new Redis(settings.AUTHLOG_REDIS_URL, { maxRetriesPerRequest: 2 }),
+      commands: createRedis(redis, { maxRetriesPerRequest: 2 }),
+      queue: createRedis(redis, { maxRetriesPerRequest: 2 }),
     };
     for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-    this.#db = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS }).db;
+    const mysql = mysqlConnection(settings);
+    const database = createDatabase<WebhooksDatabase>({ connection: mysql, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS });
+    this.#db = database.db;
+    this.#probes = [mysqlProbe(database.pool, mysql), redisProbe(redis)];
     this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings), logger);
     const endpoints = new EndpointStore(this.#db);
     const messages = new MessageStore(this.#db);
@@ -88,11 +99,15 @@ export class WebhookApiService implements RunnableService {
 
   async start(): Promise<void> {
     const { settings, logger } = this.#options;
-    await assertPersistentRedis(this.#redis.commands, settings.AUTHLOG_REDIS_URL);
+    await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display);
     await this.#app.listen({ host: settings.WEBHOOK_API_HOST, port: settings.WEBHOOK_API_PORT });
     const address = this.#app.server.address();
     this.#port = typeof address === 'object' && address !== null ? address.port : settings.WEBHOOK_API_PORT;
     logger.info({ host: settings.WEBHOOK_API_HOST, port: this.#port }, 'webhook API listening');
+  }
+
+  connectionProbes(): readonly ConnectionProbe[] {
+    return this.#probes;
   }
 
   stop(): Promise<void> {

@@ -1,8 +1,16 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
+import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
+import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
+import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
+import { redisProbe } from '../../../shared/connections/redis-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
+import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
+import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
+import { createRedis } from '../../../shared/redis/create-redis.js';
+import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
@@ -53,23 +61,26 @@ export class DispatcherService implements RunnableService {
   readonly #directory: EndpointDirectory;
   readonly #worker: DeliveryWorker;
   readonly #fanOut: FanOutConsumer;
+  readonly #probes: readonly ConnectionProbe[];
   #stopping: Promise<void> | undefined;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
     const { settings, kafka, registry, logger } = options;
-    const url = settings.AUTHLOG_REDIS_URL;
+    const redis = redisConnection(settings);
     // Commands fail after a few reconnect attempts (the job is then retried); BullMQ's worker
     // connection waits for Redis indefinitely, as BullMQ requires.
     this.#redis = {
       // Limiter calls of concurrent jobs issued in the same tick go out in one write.
-      commands: new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true }),
-      queue: new Redis(url, { maxRetriesPerRequest: 3 }),
-      worker: new Redis(url, { maxRetriesPerRequest: null }),
-      subscriber: new Redis(url, { maxRetriesPerRequest: null }),
+      commands: createRedis(redis, { maxRetriesPerRequest: 3, enableAutoPipelining: true }),
+      queue: createRedis(redis, { maxRetriesPerRequest: 3 }),
+      worker: createRedis(redis, { maxRetriesPerRequest: null }),
+      subscriber: createRedis(redis, { maxRetriesPerRequest: null }),
     };
     for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-    const database = createDatabase<WebhooksDatabase>({ url: settings.AUTHLOG_MYSQL_URL, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS });
+    const mysql = mysqlConnection(settings);
+    const database = createDatabase<WebhooksDatabase>({ connection: mysql, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS });
+    this.#probes = [mysqlProbe(database.pool, mysql), kafkaProbe(kafka, kafkaConnection(settings)), redisProbe(redis)];
     this.#db = database.db;
     const prefix = settings.WEBHOOK_REDIS_PREFIX;
     const queueSettings = { name: settings.WEBHOOK_QUEUE, prefix };
@@ -139,7 +150,7 @@ export class DispatcherService implements RunnableService {
 
   async start(): Promise<void> {
     const { settings, logger } = this.#options;
-    await assertPersistentRedis(this.#redis.commands, settings.AUTHLOG_REDIS_URL);
+    await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display);
     await subscribeEndpointChanges(this.#redis.subscriber, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), (change) => this.#directory.invalidate(change), logger);
     await this.#admin.connect();
     await waitForTopic(this.#admin, settings.WEBHOOK_TOPIC, { waitMs: settings.WEBHOOK_TOPIC_WAIT_MS });
@@ -148,6 +159,10 @@ export class DispatcherService implements RunnableService {
     this.#worker.start();
     await this.#fanOut.start();
     logger.info({ topic: settings.WEBHOOK_TOPIC, groupId: settings.WEBHOOK_GROUP_ID, queue: settings.WEBHOOK_QUEUE, concurrency: settings.WEBHOOK_CONCURRENCY }, 'dispatching webhooks');
+  }
+
+  connectionProbes(): readonly ConnectionProbe[] {
+    return this.#probes;
   }
 
   stop(): Promise<void> {

@@ -13,6 +13,8 @@ import { indexerSettings, type IndexerConfig } from '../../../services/indexer/s
 import { testSettings } from '../../support/settings.js';
 import { readMessages } from '../../support/read-messages.js';
 import { uniqueName } from '../../support/unique-name.js';
+import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
+import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
 
 /**
  * One test's private world for the indexer: its own events topic, dead-letter topic, consumer
@@ -24,8 +26,8 @@ export class IndexerHarness {
   readonly groupId = uniqueName('idx-group');
   readonly prefix = uniqueName('idxt').toLowerCase();
   readonly names: EventIndexNames = eventIndexNames(this.prefix);
-  readonly kafka: Kafka = createKafka({ clientId: 'indexer-test', brokers: testSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
-  readonly es: Client = createElasticsearch({ url: testSettings.AUTHLOG_ES_URL });
+  readonly kafka: Kafka = createKafka({ clientId: 'indexer-test', connection: kafkaConnection(testSettings), logger: silentLogger });
+  readonly es: Client = createElasticsearch({ connection: elasticsearchConnection(testSettings) });
   readonly admin: Admin = this.kafka.admin();
   #producer: Producer | undefined;
   readonly #services: IndexerService[] = [];
@@ -63,11 +65,11 @@ export class IndexerHarness {
   /** An indexer in this process (stopped by cleanup() unless the test stops it). */
   async startIndexer(overrides: Record<string, string> = {}, options: { logger?: Logger; onFatal?: (error: unknown) => void } = {}): Promise<IndexerService> {
     const config = this.config(overrides);
-    const kafka = createKafka({ clientId: 'indexer-under-test', brokers: config.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+    const kafka = createKafka({ clientId: 'indexer-under-test', connection: kafkaConnection(config), logger: silentLogger });
     const service = new IndexerService({
       config,
       kafka,
-      elasticsearch: createElasticsearch({ url: config.AUTHLOG_ES_URL, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS }),
+      elasticsearch: createElasticsearch({ connection: elasticsearchConnection(config), requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS }),
       registry: createMetricsRegistry('indexer-test', { processMetrics: false }),
       logger: options.logger ?? silentLogger,
       onFatal: options.onFatal ?? ((error) => { throw error; }),

@@ -10,6 +10,7 @@ import { testSettings } from '../../support/settings.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { uniqueName } from '../../support/unique-name.js';
 import { deleteTopic } from './topic-reader.js';
+import { plainKafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 
 /** A test's own database and topic, with the relay settings that point at them. */
 export interface RelayTestContext {
@@ -25,7 +26,7 @@ export async function createRelayTestContext(options: { brokers?: string[]; mysq
   const database = await createTestDatabase({ connectionLimit: 12 });
   const topic = uniqueName('relay-test');
   const brokers = options.brokers ?? testSettings.AUTHLOG_KAFKA_BROKERS;
-  const kafka = createKafka({ clientId: 'relay-test', brokers, logger: silentLogger });
+  const kafka = createKafka({ clientId: 'relay-test', connection: plainKafkaConnection(brokers), logger: silentLogger });
   return {
     database,
     topic,

@@ -10,6 +10,7 @@ import { createKafka } from '../../../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../../../shared/kafka/topics.js';
 import { testSettings } from '../../support/settings.js';
 import { uniqueName } from '../../support/unique-name.js';
+import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const RELAY = resolve(ROOT, 'dist/services/relay/src/main.js');
@@ -25,7 +26,7 @@ export async function loadThroughPipeline(db: Kysely<AuthlogDatabase>, elasticse
   for (const main of [RELAY, INDEXER]) if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
   const topic = uniqueName('reports-events');
   const deadLetters = `${topic}-dlq`;
-  const kafka = createKafka({ clientId: 'reports-tests', brokers: testSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+  const kafka = createKafka({ clientId: 'reports-tests', connection: kafkaConnection(testSettings), logger: silentLogger });
   const admin = kafka.admin();
   await admin.connect();
   const children: ChildProcess[] = [];

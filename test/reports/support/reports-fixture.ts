@@ -16,6 +16,7 @@ import { uniqueName } from '../../support/unique-name.js';
 import { generateDataset, type Dataset } from './dataset.js';
 import { deleteEventIndices, indexAuthlogDirectly, recordEvents } from './load-events.js';
 import { loadThroughPipeline } from './pipeline-loader.js';
+import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
 
 export interface ReportsFixture {
   readonly database: TestDatabase;
@@ -46,7 +47,7 @@ export async function startReportsFixture(options: {
   const database = await createTestDatabase();
   const prefix = uniqueName('rep').toLowerCase();
   const names = eventIndexNames(prefix);
-  const elasticsearch = createElasticsearch({ url: testSettings.AUTHLOG_ES_URL });
+  const elasticsearch = createElasticsearch({ connection: elasticsearchConnection(testSettings) });
   const db = database.db as unknown as Kysely<ReportsDatabase> & TestDatabase['db'];
   let service: ReportsService | undefined;
   const close = async () => {
@@ -81,8 +82,8 @@ export async function startReportsFixture(options: {
       ...options.env,
     });
     // The service gets clients of its own: stop() closes them.
-    const serviceDb = createDatabase<ReportsDatabase>({ url: database.url, connectionLimit: 5 }).db;
-    service = new ReportsService({ config, db: serviceDb, elasticsearch: createElasticsearch({ url: config.AUTHLOG_ES_URL }), registry: createMetricsRegistry('reports-test', { processMetrics: false }), logger: silentLogger });
+    const serviceDb = createDatabase<ReportsDatabase>({ connection: database.connection, connectionLimit: 5 }).db;
+    service = new ReportsService({ config, db: serviceDb, elasticsearch: createElasticsearch({ connection: elasticsearchConnection(config) }), registry: createMetricsRegistry('reports-test', { processMetrics: false }), logger: silentLogger });
     await service.start();
     const baseUrl = `http://127.0.0.1:${service.port}`;
     const defaultToken = tokens.get(dataset.accounts[0]?.accountId ?? '');

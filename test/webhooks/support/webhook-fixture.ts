@@ -19,6 +19,7 @@ import { testSettings } from '../../support/settings.js';
 import { uniqueName } from '../../support/unique-name.js';
 import { deleteRedisKeys } from './redis-keys.js';
 import type { Kysely } from 'kysely';
+import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 
 export interface RunningDispatcher {
   readonly service: DispatcherService;
@@ -49,7 +50,7 @@ export class WebhookFixture {
 
   static async create(options: { redisUrl?: string; partitions?: number } = {}): Promise<WebhookFixture> {
     const database = await createTestDatabase();
-    const kafka = createKafka({ clientId: 'webhook-tests', brokers: testSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+    const kafka = createKafka({ clientId: 'webhook-tests', connection: kafkaConnection(testSettings), logger: silentLogger });
     const topic = uniqueName('webhook-events');
     const admin = kafka.admin();
     await admin.connect();
@@ -97,7 +98,7 @@ export class WebhookFixture {
   async startDispatcher(overrides: Record<string, string> = {}, logger: Logger = silentLogger): Promise<RunningDispatcher> {
     const settings = loadDispatcherSettings(this.env(overrides));
     const registry = createMetricsRegistry('webhook-dispatcher-test', { processMetrics: false });
-    const kafka = createKafka({ clientId: 'webhook-dispatcher-test', brokers: settings.AUTHLOG_KAFKA_BROKERS, logger });
+    const kafka = createKafka({ clientId: 'webhook-dispatcher-test', connection: kafkaConnection(settings), logger });
     const running: RunningDispatcher = {
       service: undefined as unknown as DispatcherService,
       registry,

@@ -26,6 +26,8 @@ import type { BackfillDatabase } from './backfill-tables.js';
 import { runBackfill } from './backfill.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ProgressReporter } from './progress-reporter.js';
+import { mysqlConnection } from '../../../../shared/db/mysql-connection.js';
+import { elasticsearchConnection } from '../../../../shared/elasticsearch/elasticsearch-connection.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   let args: BackfillArguments;
@@ -40,8 +42,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const names = eventIndexNames(config.INDEXER_INDEX_PREFIX);
   const filter: BackfillFilter = { from: args.from, to: args.to, accountId: args.accountId, indexPrefix: config.INDEXER_INDEX_PREFIX };
   const jobName = args.job ?? defaultJobName(filter);
-  const { db } = createDatabase<BackfillDatabase>({ url: config.AUTHLOG_MYSQL_URL, connectionLimit: 2 });
-  const elasticsearch = createElasticsearch({ url: config.AUTHLOG_ES_URL, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
+  const { db } = createDatabase<BackfillDatabase>({ connection: mysqlConnection(config), connectionLimit: 2 });
+  const elasticsearch = createElasticsearch({ connection: elasticsearchConnection(config), requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
 
   const stop = new AbortController();
   const abort = new AbortController();

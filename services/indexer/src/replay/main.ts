@@ -15,6 +15,7 @@ import { createKafka } from '../../../../shared/kafka/create-kafka.js';
 import { createLogger } from '../../../../shared/log/logger.js';
 import { indexerSettings } from '../indexer-settings.js';
 import { resetGroupOffsets, type ReplayStart } from './reset-group-offsets.js';
+import { kafkaConnection } from '../../../../shared/kafka/kafka-connection.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   let start: ReplayStart;
@@ -36,7 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig({ ...commonSettings.kafka, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, INDEXER_GROUP_ID: indexerSettings.INDEXER_GROUP_ID, INDEXER_TOPIC: indexerSettings.INDEXER_TOPIC });
   const logger = createLogger('indexer-replay', config.LOG_LEVEL);
-  const admin = createKafka({ clientId: 'authlog-indexer-replay', brokers: config.AUTHLOG_KAFKA_BROKERS, logger }).admin();
+  const admin = createKafka({ clientId: 'authlog-indexer-replay', connection: kafkaConnection(config), logger }).admin();
   const groupId = flags.group ?? config.INDEXER_GROUP_ID;
   const topic = flags.topic ?? config.INDEXER_TOPIC;
   try {

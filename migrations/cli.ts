@@ -9,8 +9,11 @@
 import { z } from 'zod';
 import { commonSettings } from '../shared/config/common-settings.js';
 import { loadConfig } from '../shared/config/load-config.js';
+import { settingsOrExit } from '../shared/config/settings-or-exit.js';
+import { verifyConnections } from '../shared/connections/connection-probe.js';
+import { mysqlProbe } from '../shared/connections/mysql-probe.js';
 import { createDatabase } from '../shared/db/create-database.js';
-import { redactUrl } from '../shared/log/logger.js';
+import { redactUrl, silentLogger } from '../shared/log/logger.js';
 import { createMigrator, runMigrations } from './migrate.js';
 import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
@@ -22,9 +25,12 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`usage: migrate <${COMMANDS.join('|')}>  (got "${argv[0]}")`);
     return 2;
   }
-  const config = loadConfig(commonSettings.mysql);
-  const { db } = createDatabase<unknown>({ connection: mysqlConnection(config), connectionLimit: 1 });
+  const config = settingsOrExit('migrate', () => loadConfig(commonSettings.mysql));
+  const connection = mysqlConnection(config);
+  const { db, pool } = createDatabase<unknown>({ connection, connectionLimit: 1 });
   try {
+    // A refused password or certificate is reported naming the setting, not as a driver message.
+    await verifyConnections([mysqlProbe(pool, connection)], silentLogger);
     if (command.data === 'status') {
       const all = await createMigrator(db).getMigrations();
       for (const migration of all) console.log(`${migration.executedAt === undefined ? 'pending ' : 'applied '} ${migration.name}`);

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { connectionVariables } from '../../shared/config/connection-environment.js';
+import { readEnvironment } from '../../shared/config/environment.js';
 import type { ProcessSpec } from './supervised-process.js';
 import { PORTS, type PipelineSettings } from './pipeline-settings.js';
 
@@ -9,7 +11,9 @@ const main = (distDir: string, service: string) => join(distDir, 'services', ser
  * consumers first, the traffic last so nothing is sent before the path is up.
  */
 export function pipelineProcesses(distDir: string, settings: PipelineSettings, demo: { receiverSecret: string }): ProcessSpec[] {
+  // TLS, credentials and secret files pass through as they were given (scripts/stack env [--secure]).
   const stack = {
+    ...connectionVariables(readEnvironment()),
     AUTHLOG_MYSQL_URL: settings.AUTHLOG_MYSQL_URL,
     AUTHLOG_KAFKA_BROKERS: settings.AUTHLOG_KAFKA_BROKERS.join(','),
     AUTHLOG_ES_URL: settings.AUTHLOG_ES_URL,

@@ -1,20 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { commonSettings } from '../../shared/config/common-settings.js';
+import { allConnectionSettings, connectionVariables } from '../../shared/config/connection-environment.js';
 import { readEnvironment, type Environment } from '../../shared/config/environment.js';
 import { loadConfig } from '../../shared/config/load-config.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-/** Every connection setting of the four engines (shared/config/connection-settings.ts). */
-export const connectionSettings = {
-  ...commonSettings.mysql,
-  ...commonSettings.kafka,
-  ...commonSettings.elasticsearch,
-  ...commonSettings.redis,
-} as const;
-
-export type StackSettings = ReturnType<typeof loadConfig<typeof connectionSettings>>;
+export type StackSettings = ReturnType<typeof loadConfig<typeof allConnectionSettings>>;
 
 /** A stack to run services against: its settings for the tests' own clients, and the variables to hand to services. */
 export interface Stack {
@@ -24,14 +16,8 @@ export interface Stack {
 }
 
 export function stackFrom(env: Environment): Stack {
-  const picked: Record<string, string> = {};
-  for (const name of Object.keys(connectionSettings)) {
-    for (const variable of [name, `${name}_FILE`]) {
-      const value = env[variable];
-      if (value !== undefined && value !== '') picked[variable] = value;
-    }
-  }
-  return { settings: loadConfig(connectionSettings, picked), env: Object.freeze(picked) };
+  const picked = connectionVariables(env);
+  return { settings: loadConfig(allConnectionSettings, picked), env: Object.freeze(picked) };
 }
 
 /** The stack the tests run against by default: the open one (scripts/stack env), from this process' environment. */

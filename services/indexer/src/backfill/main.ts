@@ -28,6 +28,10 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { mysqlConnection } from '../../../../shared/db/mysql-connection.js';
 import { elasticsearchConnection } from '../../../../shared/elasticsearch/elasticsearch-connection.js';
+import { settingsOrExit } from '../../../../shared/config/settings-or-exit.js';
+import { verifyConnections } from '../../../../shared/connections/connection-probe.js';
+import { elasticsearchProbe } from '../../../../shared/connections/elasticsearch-probe.js';
+import { mysqlProbe } from '../../../../shared/connections/mysql-probe.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   let args: BackfillArguments;
@@ -37,13 +41,15 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`backfill: ${error instanceof Error ? error.message : String(error)}\n${BACKFILL_USAGE}\n`);
     return 2;
   }
-  const config = loadConfig({ ...commonSettings.mysql, ...commonSettings.elasticsearch, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, ...indexSettings });
+  const config = settingsOrExit('indexer-backfill', () => loadConfig({ ...commonSettings.mysql, ...commonSettings.elasticsearch, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, ...indexSettings }));
   const logger = createLogger('indexer-backfill', config.LOG_LEVEL);
   const names = eventIndexNames(config.INDEXER_INDEX_PREFIX);
   const filter: BackfillFilter = { from: args.from, to: args.to, accountId: args.accountId, indexPrefix: config.INDEXER_INDEX_PREFIX };
   const jobName = args.job ?? defaultJobName(filter);
-  const { db } = createDatabase<BackfillDatabase>({ connection: mysqlConnection(config), connectionLimit: 2 });
-  const elasticsearch = createElasticsearch({ connection: elasticsearchConnection(config), requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
+  const mysql = mysqlConnection(config);
+  const elasticsearchSettings = elasticsearchConnection(config);
+  const { db, pool } = createDatabase<BackfillDatabase>({ connection: mysql, connectionLimit: 2 });
+  const elasticsearch = createElasticsearch({ connection: elasticsearchSettings, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
 
   const stop = new AbortController();
   const abort = new AbortController();
@@ -58,8 +64,9 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  logger.info({ job: jobName, filter, mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: redactUrl(config.AUTHLOG_ES_URL) }, 'backfill starting');
+  logger.info({ job: jobName, filter, mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL) }, 'backfill starting');
   try {
+    await verifyConnections([mysqlProbe(pool, mysql), elasticsearchProbe(elasticsearch, elasticsearchSettings)], logger);
     await ensureEventTemplate(elasticsearch, names, { shards: config.INDEXER_INDEX_SHARDS, replicas: config.INDEXER_INDEX_REPLICAS, refreshInterval: config.INDEXER_REFRESH_INTERVAL });
     const summary = await runBackfill({
       jobName,

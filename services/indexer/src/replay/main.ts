@@ -16,6 +16,9 @@ import { createLogger } from '../../../../shared/log/logger.js';
 import { indexerSettings } from '../indexer-settings.js';
 import { resetGroupOffsets, type ReplayStart } from './reset-group-offsets.js';
 import { kafkaConnection } from '../../../../shared/kafka/kafka-connection.js';
+import { settingsOrExit } from '../../../../shared/config/settings-or-exit.js';
+import { verifyConnections } from '../../../../shared/connections/connection-probe.js';
+import { kafkaProbe } from '../../../../shared/connections/kafka-probe.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   let start: ReplayStart;
@@ -35,12 +38,17 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`replay: ${error instanceof Error ? error.message : String(error)}\nusage: replay (--earliest | --from <ISO time>) [--group <id>] [--topic <name>]`);
     return 2;
   }
-  const config = loadConfig({ ...commonSettings.kafka, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, INDEXER_GROUP_ID: indexerSettings.INDEXER_GROUP_ID, INDEXER_TOPIC: indexerSettings.INDEXER_TOPIC });
+  const config = settingsOrExit('indexer-replay', () =>
+    loadConfig({ ...commonSettings.kafka, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, INDEXER_GROUP_ID: indexerSettings.INDEXER_GROUP_ID, INDEXER_TOPIC: indexerSettings.INDEXER_TOPIC }),
+  );
   const logger = createLogger('indexer-replay', config.LOG_LEVEL);
-  const admin = createKafka({ clientId: 'authlog-indexer-replay', connection: kafkaConnection(config), logger }).admin();
+  const connection = kafkaConnection(config);
+  const kafka = createKafka({ clientId: 'authlog-indexer-replay', connection, logger });
+  const admin = kafka.admin();
   const groupId = flags.group ?? config.INDEXER_GROUP_ID;
   const topic = flags.topic ?? config.INDEXER_TOPIC;
   try {
+    await verifyConnections([kafkaProbe(kafka, connection)], logger);
     await admin.connect();
     const offsets = await resetGroupOffsets(admin, { groupId, topic, start });
     console.log(JSON.stringify({ groupId, topic, start: 'earliest' in start ? 'earliest' : start.timestamp.toISOString(), offsets }));

@@ -19,6 +19,7 @@ import { BenchReceivers } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
 import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
 import { mysqlConnection } from '../shared/db/mysql-connection.js';
+import { KeyRing } from '../shared/crypto/key-ring.js';
 
 /**
  * webhook-latency: commit-to-received at a steady 1,000 events/s through the whole path:
@@ -51,7 +52,8 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   await ensureTopic(admin, topic, { partitions: 6 });
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
   const relay = new ChildService(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, OPS_PORT: '0', LOG_LEVEL: 'info' });
-  const dispatcher = new ChildService(DISPATCHER, benchDispatcherEnv(scratch.url, topic, prefix));
+  const encryptionKeys = KeyRing.generateEntry('bench');
+  const dispatcher = new ChildService(DISPATCHER, benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys));
   const baseline = kafka.consumer({ groupId: baselineGroup, maxWaitTimeInMs: 100 });
   const committed = new Map<string, { at: number; counted: boolean }>();
   const subjectMs: number[] = [];
@@ -62,7 +64,7 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   let written = 0;
   try {
     const simulator = new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 1_000, seed: 37, accountPrefix: `whlat_${run}_` });
-    const store = new EndpointStore(scratch.db as unknown as Kysely<WebhooksDatabase>);
+    const store = new EndpointStore(scratch.db as unknown as Kysely<WebhooksDatabase>, KeyRing.parse(encryptionKeys));
     for (const accountId of simulator.accountIds()) {
       await store.create(accountId, { url: `http://127.0.0.1:${receivers.ports[0]}/${accountId}`, description: 'bench', filters: NO_FILTERS, rateLimitPerSecond: null, maxConcurrency: 50 });
     }

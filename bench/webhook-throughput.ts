@@ -27,6 +27,7 @@ import { BenchReceivers, throughputOf } from './webhook-support/bench-receivers.
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
 import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
 import { mysqlConnection } from '../shared/db/mysql-connection.js';
+import { KeyRing } from '../shared/crypto/key-ring.js';
 
 /**
  * webhook-throughput: 50,000 events (quick: 10,000) produced straight into a fresh Kafka topic,
@@ -62,6 +63,8 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
   const events = quick ? 10_000 : 50_000;
   const deliveries = events * ENDPOINTS_PER_EVENT;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  // Signing secrets are stored encrypted; the dispatcher decrypts them once per cache fill.
+  const encryptionKeys = KeyRing.generateEntry('bench');
   const receivers = await BenchReceivers.start(ENDPOINTS_PER_EVENT);
   const scratch = await createScratchDatabase({ server: mysqlConnection(benchSettings), prefix: 'authlog_bench', connectionLimit: 4 });
   const kafka = createKafka({ clientId: 'bench-webhooks', connection: kafkaConnection(benchSettings), logger: silentLogger });
@@ -74,7 +77,7 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
   const jobsDir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
   try {
     const bodies = await produceEvents(kafka, topic, run, events, log);
-    const urls = await createEndpoints(scratch, receivers.ports, run);
+    const urls = await createEndpoints(scratch, receivers.ports, run, encryptionKeys);
     const jobs = bodies.flatMap((body, index) =>
       Array.from({ length: ENDPOINTS_PER_EVENT }, (_, endpoint) => ({ url: urls[(index % ACCOUNTS) * ENDPOINTS_PER_EVENT + endpoint]!, id: `m${index}`, body })),
     );
@@ -92,7 +95,7 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
 
     receivers.reset();
     log(`subject: the dispatcher, ${events} events x ${ENDPOINTS_PER_EVENT} endpoints`);
-    subject = await dispatcherPhase(receivers, scratch, topic, prefixes.subject, deliveries, log);
+    subject = await dispatcherPhase(receivers, scratch, topic, prefixes.subject, encryptionKeys, deliveries, log);
     log(`subject: ${round(subject.perSecond)} deliveries/s`);
     attemptRows = Number(
       (await (scratch.db as unknown as Kysely<WebhooksDatabase>).selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0,
@@ -177,8 +180,8 @@ async function produceEvents(kafka: ReturnType<typeof createKafka>, topic: strin
 }
 
 /** ENDPOINTS_PER_EVENT endpoints per account, one on each receiver server; returns their URLs. */
-async function createEndpoints(scratch: ScratchDatabase, ports: readonly number[], run: string): Promise<string[]> {
-  const store = new EndpointStore(scratch.db as unknown as Kysely<WebhooksDatabase>);
+async function createEndpoints(scratch: ScratchDatabase, ports: readonly number[], run: string, encryptionKeys: string): Promise<string[]> {
+  const store = new EndpointStore(scratch.db as unknown as Kysely<WebhooksDatabase>, KeyRing.parse(encryptionKeys));
   const urls: string[] = [];
   for (const accountId of new AuthSimulator({ accounts: ACCOUNTS, usersPerAccount: 1, accountPrefix: `wh_${run}_` }).accountIds()) {
     for (const port of ports) {
@@ -227,8 +230,16 @@ async function bareLoopPhase(
   }
 }
 
-async function dispatcherPhase(receivers: BenchReceivers, scratch: ScratchDatabase, topic: string, prefix: string, deliveries: number, log: (message: string) => void): Promise<Phase> {
-  const child = new ChildService(DISPATCHER, { ...benchDispatcherEnv(scratch.url, topic, prefix), WEBHOOK_CONCURRENCY: String(CONCURRENCY) });
+async function dispatcherPhase(
+  receivers: BenchReceivers,
+  scratch: ScratchDatabase,
+  topic: string,
+  prefix: string,
+  encryptionKeys: string,
+  deliveries: number,
+  log: (message: string) => void,
+): Promise<Phase> {
+  const child = new ChildService(DISPATCHER, { ...benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys), WEBHOOK_CONCURRENCY: String(CONCURRENCY) });
   try {
     await child.waitForLog('dispatching webhooks');
     return await measurePhase(receivers, deliveries, child.pid, log);

@@ -6,6 +6,7 @@ import * as backfillCheckpoints from './2026-11-26-04-backfill-checkpoints.js';
 import * as recordProcedures from './2026-11-26-07-record-procedures.js';
 import * as webhooks from './2026-11-26-05-webhooks.js';
 import * as accounts from './2026-11-26-06-accounts.js';
+import * as encryptedWebhookSecrets from './2026-12-02-01-encrypted-webhook-secrets.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-05-webhooks': webhooks,
   '2026-11-26-06-accounts': accounts,
   '2026-11-26-07-record-procedures': recordProcedures,
+  '2026-12-02-01-encrypted-webhook-secrets': encryptedWebhookSecrets,
 };

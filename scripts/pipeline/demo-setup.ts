@@ -8,6 +8,7 @@ import type { AuthlogDatabase } from '../../shared/db/database.js';
 import { generateSecret } from '../../shared/webhooks/signing.js';
 import type { PipelineSettings } from './pipeline-settings.js';
 import { mysqlConnection } from '../../shared/db/mysql-connection.js';
+import { KeyRing } from '../../shared/crypto/key-ring.js';
 
 export interface DemoCredentials {
   readonly accountId: string;
@@ -63,4 +64,20 @@ export async function ensureDemoEndpoint(credentials: DemoCredentials, runDir: s
   const updated = { ...credentials, endpointId: id };
   await writeFile(join(runDir, 'demo-credentials.json'), JSON.stringify(updated, null, 2), { mode: 0o600 });
   return updated;
+}
+
+/**
+ * The local pipeline's key for stored webhook secrets: made once and kept in the run folder
+ * (mode 600) so a restart still opens what the last run sealed. Only for `npm start`; a deployment
+ * brings its own (docs/deploy.md).
+ */
+export async function localEncryptionKeysFile(runDir: string): Promise<string> {
+  const file = join(runDir, 'encryption-keys');
+  try {
+    await readFile(file, 'utf8');
+  } catch {
+    await mkdir(runDir, { recursive: true });
+    await writeFile(file, `${KeyRing.generateEntry('local')}\n`, { mode: 0o600 });
+  }
+  return file;
 }

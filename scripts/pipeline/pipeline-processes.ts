@@ -10,7 +10,7 @@ const main = (distDir: string, service: string) => join(distDir, 'services', ser
  * The local pipeline's processes, in start order (stopped in reverse): receiver and producers'
  * consumers first, the traffic last so nothing is sent before the path is up.
  */
-export function pipelineProcesses(distDir: string, settings: PipelineSettings, demo: { receiverSecret: string }): ProcessSpec[] {
+export function pipelineProcesses(distDir: string, settings: PipelineSettings, demo: { receiverSecret: string; encryptionKeysFile: string }): ProcessSpec[] {
   // TLS, credentials and secret files pass through as they were given (scripts/stack env [--secure]).
   const stack = {
     ...connectionVariables(readEnvironment()),
@@ -21,7 +21,7 @@ export function pipelineProcesses(distDir: string, settings: PipelineSettings, d
     LOG_LEVEL: settings.LOG_LEVEL,
   };
   // The demo receiver listens on loopback over http: allowed here, and only here (never in production).
-  const localWebhooks = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_SSRF_ALLOW: '127.0.0.1/32' };
+  const localWebhooks = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_SSRF_ALLOW: '127.0.0.1/32', AUTHLOG_ENCRYPTION_KEYS_FILE: demo.encryptionKeysFile };
   const spec = (name: string, service: string, opsPort: number, env: Record<string, string> = {}): ProcessSpec => ({
     name,
     main: main(distDir, service),

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { settingsOrExit } from '../../shared/config/settings-or-exit.js';
 import { sleep } from '../../shared/util/sleep.js';
-import { ensureDemoEndpoint, prepareDemo } from './demo-setup.js';
+import { ensureDemoEndpoint, prepareDemo, localEncryptionKeysFile } from './demo-setup.js';
 import { pipelineProcesses } from './pipeline-processes.js';
 import { loadPipelineSettings, PORTS } from './pipeline-settings.js';
 import { renderBoard, type BoardFigure } from './status-board.js';
@@ -29,7 +29,8 @@ const runDir = resolve(root, settings.PIPELINE_RUN_DIR);
 await mkdir(join(runDir, 'logs'), { recursive: true });
 
 let credentials = await prepareDemo(settings, runDir);
-const specs = pipelineProcesses(join(root, 'dist'), settings, credentials).filter((spec) => spec.name !== 'traffic-generator' || settings.TRAFFIC_RATE > 0);
+const encryptionKeysFile = await localEncryptionKeysFile(runDir);
+const specs = pipelineProcesses(join(root, 'dist'), settings, { ...credentials, encryptionKeysFile }).filter((spec) => spec.name !== 'traffic-generator' || settings.TRAFFIC_RATE > 0);
 const processes = specs.map((spec) => new SupervisedProcess(spec, join(runDir, 'logs', `${spec.name}.log`)));
 
 const stopping = new AbortController();

@@ -5,6 +5,8 @@ import { toEndpoint, type DisabledReason, type Endpoint } from './endpoint-recor
 import { EndpointNotFoundError } from './errors/endpoint-not-found-error.js';
 import { generateSecret } from './signing.js';
 import type { WebhooksDatabase } from './webhook-tables.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { sealSecret } from './sealed-secrets.js';
 
 export interface EndpointInput {
   readonly url: string;
@@ -28,7 +30,10 @@ export function newId(prefix: string): string {
  * another account's endpoint is "not found", exactly like an unknown id.
  */
 export class EndpointStore {
-  constructor(private readonly db: Kysely<WebhooksDatabase>) {}
+  constructor(
+    private readonly db: Kysely<WebhooksDatabase>,
+    private readonly keys: KeyRing,
+  ) {}
 
   async create(accountId: string, input: EndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
     const id = newId('ep');
@@ -51,7 +56,7 @@ export class EndpointStore {
           failing_since: null,
         })
         .execute();
-      await trx.insertInto('webhook_secrets').values({ endpoint_id: id, secret, expires_at: null }).execute();
+      await trx.insertInto('webhook_secrets').values({ endpoint_id: id, ...sealSecret(this.keys, id, secret), expires_at: null }).execute();
     });
     return { endpoint: await this.get(accountId, id), secret };
   }

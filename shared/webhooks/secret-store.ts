@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import type { KeyRing } from '../crypto/key-ring.js';
 import type { EndpointStore } from './endpoint-store.js';
+import { openSecret, sealSecret } from './sealed-secrets.js';
 import { generateSecret } from './signing.js';
 import type { WebhooksDatabase } from './webhook-tables.js';
 
@@ -15,19 +17,20 @@ export interface SigningSecret {
  * (24 h by default) next to the new one, so a receiver can switch secrets without missing a
  * message; secrets older than that are deleted at the next rotation.
  *
- * Secrets are stored as they are (the dispatcher needs them to sign) and never logged; encrypting
- * them at rest with a key from a KMS is the next step (see the services' READMEs).
+ * Secrets are stored sealed with AES-256-GCM under AUTHLOG_ENCRYPTION_KEYS (sealed-secrets.ts),
+ * opened only to sign or to show them to their owner, and never logged.
  */
 export class SecretStore {
   constructor(
     private readonly db: Kysely<WebhooksDatabase>,
     private readonly endpoints: EndpointStore,
+    private readonly keys: KeyRing,
   ) {}
 
   /** The secrets that sign right now, newest first. */
   async active(accountId: string, endpointId: string): Promise<SigningSecret[]> {
     await this.endpoints.get(accountId, endpointId);
-    return activeSecrets(this.db, endpointId);
+    return activeSecrets(this.db, this.keys, endpointId);
   }
 
   async rotate(accountId: string, endpointId: string, graceMs: number, chosen?: string): Promise<{ secret: string; previousExpiresAt: Date }> {
@@ -44,20 +47,20 @@ export class SecretStore {
         .where('endpoint_id', '=', endpointId)
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', previousExpiresAt)]))
         .execute();
-      await trx.insertInto('webhook_secrets').values({ endpoint_id: endpointId, secret, expires_at: null }).execute();
+      await trx.insertInto('webhook_secrets').values({ endpoint_id: endpointId, ...sealSecret(this.keys, endpointId, secret), expires_at: null }).execute();
     });
     return { secret, previousExpiresAt };
   }
 }
 
 /** Unscoped: for the dispatcher, which has the endpoint id from its own job. */
-export async function activeSecrets(db: Kysely<WebhooksDatabase>, endpointId: string): Promise<SigningSecret[]> {
+export async function activeSecrets(db: Kysely<WebhooksDatabase>, keys: KeyRing, endpointId: string): Promise<SigningSecret[]> {
   const rows = await db
     .selectFrom('webhook_secrets')
-    .select(['secret', 'created_at', 'expires_at'])
+    .select(['secret', 'key_id', 'secret_sealed', 'created_at', 'expires_at'])
     .where('endpoint_id', '=', endpointId)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`CURRENT_TIMESTAMP(3)`)]))
     .orderBy('id', 'desc')
     .execute();
-  return rows.map((row) => ({ secret: row.secret, createdAt: row.created_at, expiresAt: row.expires_at }));
+  return rows.map((row) => ({ secret: openSecret(keys, endpointId, row), createdAt: row.created_at, expiresAt: row.expires_at }));
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { envBool, envInt, envList, envString } from '../config/env-types.js';
+import type { Secret } from '../config/secret.js';
+import { encryptionSettings } from '../crypto/encryption-settings.js';
 import { RetrySchedule, SVIX_SCHEDULE } from './retry-schedule.js';
 import { AddressPolicy } from './ssrf/address-policy.js';
 
@@ -18,6 +20,8 @@ const accepts = <T>(check: (value: T) => unknown) => (value: T) => {
  * enforces at connect time.
  */
 export const webhookSettings = {
+  /** Keys that encrypt the signing secrets in MySQL (shared/crypto); the first one encrypts. */
+  ...encryptionSettings,
   /** Prefix of every Redis key of the webhook services (BullMQ queue, limiter, markers, pub/sub). */
   WEBHOOK_REDIS_PREFIX: envString('authlog'),
   WEBHOOK_QUEUE: envString('webhook-deliveries'),
@@ -36,6 +40,7 @@ export const webhookSettings = {
 } as const;
 
 export interface WebhookSettings {
+  readonly AUTHLOG_ENCRYPTION_KEYS: Secret;
   readonly WEBHOOK_REDIS_PREFIX: string;
   readonly WEBHOOK_QUEUE: string;
   readonly WEBHOOK_RETRY_SCHEDULE: string;

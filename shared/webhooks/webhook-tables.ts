@@ -23,7 +23,11 @@ export interface WebhookEndpointsTable {
 export interface WebhookSecretsTable {
   id: Generated<number>;
   endpoint_id: string;
-  secret: string;
+  /** Plaintext, only in rows written before 2026-12-02-01 and not yet sealed (key_id NULL). */
+  secret: string | null;
+  /** The key (AUTHLOG_ENCRYPTION_KEYS id) that sealed secret_sealed. */
+  key_id: string | null;
+  secret_sealed: Buffer | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   expires_at: Date | null;
 }

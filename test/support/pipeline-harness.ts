@@ -13,6 +13,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { createRedis } from '../../shared/redis/create-redis.js';
 import { redisConnection, redisConnectionOf, type RedisConnection } from '../../shared/redis/redis-connection.js';
 import { generateSecret } from '../../shared/webhooks/signing.js';
+import { KeyRing } from '../../shared/crypto/key-ring.js';
 import { freePort } from './free-port.js';
 import { ServiceProcess } from './service-process.js';
 import { testStack } from './settings.js';
@@ -32,6 +33,8 @@ export interface PipelineOptions {
   readonly partitions?: number;
   /** Compressed retry schedule so a failing receiver is retried within a test's time. */
   readonly webhookRetrySchedule?: string;
+  /** The webhook services read their encryption keys from this file (as from a mounted secret) instead of a variable. */
+  readonly encryptionKeysFile?: string;
 }
 
 /**
@@ -46,6 +49,8 @@ export class PipelineHarness {
   readonly topic = uniqueName('e2e-events');
   readonly redisPrefix = uniqueName('e2e');
   readonly receiverSecret = generateSecret();
+  /** Encrypts the webhook signing secrets in this namespace's database. */
+  readonly encryptionKeys = KeyRing.generateEntry('e2e');
   readonly elasticsearch: Client;
   readonly kafka: Kafka;
   /** Unexpected exits restarted by the supervisor, per service. */
@@ -192,6 +197,7 @@ export class PipelineHarness {
       SHUTDOWN_DEADLINE_MS: '20000',
     };
     const webhooks = {
+      ...(this.options.encryptionKeysFile === undefined ? { AUTHLOG_ENCRYPTION_KEYS: this.encryptionKeys } : { AUTHLOG_ENCRYPTION_KEYS_FILE: this.options.encryptionKeysFile }),
       WEBHOOK_REDIS_PREFIX: this.redisPrefix,
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',

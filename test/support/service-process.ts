@@ -56,6 +56,11 @@ export class ServiceProcess {
     return child;
   }
 
+  /** Starts `service` without waiting for it to be healthy (for services expected to refuse to start). */
+  static async launch(service: string, env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
+    return new ServiceProcess(service, await freePort(), env);
+  }
+
   get pid(): number | undefined {
     return this.#child.pid;
   }

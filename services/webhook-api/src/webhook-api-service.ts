@@ -6,6 +6,7 @@ import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
 import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { redisProbe } from '../../../shared/connections/redis-probe.js';
+import { keyRingOf } from '../../../shared/crypto/encryption-settings.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { createRedis } from '../../../shared/redis/create-redis.js';
@@ -64,7 +65,8 @@ export class WebhookApiService implements RunnableService {
     this.#db = database.db;
     this.#probes = [mysqlProbe(database.pool, mysql), redisProbe(redis)];
     this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings), logger);
-    const endpoints = new EndpointStore(this.#db);
+    const keys = keyRingOf(settings);
+    const endpoints = new EndpointStore(this.#db, keys);
     const messages = new MessageStore(this.#db);
     this.#app = buildApp({
       apiKeys: new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS),
@@ -72,7 +74,7 @@ export class WebhookApiService implements RunnableService {
       registry,
       endpointRoutes: {
         endpoints,
-        secrets: new SecretStore(this.#db, endpoints),
+        secrets: new SecretStore(this.#db, endpoints, keys),
         changes: new EndpointChangePublisher(this.#redis.commands, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), logger),
         schemas: requestSchemas({ defaultMaxConcurrency: settings.WEBHOOK_DEFAULT_MAX_CONCURRENCY, maxConcurrencyLimit: settings.WEBHOOK_MAX_CONCURRENCY_LIMIT }),
         policy: addressPolicyOf(settings),

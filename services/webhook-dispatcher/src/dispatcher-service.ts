@@ -6,6 +6,7 @@ import type { ConnectionProbe } from '../../../shared/connections/connection-pro
 import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
 import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { redisProbe } from '../../../shared/connections/redis-probe.js';
+import { keyRingOf } from '../../../shared/crypto/encryption-settings.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
@@ -94,7 +95,7 @@ export class DispatcherService implements RunnableService {
       excerptBytes: settings.WEBHOOK_RESPONSE_EXCERPT_BYTES,
       connectionsPerOrigin: settings.WEBHOOK_CONNECTIONS_PER_ORIGIN,
     });
-    this.#directory = new EndpointDirectory(this.#db, settings.WEBHOOK_ENDPOINT_CACHE_MS);
+    this.#directory = new EndpointDirectory(this.#db, settings.WEBHOOK_ENDPOINT_CACHE_MS, keyRingOf(settings));
     const changes = new EndpointChangePublisher(this.#redis.commands, endpointChangesChannel(prefix), logger);
     const metrics = new DispatcherMetrics(registry, {
       jobCounts: () => this.#queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),

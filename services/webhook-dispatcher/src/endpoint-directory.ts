@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../../shared/crypto/key-ring.js';
 import type { EndpointFilters } from '../../../shared/webhooks/endpoint-filters.js';
 import { toEndpoint, type Endpoint } from '../../../shared/webhooks/endpoint-record.js';
 import type { EndpointChange } from '../../../shared/webhooks/endpoint-changes.js';
@@ -37,6 +38,7 @@ export class EndpointDirectory {
   constructor(
     private readonly db: Kysely<WebhooksDatabase>,
     private readonly ttlMs: number,
+    private readonly keys: KeyRing,
   ) {}
 
   /** Endpoints of each account (every account asked for gets an entry, possibly empty). */
@@ -90,7 +92,8 @@ export class EndpointDirectory {
   async #loadTarget(endpointId: string): Promise<DeliveryTarget | undefined> {
     const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst();
     if (row === undefined) return undefined;
-    const secrets = await activeSecrets(this.db, endpointId);
+    // Secrets are decrypted here, once per cache fill, not per delivery.
+    const secrets = await activeSecrets(this.db, this.keys, endpointId);
     return {
       endpoint: toEndpoint(row),
       keys: secrets.map((secret) => ({ key: secretKey(secret.secret), expiresAt: secret.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY })),

@@ -20,6 +20,7 @@ import { uniqueName } from '../../support/unique-name.js';
 import { deleteRedisKeys } from './redis-keys.js';
 import type { Kysely } from 'kysely';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
+import { KeyRing } from '../../../shared/crypto/key-ring.js';
 
 export interface RunningDispatcher {
   readonly service: DispatcherService;
@@ -35,6 +36,8 @@ export interface RunningDispatcher {
  */
 export class WebhookFixture {
   readonly endpoints: EndpointStore;
+  /** The namespace's own encryption key: the fixture's store and the services it starts share it. */
+  readonly encryptionKeys = KeyRing.generateEntry('test');
   readonly #running = new Set<RunningDispatcher>();
 
   private constructor(
@@ -45,7 +48,7 @@ export class WebhookFixture {
     readonly prefix: string,
     readonly redisUrl: string,
   ) {
-    this.endpoints = new EndpointStore(this.db);
+    this.endpoints = new EndpointStore(this.db, KeyRing.parse(this.encryptionKeys));
   }
 
   static async create(options: { redisUrl?: string; partitions?: number } = {}): Promise<WebhookFixture> {
@@ -71,6 +74,7 @@ export class WebhookFixture {
       AUTHLOG_MYSQL_URL: this.database.url,
       AUTHLOG_KAFKA_BROKERS: testSettings.AUTHLOG_KAFKA_BROKERS.join(','),
       AUTHLOG_REDIS_URL: this.redisUrl,
+      AUTHLOG_ENCRYPTION_KEYS: this.encryptionKeys,
       LOG_LEVEL: 'silent',
       OPS_PORT: '0',
       WEBHOOK_REDIS_PREFIX: this.prefix,

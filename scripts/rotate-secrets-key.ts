@@ -1,0 +1,66 @@
+/**
+ * npm run rotate-secrets-key -- [--dry-run] [--decrypt]
+ * Re-encrypts every stored webhook signing secret under the first key of AUTHLOG_ENCRYPTION_KEYS
+ * (plaintext rows from before encryption included). See --help.
+ */
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import { mysqlConnectionSettings } from '../shared/config/connection-settings.js';
+import { loadConfig } from '../shared/config/load-config.js';
+import { settingsOrExit } from '../shared/config/settings-or-exit.js';
+import { verifyConnections } from '../shared/connections/connection-probe.js';
+import { mysqlProbe } from '../shared/connections/mysql-probe.js';
+import { encryptionSettings, keyRingOf } from '../shared/crypto/encryption-settings.js';
+import { createDatabase } from '../shared/db/create-database.js';
+import { mysqlConnection } from '../shared/db/mysql-connection.js';
+import { silentLogger } from '../shared/log/logger.js';
+import { resealSecrets } from '../shared/webhooks/secret-resealer.js';
+import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
+
+const USAGE = `usage: npm run rotate-secrets-key -- [--dry-run] [--decrypt]
+
+Re-encrypts the stored webhook signing secrets under the first key of AUTHLOG_ENCRYPTION_KEYS
+(or AUTHLOG_ENCRYPTION_KEYS_FILE), a comma-separated list of id:base64key, newest first. Rows from
+before encryption are encrypted too. The database comes from the AUTHLOG_MYSQL_* settings.
+
+To rotate the key:
+  1. make a key:   echo "k2:$(openssl rand -base64 32)"
+  2. put it first in AUTHLOG_ENCRYPTION_KEYS, keep the old one after it ("k2:...,k1:..."), and
+     roll the webhook API and dispatcher out (they open both, encrypt with k2)
+  3. run this command (safe while the services run; a second run finds nothing to do)
+  4. drop k1 from AUTHLOG_ENCRYPTION_KEYS and roll out again
+
+  --dry-run   count what would change, change nothing
+  --decrypt   write every secret back as plaintext (only before migrating 2026-12-02-01 down)
+  --help      this text`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let flags: { 'dry-run'?: boolean; decrypt?: boolean; help?: boolean };
+  try {
+    flags = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' }, decrypt: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
+  } catch (error) {
+    process.stderr.write(`rotate-secrets-key: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (flags.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const settings = settingsOrExit('rotate-secrets-key', () => loadConfig({ ...mysqlConnectionSettings, ...encryptionSettings }));
+  const keys = keyRingOf(settings);
+  const connection = mysqlConnection(settings);
+  const { db, pool } = createDatabase<WebhooksDatabase>({ connection, connectionLimit: 2 });
+  try {
+    await verifyConnections([mysqlProbe(pool, connection)], silentLogger);
+    const summary = await resealSecrets(db as Kysely<WebhooksDatabase>, keys, { decrypt: flags.decrypt === true, dryRun: flags['dry-run'] === true });
+    process.stdout.write(`${JSON.stringify({ currentKeyId: keys.currentKeyId, dryRun: flags['dry-run'] === true, ...summary })}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`rotate-secrets-key failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

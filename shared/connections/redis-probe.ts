@@ -10,10 +10,17 @@ export function redisProbe(connection: RedisConnection): ConnectionProbe {
     run: async () => {
       // A client of its own that gives up at once: the services' clients reconnect forever.
       const client = createRedis(connection, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
-      client.on('error', () => undefined);
+      // ioredis reports the reason (WRONGPASS, a certificate) as an 'error' event and rejects
+      // connect() with a bare "Connection is closed"; the event's error is the one to explain.
+      let reported: unknown;
+      client.on('error', (error) => {
+        reported ??= error;
+      });
       try {
         await client.connect();
         await client.ping();
+      } catch (error) {
+        throw reported ?? error;
       } finally {
         client.disconnect();
       }

@@ -31,6 +31,15 @@ const REDACTED_PATHS = [
   'headers.authorization',
   '*.headers.authorization',
   'headers["x-api-key"]',
+  // Client options that reach a log line by mistake: SASL passwords, TLS keys.
+  'sasl.password',
+  '*.sasl.password',
+  'ssl.key',
+  '*.ssl.key',
+  // ioredis attaches the failed command to its errors: `HELLO 3 AUTH <user> <password>`.
+  'err.command.args',
+  'error.command.args',
+  '*.err.command.args',
 ];
 
 /** JSON lines on stdout, one object per event, with the service name on every line. */

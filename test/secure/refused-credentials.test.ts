@@ -74,7 +74,7 @@ describe.skipIf(stack === undefined)('a service with a refused credential', () =
     expect(String(result.fatal?.msg)).toContain(wrong.variable);
     expect(result.fatal).not.toHaveProperty('err');
     expect(result.output).not.toMatch(/\n\s+at /);
-    for (const secret of [WRONG, ...stackSecrets(stack!)]) expect(result.output.includes(secret)).toBe(false);
+    for (const secret of [WRONG, ...stackSecrets(stack!)]) expect(result.output.includes(secret), `a secret in the output:\n${result.output}`).toBe(false);
   }, 60_000);
 });
 

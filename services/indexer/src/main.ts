@@ -18,7 +18,7 @@ import { indexerSettings } from './indexer-settings.js';
 
 const config = settingsOrExit('indexer', () => loadConfig(indexerSettings));
 const logger = createLogger('indexer', config.LOG_LEVEL);
-logger.info({ connection: kafkaConnection(config), elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
+logger.info({ brokers: config.AUTHLOG_KAFKA_BROKERS, elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
 const registry = createMetricsRegistry('indexer');
 const kafkaSettings = kafkaConnection(config);
 const elasticsearchSettings = elasticsearchConnection(config);

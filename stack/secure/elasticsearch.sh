@@ -11,7 +11,7 @@ es_secure_yml() {
   cat <<YML
 xpack.security.enabled: true
 xpack.security.http.ssl.enabled: true
-xpack.security.http.ssl.certificate: tls/server.crt
+xpack.security.http.ssl.certificate: tls/server-chain.crt
 xpack.security.http.ssl.key: tls/server.key
 xpack.security.http.ssl.certificate_authorities: [tls/ca.crt]
 xpack.security.authc.api_key.enabled: true
@@ -22,7 +22,9 @@ YML
 es_secure_prepare() {
   secure_certs
   mkdir -p "$ES_HOME/config/tls"
-  cp "$TLS_DIR/ca.crt" "$TLS_DIR/server.crt" "$TLS_DIR/server.key" "$ES_HOME/config/tls/"
+  cp "$TLS_DIR/ca.crt" "$TLS_DIR/server.key" "$ES_HOME/config/tls/"
+  # The chain includes the CA, as a cluster's own auto-configured certificate does, so a client can pin it by fingerprint.
+  cat "$TLS_DIR/server.crt" "$TLS_DIR/ca.crt" >"$ES_HOME/config/tls/server-chain.crt"
   local user
   for user in "$ES_ADMIN_USER" "$ES_SECURE_USER"; do
     if ! grep -q "^$user:" "$ES_HOME/config/users" 2>/dev/null; then

@@ -8,6 +8,8 @@ import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-pr
 import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
 import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
+import { pinCaFingerprint } from '../../../shared/elasticsearch/pinned-ca.js';
+import { connectionOrExit } from '../../../shared/connections/connection-or-exit.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
@@ -21,7 +23,7 @@ const logger = createLogger('indexer', config.LOG_LEVEL);
 logger.info({ brokers: config.AUTHLOG_KAFKA_BROKERS, elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
 const registry = createMetricsRegistry('indexer');
 const kafkaSettings = kafkaConnection(config);
-const elasticsearchSettings = elasticsearchConnection(config);
+const elasticsearchSettings = await connectionOrExit('indexer', () => pinCaFingerprint(elasticsearchConnection(config)));
 const kafka = createKafka({ clientId: config.INDEXER_CLIENT_ID, connection: kafkaSettings, logger });
 const elasticsearch = createElasticsearch({ connection: elasticsearchSettings, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
 const probes = [kafkaProbe(kafka, kafkaSettings), elasticsearchProbe(elasticsearch, elasticsearchSettings)];

@@ -28,6 +28,8 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { mysqlConnection } from '../../../../shared/db/mysql-connection.js';
 import { elasticsearchConnection } from '../../../../shared/elasticsearch/elasticsearch-connection.js';
+import { pinCaFingerprint } from '../../../../shared/elasticsearch/pinned-ca.js';
+import { connectionOrExit } from '../../../../shared/connections/connection-or-exit.js';
 import { settingsOrExit } from '../../../../shared/config/settings-or-exit.js';
 import { verifyConnections } from '../../../../shared/connections/connection-probe.js';
 import { elasticsearchProbe } from '../../../../shared/connections/elasticsearch-probe.js';
@@ -47,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const filter: BackfillFilter = { from: args.from, to: args.to, accountId: args.accountId, indexPrefix: config.INDEXER_INDEX_PREFIX };
   const jobName = args.job ?? defaultJobName(filter);
   const mysql = mysqlConnection(config);
-  const elasticsearchSettings = elasticsearchConnection(config);
+  const elasticsearchSettings = await connectionOrExit('indexer-backfill', () => pinCaFingerprint(elasticsearchConnection(config)));
   const { db, pool } = createDatabase<BackfillDatabase>({ connection: mysql, connectionLimit: 2 });
   const elasticsearch = createElasticsearch({ connection: elasticsearchSettings, requestTimeoutMs: config.INDEXER_BULK_TIMEOUT_MS });
 

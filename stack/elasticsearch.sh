@@ -79,7 +79,10 @@ cluster.routing.allocation.disk.threshold_enabled: false
 action.destructive_requires_name: false
 YML
   mkdir -p "$ES_HOME/config/jvm.options.d"
-  printf -- '-Xms%s\n-Xmx%s\n' "${AUTHLOG_ES_HEAP:-1g}" "${AUTHLOG_ES_HEAP:-1g}" >"$ES_HOME/config/jvm.options.d/heap.options"
+  # The secured stack holds only the secure tests' data: half the heap, so both fit beside each other.
+  local heap=${AUTHLOG_ES_HEAP:-1g}
+  [ "$SECURE" = 1 ] && heap=${AUTHLOG_SECURE_ES_HEAP:-512m}
+  printf -- '-Xms%s\n-Xmx%s\n' "$heap" "$heap" >"$ES_HOME/config/jvm.options.d/heap.options"
   if [ "$SECURE" = 1 ]; then es_secure_prepare; fi
   es_run_as env ES_JAVA_HOME="$(es_java_home)" "$ES_HOME/bin/elasticsearch" -d -p "$ES_DIR/run/es.pid" \
     >"$ES_DIR/launcher.log" 2>&1 || die "elasticsearch did not start, see $ES_DIR/launcher.log and $ES_DIR/logs"

@@ -14,7 +14,7 @@ export function isSecretSetting(schema: z.ZodType): boolean {
  * it cannot reach a log line by accident. There is never a default: a secret that is not set is
  * absent (optional) or an error (required).
  */
-export function secretSetting(): z.ZodType<Secret | undefined, string | undefined>;
+export function secretSetting(options?: { required?: false; check?: (value: string) => string | undefined }): z.ZodType<Secret | undefined, string | undefined>;
 export function secretSetting(options: { required: true; check?: (value: string) => string | undefined }): z.ZodType<Secret, string>;
 export function secretSetting(options: { required?: boolean; check?: (value: string) => string | undefined } = {}): z.ZodType<Secret | undefined, string | undefined> {
   const text = options.required === true ? z.string({ message: 'set (or its _FILE)' }) : z.string().optional();

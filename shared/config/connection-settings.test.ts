@@ -52,10 +52,13 @@ describe('connection settings', () => {
     expect(configError({ AUTHLOG_MYSQL_PASSWORD: 'x', AUTHLOG_MYSQL_PASSWORD_FILE: file('pw', 'y') }).message).toContain('AUTHLOG_MYSQL_PASSWORD and AUTHLOG_MYSQL_PASSWORD_FILE are both set');
   });
 
-  it('never echo a rejected secret value', () => {
-    const error = configError({ AUTHLOG_REDIS_PASSWORD_FILE: file('empty', '\n') });
-    expect(error.variable).toBe('AUTHLOG_REDIS_PASSWORD');
-    expect(error.message).toContain('a value that is not shown');
+  it('never echo a rejected secret value, and refuse placeholders and short values', () => {
+    for (const bad of ['short', 'change-me-please', 'password']) {
+      const error = configError({ AUTHLOG_REDIS_PASSWORD_FILE: file('bad', `${bad}\n`) });
+      expect(error.variable).toBe('AUTHLOG_REDIS_PASSWORD');
+      expect(error.message).toContain('not shown');
+      expect(error.message).not.toContain(bad);
+    }
   });
 
   it('build TLS and SASL options for Kafka from files and the mechanism', () => {
@@ -68,22 +71,22 @@ describe('connection settings', () => {
       AUTHLOG_KAFKA_TLS_KEY_FILE: file('client.key', 'KEY'),
       AUTHLOG_KAFKA_SASL_MECHANISM: 'plain',
       AUTHLOG_KAFKA_SASL_USERNAME: 'KEY123',
-      AUTHLOG_KAFKA_SASL_PASSWORD: 'secret',
+      AUTHLOG_KAFKA_SASL_PASSWORD: 'pw-9fK2xQ7m',
     });
     const connection = kafkaConnection(settings);
     expect(connection.brokers).toEqual(['b-1.example:9096', 'b-2.example:9096']);
     expect(connection.ssl).toEqual({ ca: Buffer.from('CA PEM'), cert: Buffer.from('CERT'), key: Buffer.from('KEY') });
-    expect(connection.sasl).toEqual({ mechanism: 'plain', username: 'KEY123', password: 'secret' });
+    expect(connection.sasl).toEqual({ mechanism: 'plain', username: 'KEY123', password: 'pw-9fK2xQ7m' });
   });
 
   it('refuse half-configured engines, naming the missing or conflicting setting', () => {
     expect(configError({ AUTHLOG_KAFKA_SASL_MECHANISM: 'scram-sha-256', AUTHLOG_KAFKA_SASL_USERNAME: 'app' }).variable).toBe('AUTHLOG_KAFKA_SASL_PASSWORD');
-    expect(configError({ AUTHLOG_KAFKA_SASL_MECHANISM: 'scram-sha-256', AUTHLOG_KAFKA_SASL_PASSWORD: 'x' }).variable).toBe('AUTHLOG_KAFKA_SASL_USERNAME');
+    expect(configError({ AUTHLOG_KAFKA_SASL_MECHANISM: 'scram-sha-256', AUTHLOG_KAFKA_SASL_PASSWORD: 'pw-9fK2xQ7m' }).variable).toBe('AUTHLOG_KAFKA_SASL_USERNAME');
     expect(configError({ AUTHLOG_KAFKA_SASL_MECHANISM: 'oauthbearer' }).variable).toBe('AUTHLOG_KAFKA_SASL_OAUTH_TOKEN_COMMAND');
     expect(configError({ AUTHLOG_KAFKA_SASL_MECHANISM: 'gssapi' }).message).toContain('one of none, plain, scram-sha-256, scram-sha-512, oauthbearer');
     expect(configError({ AUTHLOG_KAFKA_TLS_CA_FILE: file('ca2', 'x') }).variable).toBe('AUTHLOG_KAFKA_TLS_CA_FILE');
     expect(configError({ AUTHLOG_KAFKA_TLS: 'true', AUTHLOG_KAFKA_TLS_CERT_FILE: file('c', 'x') }).variable).toBe('AUTHLOG_KAFKA_TLS_KEY_FILE');
-    expect(configError({ AUTHLOG_ES_API_KEY: 'k', AUTHLOG_ES_USERNAME: 'u', AUTHLOG_ES_PASSWORD: 'p' }).variable).toBe('AUTHLOG_ES_API_KEY');
+    expect(configError({ AUTHLOG_ES_API_KEY: 'a2V5LWlkOmtleS12YWx1ZQ==', AUTHLOG_ES_USERNAME: 'u', AUTHLOG_ES_PASSWORD: 'pw-9fK2xQ7m' }).variable).toBe('AUTHLOG_ES_API_KEY');
     expect(configError({ AUTHLOG_ES_USERNAME: 'u' }).variable).toBe('AUTHLOG_ES_PASSWORD');
     expect(configError({ AUTHLOG_ES_CA_FINGERPRINT: 'abc' }).variable).toBe('AUTHLOG_ES_CA_FINGERPRINT');
     expect(configError({ AUTHLOG_REDIS_TLS_CA_FILE: file('ca3', 'x') }).variable).toBe('AUTHLOG_REDIS_TLS_CA_FILE');
@@ -110,8 +113,8 @@ describe('connection settings', () => {
 
   it('use an Elastic Cloud id instead of the URL, with an API key and a CA fingerprint', () => {
     const fingerprint = 'AB:'.repeat(31) + 'CD';
-    const settings = load({ AUTHLOG_ES_CLOUD_ID: 'deployment:ZXhhbXBsZQ==', AUTHLOG_ES_API_KEY: 'a2V5', AUTHLOG_ES_CA_FINGERPRINT: fingerprint });
-    expect(elasticsearchConnection(settings)).toEqual({ options: { cloud: { id: 'deployment:ZXhhbXBsZQ==' }, auth: { apiKey: 'a2V5' }, caFingerprint: fingerprint }, auth: 'api-key' });
+    const settings = load({ AUTHLOG_ES_CLOUD_ID: 'deployment:ZXhhbXBsZQ==', AUTHLOG_ES_API_KEY: 'a2V5LWlkOmtleS12YWx1ZQ==', AUTHLOG_ES_CA_FINGERPRINT: fingerprint });
+    expect(elasticsearchConnection(settings)).toEqual({ options: { cloud: { id: 'deployment:ZXhhbXBsZQ==' }, auth: { apiKey: 'a2V5LWlkOmtleS12YWx1ZQ==' }, caFingerprint: fingerprint }, auth: 'api-key' });
   });
 
   it('hand on only connection variables, files included', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { envBool, envChoice, envFile, envList, envString, envUrl } from './env-types.js';
-import { secretSetting } from './secret-setting.js';
+import { envSecretValue } from './secret.js';
 
 /**
  * How the services reach each engine, under the same names in every service (docs/deploy.md
@@ -13,7 +13,7 @@ import { secretSetting } from './secret-setting.js';
 export const mysqlConnectionSettings = {
   /** mysql://user[:password]@host:port/database; AUTHLOG_MYSQL_PASSWORD, when set, replaces the password. */
   AUTHLOG_MYSQL_URL: envUrl('mysql://authlog:authlog@127.0.0.1:3306/authlog', ['mysql']),
-  AUTHLOG_MYSQL_PASSWORD: secretSetting(),
+  AUTHLOG_MYSQL_PASSWORD: envSecretValue(),
   AUTHLOG_MYSQL_TLS: envBool(false),
   /** CA of the server's certificate (RDS: the region's bundle); the system CAs when unset. */
   AUTHLOG_MYSQL_TLS_CA_FILE: envFile(),
@@ -33,7 +33,7 @@ export const kafkaConnectionSettings = {
   AUTHLOG_KAFKA_TLS_KEY_FILE: envFile(),
   AUTHLOG_KAFKA_SASL_MECHANISM: envChoice(KAFKA_SASL_MECHANISMS, 'none'),
   AUTHLOG_KAFKA_SASL_USERNAME: envString().optional(),
-  AUTHLOG_KAFKA_SASL_PASSWORD: secretSetting(),
+  AUTHLOG_KAFKA_SASL_PASSWORD: envSecretValue(),
   /** OAUTHBEARER: a command whose standard output is a token (e.g. an MSK IAM signer); run again when the token expires. */
   AUTHLOG_KAFKA_SASL_OAUTH_TOKEN_COMMAND: envString().optional(),
 } as const;
@@ -43,9 +43,9 @@ export const elasticsearchConnectionSettings = {
   /** Elastic Cloud deployment id; replaces AUTHLOG_ES_URL. */
   AUTHLOG_ES_CLOUD_ID: envString().optional(),
   /** Base64 "id:key" as Elasticsearch returns it in `encoded`. */
-  AUTHLOG_ES_API_KEY: secretSetting(),
+  AUTHLOG_ES_API_KEY: envSecretValue(),
   AUTHLOG_ES_USERNAME: envString().optional(),
-  AUTHLOG_ES_PASSWORD: secretSetting(),
+  AUTHLOG_ES_PASSWORD: envSecretValue(),
   AUTHLOG_ES_CA_FILE: envFile(),
   /** SHA-256 fingerprint of the CA (as Elasticsearch prints it at first start), instead of a CA file. */
   AUTHLOG_ES_CA_FINGERPRINT: z
@@ -59,7 +59,7 @@ export const redisConnectionSettings = {
   AUTHLOG_REDIS_URL: envUrl('redis://127.0.0.1:6380', ['redis', 'rediss']),
   /** ACL user (Redis 6+); the password alone authenticates the default user. */
   AUTHLOG_REDIS_USERNAME: envString().optional(),
-  AUTHLOG_REDIS_PASSWORD: secretSetting(),
+  AUTHLOG_REDIS_PASSWORD: envSecretValue(),
   AUTHLOG_REDIS_TLS_CA_FILE: envFile(),
 } as const;
 

@@ -16,12 +16,10 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   env: Environment = readEnvironment(),
 ): Readonly<z.infer<z.ZodObject<Shape>>> {
   const picked: Record<string, string | undefined> = {};
-  const secrets = new Set<string>();
   for (const [name, schema] of Object.entries(shape)) {
     // An empty variable means "not set": `FOO= npm start` should fall back to the default.
     const value = env[name] === '' ? undefined : env[name];
-    if (isSecretSetting(schema as z.ZodType)) {
-      secrets.add(name);
+    if (isSecretSetting(schema)) {
       picked[name] = secretValue(name, value, env);
     } else {
       picked[name] = value;
@@ -31,8 +29,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? '?');
-    const got = secrets.has(variable) ? 'a value that is not shown' : JSON.stringify(picked[variable]);
-    throw new ConfigError(variable, `must be ${describeExpected(issue)} (got ${got})`);
+    throw new ConfigError(variable, `must be ${describeExpected(issue)} (got ${shown(shape[variable], picked[variable])})`);
   }
   checkConnectionSettings(parsed.data);
   return Object.freeze(parsed.data);
@@ -48,6 +45,12 @@ function secretValue(name: string, value: string | undefined, env: Environment):
   } catch (error) {
     throw new ConfigError(`${name}_FILE`, `must name a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}: ${file})`);
   }
+}
+
+/** The bad value as the message shows it: a secret's only by its length, so no log line holds it. */
+function shown(schema: unknown, value: string | undefined): string {
+  if (value === undefined || !isSecretSetting(schema)) return JSON.stringify(value);
+  return `a value of ${value.length} characters, not shown`;
 }
 
 function describeExpected(issue: z.core.$ZodIssue | undefined): string {

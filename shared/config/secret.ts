@@ -1,4 +1,6 @@
 import { inspect } from 'node:util';
+import { z } from 'zod';
+import { secretProblem, secretSetting } from './secret-setting.js';
 
 const REDACTED = '[redacted]';
 
@@ -33,4 +35,29 @@ export class Secret {
   [inspect.custom](): string {
     return REDACTED;
   }
+}
+
+/**
+ * A secret setting whose value is wrapped in a Secret (it prints as "[redacted]"), for credentials
+ * handed to clients (engine passwords, API keys) and key material. Marked with secretSetting(),
+ * so loadConfig also reads it from `<NAME>_FILE` and never shows it in an error. Values are checked
+ * by secretProblem() (no placeholder, at least `minLength` characters: 8 by default, since an
+ * engine's password rules are the engine's) unless `check` replaces it.
+ */
+export function envSecretValue(options?: { required?: false; minLength?: number; check?: (value: string) => string | undefined }): z.ZodType<Secret | undefined, string | undefined>;
+export function envSecretValue(options: { required: true; minLength?: number; check?: (value: string) => string | undefined }): z.ZodType<Secret, string>;
+export function envSecretValue(options: { required?: boolean; minLength?: number; check?: (value: string) => string | undefined } = {}): z.ZodType<Secret | undefined, string | undefined> {
+  const check = options.check ?? ((value: string) => secretProblem(value, options.minLength ?? 8));
+  const text = options.required === true ? z.string({ message: 'set (or its _FILE)' }) : z.string().optional();
+  return secretSetting(
+    text.transform((value, context) => {
+      if (value === undefined) return undefined;
+      const problem = check(value);
+      if (problem !== undefined) {
+        context.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return new Secret(value);
+    }),
+  );
 }

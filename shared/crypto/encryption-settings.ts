@@ -1,4 +1,4 @@
-import { secretSetting } from '../config/secret-setting.js';
+import { envSecretValue } from '../config/secret.js';
 import type { Secret } from '../config/secret.js';
 import { KeyRing } from './key-ring.js';
 
@@ -16,7 +16,7 @@ const accepts = (value: string): string | undefined => {
  * required, no default, from the variable or AUTHLOG_ENCRYPTION_KEYS_FILE. The first key encrypts.
  */
 export const encryptionSettings = {
-  AUTHLOG_ENCRYPTION_KEYS: secretSetting({ required: true, check: accepts }),
+  AUTHLOG_ENCRYPTION_KEYS: envSecretValue({ required: true, check: accepts }),
 } as const;
 
 export function keyRingOf(settings: { readonly AUTHLOG_ENCRYPTION_KEYS: Secret }): KeyRing {

@@ -95,7 +95,7 @@ export class ReportsService implements RunnableService {
       accounts: new AccountStore(db, 30_000),
       apiKeys: new ApiKeyStore(db, config.REPORTS_API_KEY_CACHE_MS),
       freshness: new FreshnessProbe(this.#search, new AuthlogRecordedEvents(db), { cacheMs: config.REPORTS_FRESHNESS_CACHE_MS, windowDays: config.REPORTS_FRESHNESS_WINDOW_DAYS }),
-      exportLinks: new ExportLinks(config.REPORTS_LINK_SECRET === undefined ? randomBytes(32) : Buffer.from(config.REPORTS_LINK_SECRET.reveal()), config.REPORTS_LINK_TTL_MS),
+      exportLinks: new ExportLinks(config.REPORTS_LINK_SECRET === undefined ? randomBytes(32) : Buffer.from(config.REPORTS_LINK_SECRET), config.REPORTS_LINK_TTL_MS),
       expensive: new AccountConcurrency(config.REPORTS_MAX_EXPENSIVE_PER_ACCOUNT),
       settings: {
         range: { maxDays: config.REPORTS_MAX_RANGE_DAYS, defaultDays: config.REPORTS_DEFAULT_RANGE_DAYS },

@@ -31,7 +31,7 @@ export const reportsSettings = {
   REPORTS_COMPOSITE_PAGE_SIZE: envInt(10_000, { min: 100, max: 65_000 }),
   REPORTS_TERMS_SHARD_SIZE: envInt(500, { min: 10, max: 10_000 }),
   /** HMAC key of download links (>= 32 characters, or REPORTS_LINK_SECRET_FILE); every instance needs the same. Unset: random per process. */
-  REPORTS_LINK_SECRET: secretSetting({ check: (value) => (value.length < 32 ? 'at least 32 characters' : undefined) }),
+  REPORTS_LINK_SECRET: secretSetting(z.string().min(32, { message: 'at least 32 characters' }).optional()),
   REPORTS_LINK_TTL_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
   REPORTS_FRESHNESS_CACHE_MS: envInt(2_000, { min: 0, max: 600_000 }),
   REPORTS_FRESHNESS_WINDOW_DAYS: envInt(7, { min: 1, max: 366 }),

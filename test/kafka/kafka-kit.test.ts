@@ -11,6 +11,7 @@ import { silentLogger } from '../../shared/log/logger.js';
 import { readMessages } from '../support/read-messages.js';
 import { testSettings } from '../support/settings.js';
 import { uniqueName } from '../support/unique-name.js';
+import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 
 let kafka: Kafka;
 let admin: Admin;
@@ -18,7 +19,7 @@ let producer: Producer;
 const topics: string[] = [];
 
 beforeAll(async () => {
-  kafka = createKafka({ clientId: 'kafka-kit-test', brokers: testSettings.AUTHLOG_KAFKA_BROKERS, logger: silentLogger });
+  kafka = createKafka({ clientId: 'kafka-kit-test', connection: kafkaConnection(testSettings), logger: silentLogger });
   admin = kafka.admin();
   await admin.connect();
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -8,8 +8,13 @@ export function elasticsearchProbe(client: Client, connection: ElasticsearchConn
   return {
     engine: 'elasticsearch',
     run: async () => {
-      // Any request authenticates; cluster health is cheap and every role that indexes may read it.
-      await client.cluster.health({ timeout: '5s' }, { requestTimeout: 10_000 });
+      // Any request authenticates; cluster health is cheap. 403 means authenticated but without
+      // the monitor privilege, which the services do not need: the credentials are good.
+      try {
+        await client.cluster.health({ timeout: '5s' }, { requestTimeout: 10_000 });
+      } catch (error) {
+        if ((error as { meta?: { statusCode?: number } }).meta?.statusCode !== 403) throw error;
+      }
     },
     explain: (error) => {
       const certificate = certificateProblem(error);

@@ -6,6 +6,7 @@ import { deadLetterOf } from '../kafka/dead-letter.js';
 import { DeadLetterPublisher } from '../kafka/dead-letter-publisher.js';
 import { DecodeFailure } from '../kafka/decode-failure.js';
 import { decodeEventMessage } from '../kafka/event-message-decoder.js';
+import { waitForTopic } from '../kafka/wait-for-topic.js';
 import type { Logger } from '../log/logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../util/backoff.js';
 import { sleep } from '../util/sleep.js';
@@ -27,6 +28,8 @@ export interface FirehoseOptions {
   /** Offsets are committed after this many handled events, and at the end of every fetched batch. Default 100. */
   readonly commitEvery?: number;
   readonly backoff?: BackoffPolicy;
+  /** How long start() waits for the topic to exist and serve (the relay or republish creates it). Default 60 s. */
+  readonly topicWaitMs?: number;
   /** Told about every dead letter and handler retry (metrics). */
   readonly observer?: FirehoseObserver;
 }
@@ -82,6 +85,7 @@ export class FirehoseConsumer {
     const admin = kafka.admin();
     await admin.connect();
     try {
+      await waitForTopic(admin, topic, { waitMs: this.#options.topicWaitMs ?? 60_000, signal: this.#abort.signal });
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       await this.#deadLetters.ensureTopic(admin, { partitions: metadata.topics[0]?.partitions.length ?? 1, sourceTopic: topic });
     } finally {

@@ -33,7 +33,7 @@ export class ProgressReporter {
   constructor(
     private readonly stream: ProgressStream,
     private readonly total: number,
-    private readonly options: { readonly now?: () => number; readonly plainIntervalMs?: number } = {},
+    private readonly options: { readonly now?: () => number; readonly plainIntervalMs?: number; readonly label?: string } = {},
   ) {
     this.#tty = stream.isTTY === true;
   }
@@ -78,7 +78,7 @@ export class ProgressReporter {
 
   #draw(now: number): void {
     this.#lastDraw = now;
-    const line = renderProgress(this.figures(), this.#tty ? Math.max(20, Math.min(40, (this.stream.columns ?? 80) - 70)) : 0);
+    const line = renderProgress(this.figures(), this.#tty ? Math.max(20, Math.min(40, (this.stream.columns ?? 80) - 70)) : 0, this.options.label);
     this.stream.write(this.#tty ? `\r\x1b[K${line}` : `${line}\n`);
   }
 
@@ -88,10 +88,10 @@ export class ProgressReporter {
 }
 
 /** `[########------------]  41.2%  123,456 rows  8,210 rows/s  ETA 3m12s`; barWidth 0 leaves the bar out. */
-export function renderProgress(figures: ProgressFigures, barWidth: number): string {
+export function renderProgress(figures: ProgressFigures, barWidth: number, label = 'backfill'): string {
   const percent = `${(figures.fraction * 100).toFixed(1).padStart(5)}%`;
   const filled = Math.round(figures.fraction * barWidth);
-  const bar = barWidth > 0 ? `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ` : 'backfill ';
+  const bar = barWidth > 0 ? `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ` : `${label} `;
   const parts = [
     `${bar}${percent}`,
     `${figures.rows.toLocaleString('en-US')} rows`,

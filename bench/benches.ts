@@ -14,4 +14,5 @@ export const benches: Record<string, () => Promise<Bench>> = {
   'relay-drain': async () => (await import('./relay-drain.js')).default,
   'relay-latency': async () => (await import('./relay-latency.js')).default,
   reports: async () => (await import('./reports.js')).default,
+  republish: async () => (await import('./republish.js')).default,
 };

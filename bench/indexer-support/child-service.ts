@@ -18,9 +18,9 @@ export class ChildService {
   readonly #child: ChildProcess;
   #partial = '';
 
-  constructor(script: string, settings: Record<string, string>) {
+  constructor(script: string, settings: Record<string, string>, args: readonly string[] = []) {
     const base = Object.fromEntries(Object.entries(readEnvironment()).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    this.#child = spawn(process.execPath, [resolve(ROOT, script)], { cwd: ROOT, env: { ...base, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = spawn(process.execPath, [resolve(ROOT, script), ...args], { cwd: ROOT, env: { ...base, ...settings }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child.stdout?.on('data', (chunk: Buffer) => {
       const parts = (this.#partial + chunk.toString('utf8')).split('\n');
       this.#partial = parts.pop() ?? '';

@@ -38,6 +38,8 @@ export interface RepublishSummary {
   readonly totalsMatch: boolean | null;
   readonly lastId: number;
   readonly maxId: number;
+  /** This run, from opening the job to the last acknowledged batch. */
+  readonly seconds: number;
 }
 
 /**
@@ -47,10 +49,10 @@ export interface RepublishSummary {
  */
 export async function runRepublish(options: RepublishOptions): Promise<RepublishSummary> {
   const { jobName, filter, reader, jobs, publisher, logger, stop } = options;
+  const startedAt = performance.now();
   const job = await jobs.open(jobName, filter, { restart: options.restart });
   logger.info({ job: jobName, resumed: job.resumed, lastId: job.lastId, maxId: job.maxId, topic: filter.topic }, 'republish starting');
   const progress = options.progress(job.maxId - job.firstId);
-  const startedAt = performance.now();
   let cursor = job.lastId;
   let sent = 0;
   try {
@@ -68,12 +70,13 @@ export async function runRepublish(options: RepublishOptions): Promise<Republish
   } finally {
     progress.finish();
   }
+  const seconds = Math.round(performance.now() - startedAt) / 1000;
   if (cursor < job.maxId) {
-    return { job: jobName, topic: filter.topic, status: 'stopped', resumed: job.resumed, sentThisRun: sent, rowsPublished: job.rowsPublished + sent, mysqlRows: null, totalsMatch: null, lastId: cursor, maxId: job.maxId };
+    return { seconds, job: jobName, topic: filter.topic, status: 'stopped', resumed: job.resumed, sentThisRun: sent, rowsPublished: job.rowsPublished + sent, mysqlRows: null, totalsMatch: null, lastId: cursor, maxId: job.maxId };
   }
   const done = await jobs.complete(jobName);
   const mysqlRows = await reader.count(done.firstId, done.maxId);
-  return { job: jobName, topic: filter.topic, status: 'completed', resumed: job.resumed, sentThisRun: sent, rowsPublished: done.rowsPublished, mysqlRows, totalsMatch: mysqlRows === done.rowsPublished, lastId: done.lastId, maxId: done.maxId };
+  return { seconds, job: jobName, topic: filter.topic, status: 'completed', resumed: job.resumed, sentThisRun: sent, rowsPublished: done.rowsPublished, mysqlRows, totalsMatch: mysqlRows === done.rowsPublished, lastId: done.lastId, maxId: done.maxId };
 }
 
 /** Waits until sending `total` events since `startedAt` keeps within `rate` per second. */

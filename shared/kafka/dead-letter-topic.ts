@@ -1,4 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../retention/retention-settings.js';
+import { deadLetterTopicConfig } from '../retention/topic-retention.js';
 import { ensureTopic } from './topics.js';
 
 // kafkajs is CommonJS and Node's named-export detection misses ConfigResourceTypes (tsc does not).
@@ -13,11 +15,15 @@ const HEADROOM_BYTES = 64 * 1024;
  * Resolves with the dead-letter topic's max.message.bytes (an existing topic keeps its own: the
  * publisher splits and cuts letters to fit whatever it is).
  */
-export async function ensureDeadLetterTopic(admin: Admin, options: { topic: string; partitions: number; sourceTopic: string }): Promise<{ maxMessageBytes: number }> {
+export async function ensureDeadLetterTopic(
+  admin: Admin,
+  options: { topic: string; partitions: number; sourceTopic: string; retention?: RetentionPolicy },
+): Promise<{ maxMessageBytes: number }> {
   const wanted = (await topicMaxMessageBytes(admin, options.sourceTopic)) + HEADROOM_BYTES;
   const { created } = await ensureTopic(admin, options.topic, {
     partitions: options.partitions,
-    configEntries: [{ name: 'max.message.bytes', value: String(wanted) }],
+    // Retention: RETENTION_DLQ_TOPIC_DAYS when the caller passes its policy, else the documented default (30 days).
+    configEntries: [{ name: 'max.message.bytes', value: String(wanted) }, ...deadLetterTopicConfig(options.retention ?? DEFAULT_RETENTION)],
   });
   return { maxMessageBytes: created ? wanted : await topicMaxMessageBytes(admin, options.topic) };
 }

@@ -1,4 +1,4 @@
-import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import kafkajs, { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
 import { FirehoseConsumer } from '../../shared/firehose/firehose-consumer.js';
@@ -14,6 +14,7 @@ import { sampleEvent } from '../support/sample-event.js';
 import { testSettings } from '../support/settings.js';
 import { uniqueName } from '../support/unique-name.js';
 
+const { ConfigResourceTypes } = kafkajs;
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
@@ -103,6 +104,9 @@ describe('FirehoseConsumer', () => {
     const invalidLetter = letters.find((letter) => String(letter.headers?.[DEAD_LETTER_HEADERS.reason]) === 'VALIDATION_FAILED')!;
     expect(String(invalidLetter.headers?.[DEAD_LETTER_HEADERS.error])).toContain('factor');
     expect(String(invalidLetter.headers?.[DEAD_LETTER_HEADERS.consumerGroup])).toBe(groupId);
+    // The dead-letter topic was created with the documented retention (RETENTION_DLQ_TOPIC_DAYS, 30 days).
+    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: consumer.deadLetterTopic, configNames: ['retention.ms'] }] });
+    expect(described.resources[0]?.configEntries[0]?.configValue).toBe(String(30 * 86_400_000));
   });
 
   it('replays the event a stopped handler did not finish: the next member of the group gets it again (at-least-once)', async () => {

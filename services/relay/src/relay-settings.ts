@@ -5,6 +5,7 @@ import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { ConfigError } from '../../../shared/errors/config-error.js';
 import { DEFAULT_EVENTS_TOPIC } from '../../../shared/kafka/topics.js';
+import { retentionSettings } from '../../../shared/retention/retention-settings.js';
 
 /** Every variable the relay reads, with defaults for the local stack (services/relay/README.md). */
 export const relaySettings = {
@@ -12,6 +13,8 @@ export const relaySettings = {
   ...commonSettings.kafka,
   ...commonSettings.ops,
   ...opsPort(9102),
+  /** Retention of the events topic when the relay creates it (shared/retention); the other RETENTION_* are validated alike. */
+  ...retentionSettings,
   RELAY_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
   /** Used only when the relay creates the topic; an existing topic is left as it is. */
   RELAY_TOPIC_PARTITIONS: envInt(12, { min: 1, max: 10_000 }),

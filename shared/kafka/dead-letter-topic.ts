@@ -23,7 +23,7 @@ export async function ensureDeadLetterTopic(
   const { created } = await ensureTopic(admin, options.topic, {
     partitions: options.partitions,
     // Retention: RETENTION_DLQ_TOPIC_DAYS when the caller passes its policy, else the documented default (30 days).
-    configEntries: [{ name: 'max.message.bytes', value: String(wanted) }, ...deadLetterTopicConfig(options.retention ?? DEFAULT_RETENTION)],
+    configEntries: [{ name: 'max.message.bytes', value: String(wanted) }, ...deadLetterTopicConfig((options.retention ?? DEFAULT_RETENTION).dlqTopicDays)],
   });
   return { maxMessageBytes: created ? wanted : await topicMaxMessageBytes(admin, options.topic) };
 }

@@ -10,7 +10,6 @@ import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { ensureTopic } from '../../../shared/kafka/topics.js';
-import { retentionPolicyOf } from '../../../shared/retention/retention-settings.js';
 import { eventsTopicConfig } from '../../../shared/retention/topic-retention.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
@@ -161,7 +160,7 @@ export class RelayService implements RunnableService {
       const { created } = await ensureTopic(admin, settings.RELAY_TOPIC, {
         partitions: settings.RELAY_TOPIC_PARTITIONS,
         replicationFactor: settings.RELAY_TOPIC_REPLICATION_FACTOR,
-        configEntries: eventsTopicConfig(retentionPolicyOf(settings)),
+        configEntries: eventsTopicConfig(settings.RETENTION_EVENTS_TOPIC_HOURS),
       });
       if (created) this.#logger.info({ topic: settings.RELAY_TOPIC, partitions: settings.RELAY_TOPIC_PARTITIONS, retentionHours: settings.RETENTION_EVENTS_TOPIC_HOURS }, 'created the events topic');
     } finally {

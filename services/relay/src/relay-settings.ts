@@ -13,8 +13,8 @@ export const relaySettings = {
   ...commonSettings.kafka,
   ...commonSettings.ops,
   ...opsPort(9102),
-  /** Retention of the events topic when the relay creates it (shared/retention); the other RETENTION_* are validated alike. */
-  ...retentionSettings,
+  /** Retention of the events topic when the relay creates it (shared/retention/retention-settings.ts; an existing topic keeps its own). */
+  RETENTION_EVENTS_TOPIC_HOURS: retentionSettings.RETENTION_EVENTS_TOPIC_HOURS,
   RELAY_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
   /** Used only when the relay creates the topic; an existing topic is left as it is. */
   RELAY_TOPIC_PARTITIONS: envInt(12, { min: 1, max: 10_000 }),

@@ -17,7 +17,7 @@ import { createKafka } from '../../../shared/kafka/create-kafka.js';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { DEFAULT_EVENTS_TOPIC, ensureTopic } from '../../../shared/kafka/topics.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
-import { retentionPolicyOf, retentionSettings } from '../../../shared/retention/retention-settings.js';
+import { retentionSettings } from '../../../shared/retention/retention-settings.js';
 import { eventsTopicConfig } from '../../../shared/retention/topic-retention.js';
 import { ProgressReporter } from '../../indexer/src/backfill/progress-reporter.js';
 import { KafkaEventPublisher } from '../../relay/src/event-publisher.js';
@@ -45,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
       ...commonSettings.mysql,
       ...commonSettings.kafka,
       LOG_LEVEL: commonSettings.ops.LOG_LEVEL,
-      ...retentionSettings,
+      RETENTION_EVENTS_TOPIC_HOURS: retentionSettings.RETENTION_EVENTS_TOPIC_HOURS,
       /** The live events topic, refused as a target: its consumers (webhooks!) would see history again. */
       RELAY_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
       REPUBLISH_MAX_REQUEST_BYTES: envInt(16_000_000, { min: 10_000, max: 100_000_000 }),
@@ -79,7 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     await verifyConnections([mysqlProbe(pool, mysql)], logger);
     await admin.connect();
-    const { created } = await ensureTopic(admin, args.topic, { partitions: args.partitions, configEntries: eventsTopicConfig(retentionPolicyOf(config)) });
+    const { created } = await ensureTopic(admin, args.topic, { partitions: args.partitions, configEntries: eventsTopicConfig(config.RETENTION_EVENTS_TOPIC_HOURS) });
     if (created) logger.info({ topic: args.topic, partitions: args.partitions, retentionHours: config.RETENTION_EVENTS_TOPIC_HOURS }, 'topic created');
     await publisher.connect();
     const summary = await runRepublish({

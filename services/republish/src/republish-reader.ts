@@ -22,7 +22,8 @@ interface Row {
 }
 
 /**
- * Authlog rows of a filter in id order (the relay's order, so per account the same order as live),
+ * Authlog rows of a filter in id order (per account the live order, except a row whose transaction
+ * took a lower id and committed after younger rows were published: the relay sent it after them),
  * as the relay's Kafka messages (toOutboxMessage: same headers, key, value byte for byte). Keyset
  * pagination bounded by a scan window, like the backfill's reader: a rare account or a narrow time
  * range never makes one query scan millions of rows. The trace context of the original write is

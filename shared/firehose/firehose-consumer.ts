@@ -28,6 +28,8 @@ export interface FirehoseOptions {
   /** Offsets are committed after this many handled events, and at the end of every fetched batch. Default 100. */
   readonly commitEvery?: number;
   readonly backoff?: BackoffPolicy;
+  /** How long stop() keeps trying to publish the last dead letters before leaving them to be read again. Default 10 s. */
+  readonly drainTimeoutMs?: number;
   /** How long start() waits for the topic to exist and serve (the relay or republish creates it). Default 60 s. */
   readonly topicWaitMs?: number;
   /** Told about every dead letter and handler retry (metrics). */
@@ -53,7 +55,12 @@ type State = 'IDLE' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 export class FirehoseConsumer {
   #state: State = 'IDLE';
   #consumer: Consumer | undefined;
+  /** Aborted by stop(): handlers and their retries give up. */
   readonly #abort = new AbortController();
+  /** Aborted by stop() only after drainTimeoutMs: the last dead letters still get their chance. */
+  readonly #drain = new AbortController();
+  #retrying = 0;
+  #lastHandledAt: Date | undefined;
   readonly #options: FirehoseOptions;
   readonly #deadLetters: DeadLetterPublisher;
   readonly #producer;
@@ -106,9 +113,16 @@ export class FirehoseConsumer {
     if (this.#state === 'STOPPED' || this.#state === 'STOPPING') return;
     this.#state = 'STOPPING';
     this.#abort.abort();
+    const giveUp = setTimeout(() => this.#drain.abort(), this.#options.drainTimeoutMs ?? 10_000);
     await this.#consumer?.disconnect().catch((error: unknown) => this.#options.logger.warn({ err: error }, 'consumer did not disconnect cleanly'));
+    clearTimeout(giveUp);
     await this.#producer.disconnect().catch(() => {});
     this.#state = 'STOPPED';
+  }
+
+  /** For your /healthz: degraded while a handler is being retried. */
+  health(): { status: 'ok' | 'degraded'; state: string; handlersRetrying: number; lastHandledAt: string | null } {
+    return { status: this.#retrying > 0 ? 'degraded' : 'ok', state: this.#state, handlersRetrying: this.#retrying, lastHandledAt: this.#lastHandledAt?.toISOString() ?? null };
   }
 
   async #onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -121,7 +135,7 @@ export class FirehoseConsumer {
     // Letters first, then the offsets past them: a committed offset never passes an event that is neither handled nor dead-lettered.
     const flush = async () => {
       if (letters.length > 0) {
-        await this.#deadLetters.publish(letters.splice(0), this.#abort.signal);
+        await this.#deadLetters.publish(letters.splice(0), this.#drain.signal);
       }
       // Explicit offsets: with autoCommit off, kafkajs commits nothing on its own.
       if (next !== undefined) await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
@@ -147,7 +161,7 @@ export class FirehoseConsumer {
       }
       await flush();
     } catch (error) {
-      // Only stop() aborts the dead-letter retry: the unflushed offsets stay uncommitted and are read again.
+      // Only stop() (after its drain timeout) aborts the dead-letter retry: the unflushed offsets stay uncommitted and are read again.
       if (!(error instanceof RetryAbortedError)) throw error;
     }
   }
@@ -156,21 +170,31 @@ export class FirehoseConsumer {
   async #handle(event: FirehoseEvent, heartbeat: () => Promise<void>): Promise<FirehoseRejection | undefined | typeof STOPPED> {
     const { handler, logger, observer } = this.#options;
     const signal = this.#abort.signal;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await handler(event, signal);
-        observer?.handled?.(event);
-        return undefined;
-      } catch (error) {
-        if (error instanceof FirehoseRejection) return error;
-        if (signal.aborted) return STOPPED;
-        const delayMs = backoffDelay(attempt, this.#options.backoff ?? DEFAULT_BACKOFF);
-        observer?.handlerRetry?.(error, attempt, delayMs);
-        logger.warn({ err: error, id: event.id, partition: event.partition, offset: event.offset, attempt, delayMs }, 'firehose handler failed; retrying (the partition waits)');
-        await sleep(delayMs, signal);
-        if (signal.aborted) return STOPPED;
-        await heartbeat();
+    let retrying = false;
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await handler(event, signal);
+          observer?.handled?.(event);
+          this.#lastHandledAt = new Date();
+          return undefined;
+        } catch (error) {
+          if (error instanceof FirehoseRejection) return error;
+          if (signal.aborted) return STOPPED;
+          if (!retrying) {
+            retrying = true;
+            this.#retrying += 1;
+          }
+          const delayMs = backoffDelay(attempt, this.#options.backoff ?? DEFAULT_BACKOFF);
+          observer?.handlerRetry?.(error, attempt, delayMs);
+          logger.warn({ err: error, id: event.id, partition: event.partition, offset: event.offset, attempt, delayMs }, 'firehose handler failed; retrying (the partition waits)');
+          await sleep(delayMs, signal);
+          if (signal.aborted) return STOPPED;
+          await heartbeat();
+        }
       }
+    } finally {
+      if (retrying) this.#retrying -= 1;
     }
   }
 }

@@ -134,6 +134,8 @@ describe('FirehoseConsumer', () => {
     });
     await stuck.start();
     await until(() => blocked, 'the handler to block on event 3');
+    await until(() => stuck.health().status === 'degraded', 'health to say a handler is being retried');
+    expect(stuck.health()).toMatchObject({ handlersRetrying: 1, state: 'RUNNING' });
     await stuck.stop();
     expect(first).toEqual(['acct_one-0', 'acct_one-1', 'acct_one-2']);
     expect(await committed(groupId, topic)).toBe(3);

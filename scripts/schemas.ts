@@ -2,10 +2,13 @@
  * npm run schemas [-- --check] [--dir D]
  * Writes (or checks) the published JSON Schemas of the events under schemas/. See --help.
  */
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EVENT_SCHEMA_VERSION } from '../shared/event/auth-event.js';
+import type { JsonSchema } from '../shared/event/event-json-schema.js';
+import { breakingChanges } from '../shared/event/schema-compatibility.js';
 import { compareSchemaFiles, writeSchemaFiles, type SchemaFileStatus } from '../shared/event/schema-files.js';
 
 const USAGE = `usage: npm run schemas -- [--check] [--dir DIR]
@@ -20,14 +23,17 @@ EVENT_SCHEMA_VERSION, which publishes new files next to the old ones. Adding an 
 an enum value passes.
 
   --check     write nothing; exit 1 if a file is missing, out of date or would break consumers (CI)
+  --against REF  with --check: also compare each file with its published version at git REF (the
+              merge target, e.g. main), so a published file edited by hand at the same version
+              is caught too
   --dir DIR   where the schemas live (default: schemas/ at the repository root)
   --help      this text`;
 
 /** Exit code: 0 done (or up to date), 1 check failed or a breaking change refused, 2 bad arguments. */
 export async function runSchemasCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  let flags: { check?: boolean; dir?: string; help?: boolean };
+  let flags: { check?: boolean; dir?: string; help?: boolean; against?: string };
   try {
-    flags = parseArgs({ args: [...argv], options: { check: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean' } } }).values;
+    flags = parseArgs({ args: [...argv], options: { check: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean' }, against: { type: 'string' } } }).values;
   } catch (error) {
     err(`schemas: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -43,8 +49,10 @@ export async function runSchemasCommand(argv: readonly string[], out: (line: str
   if (flags.check === true) {
     const stale = statuses.filter((entry) => entry.status === 'missing' || entry.status === 'changed');
     for (const entry of stale) err(`${entry.file}: ${entry.status === 'missing' ? 'missing' : 'out of date (a compatible change)'}; run npm run schemas and commit the result`);
-    if (breaking.length === 0 && stale.length === 0) out(`schemas: ${statuses.length} up to date in ${dir}`);
-    return breaking.length + stale.length === 0 ? 0 : 1;
+    const edited = flags.against === undefined ? [] : compareWithPublished(dir, flags.against, statuses);
+    for (const entry of edited) err(`${entry.file}: differs from its version at ${flags.against} in a way that breaks consumers; raise EVENT_SCHEMA_VERSION instead:\n  ${entry.problems.join('\n  ')}`);
+    if (breaking.length + stale.length + edited.length === 0) out(`schemas: ${statuses.length} up to date in ${dir}${flags.against === undefined ? '' : `, compatible with ${flags.against}`}`);
+    return breaking.length + stale.length + edited.length === 0 ? 0 : 1;
   }
   const written = await writeSchemaFiles(dir, statuses);
   out(`schemas: ${written.length === 0 ? 'nothing to write' : `wrote ${written.join(', ')}`} (${summary(statuses)})`);
@@ -53,6 +61,18 @@ export async function runSchemasCommand(argv: readonly string[], out: (line: str
 
 /** schemas/ at the repository root, from the sources (scripts/) or the build (dist/scripts/). */
 const DEFAULT_DIR = resolve(fileURLToPath(import.meta.url), fileURLToPath(import.meta.url).includes('/dist/') ? '../../../schemas' : '../../schemas');
+
+/** Files whose version at `ref` (git) the current text would break; a file not at `ref` is new, nothing to compare. */
+function compareWithPublished(dir: string, ref: string, statuses: readonly SchemaFileStatus[]): { file: string; problems: string[] }[] {
+  const found: { file: string; problems: string[] }[] = [];
+  for (const entry of statuses) {
+    const shown = spawnSync('git', ['-C', dir, 'show', `${ref}:./${entry.file}`], { encoding: 'utf8' });
+    if (shown.status !== 0) continue;
+    const problems = breakingChanges(JSON.parse(shown.stdout) as JsonSchema, JSON.parse(entry.text) as JsonSchema);
+    if (problems.length > 0) found.push({ file: entry.file, problems });
+  }
+  return found;
+}
 
 function summary(statuses: readonly SchemaFileStatus[]): string {
   return statuses.map((entry) => `${entry.file} ${entry.status}`).join(', ');

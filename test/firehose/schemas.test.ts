@@ -26,8 +26,9 @@ describe('published event schemas', () => {
     return dir;
   }
 
-  it('schemas/ matches the event model (what CI runs: npm run schemas -- --check, on the build global-setup made)', () => {
-    const result = spawnSync(process.execPath, ['dist/scripts/schemas.js', '--check'], { cwd: root, encoding: 'utf8' });
+  it('schemas/ matches the event model and is compatible with main (what CI runs: npm run schemas -- --check --against main, on the build global-setup made)', () => {
+    const hasMain = spawnSync('git', ['rev-parse', '--verify', '--quiet', 'main'], { cwd: root }).status === 0;
+    const result = spawnSync(process.execPath, ['dist/scripts/schemas.js', '--check', ...(hasMain ? ['--against', 'main'] : [])], { cwd: root, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/schemas: 2 up to date/);
@@ -74,6 +75,27 @@ describe('published event schemas', () => {
     expect(check.err).toBe(`${FILE}: out of date (a compatible change); run npm run schemas and commit the result`);
     expect((await run(['--dir', dir])).code).toBe(0);
     expect((await run(['--check', '--dir', dir])).code).toBe(0);
+  });
+
+  it('with --against, catches a published file rewritten incompatibly at the same version (git history is the published record)', async () => {
+    const dir = await scratch();
+    await run(['--dir', dir]);
+    // What was published at the merge target knew one more factor than the model (and the regenerated file) now has.
+    const published = JSON.parse(await readFile(join(dir, FILE), 'utf8'));
+    published.properties.factor.enum.push('carrier_pigeon');
+    const current = await readFile(join(dir, FILE), 'utf8');
+    await writeFile(join(dir, FILE), `${JSON.stringify(published, null, 2)}\n`);
+    const git = (...args: string[]) => spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+    expect(git('init', '-q').status).toBe(0);
+    expect(git('add', '.').status).toBe(0);
+    expect(git('commit', '-qm', 'published').status).toBe(0);
+    await writeFile(join(dir, FILE), current);
+
+    expect((await run(['--check', '--dir', dir])).code).toBe(0);
+    const against = await run(['--check', '--dir', dir, '--against', 'HEAD']);
+    expect(against.code).toBe(1);
+    expect(against.err).toContain(`${FILE}: differs from its version at HEAD in a way that breaks consumers`);
+    expect(against.err).toContain('factor: enum value removed: carrier_pigeon');
   });
 
   it('answers --help and refuses unknown flags', async () => {

@@ -76,8 +76,9 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
   let attemptRows = 0;
   const jobsDir = mkdtempSync(join(tmpdir(), 'bench-webhooks-'));
   try {
-    const bodies = await produceEvents(kafka, topic, run, events, log);
+    // Endpoints first: an endpoint receives only events committed after its creation.
     const urls = await createEndpoints(scratch, receivers.ports, run, encryptionKeys);
+    const bodies = await produceEvents(kafka, topic, run, events, log);
     const jobs = bodies.flatMap((body, index) =>
       Array.from({ length: ENDPOINTS_PER_EVENT }, (_, endpoint) => ({ url: urls[(index % ACCOUNTS) * ENDPOINTS_PER_EVENT + endpoint]!, id: `m${index}`, body })),
     );

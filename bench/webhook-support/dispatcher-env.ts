@@ -17,7 +17,6 @@ export function benchDispatcherEnv(mysqlUrl: string, topic: string, prefix: stri
     WEBHOOK_GROUP_ID: `${prefix}-group`,
     WEBHOOK_DLQ_TOPIC: `${topic}-dlq`,
     WEBHOOK_DLQ_PARTITIONS: '1',
-    WEBHOOK_FROM_BEGINNING: 'true',
     WEBHOOK_ALLOW_HTTP: 'true',
     WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
   };

@@ -226,7 +226,6 @@ export class PipelineHarness {
           WEBHOOK_TOPIC: this.topic,
           WEBHOOK_GROUP_ID: `${this.topic}.webhooks`,
           WEBHOOK_DLQ_TOPIC: `${this.topic}.webhooks-dlq`,
-          WEBHOOK_FROM_BEGINNING: 'true',
           WEBHOOK_SESSION_TIMEOUT_MS: '10000',
           WEBHOOK_HEARTBEAT_INTERVAL_MS: '1000',
           WEBHOOK_LOCK_MS: '5000',

@@ -33,6 +33,7 @@ import { DispatcherMetrics } from './dispatcher-metrics.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { FanOutConsumer } from './fan-out-consumer.js';
+import { ensureStartOffsets } from './start-position.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
 
@@ -138,7 +139,6 @@ export class DispatcherService implements RunnableService {
       {
         topic: settings.WEBHOOK_TOPIC,
         groupId: settings.WEBHOOK_GROUP_ID,
-        fromBeginning: settings.WEBHOOK_FROM_BEGINNING,
         partitionsConcurrently: settings.WEBHOOK_PARTITIONS_CONCURRENTLY,
         chunkSize: settings.WEBHOOK_FANOUT_CHUNK,
         maxBodyBytes: settings.WEBHOOK_MAX_BODY_BYTES,
@@ -158,6 +158,8 @@ export class DispatcherService implements RunnableService {
     await this.#deadLetters.ensureTopic(this.#admin, { partitions: settings.WEBHOOK_DLQ_PARTITIONS, sourceTopic: settings.WEBHOOK_TOPIC });
     await this.#producer.connect();
     this.#worker.start();
+    const start = { topic: settings.WEBHOOK_TOPIC, groupId: settings.WEBHOOK_GROUP_ID, lookbackMs: settings.WEBHOOK_START_LOOKBACK_MS, clockMarginMs: settings.WEBHOOK_START_CLOCK_MARGIN_MS };
+    await ensureStartOffsets(this.#admin, start, () => this.#directory.earliestEnabledCreatedAt(), logger);
     await this.#fanOut.start();
     logger.info({ topic: settings.WEBHOOK_TOPIC, groupId: settings.WEBHOOK_GROUP_ID, queue: settings.WEBHOOK_QUEUE, concurrency: settings.WEBHOOK_CONCURRENCY }, 'dispatching webhooks');
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
-import { envBool, envInt, envString } from '../../../shared/config/env-types.js';
+import { envInt, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
-import type { Environment } from '../../../shared/config/environment.js';
+import { readEnvironment, type Environment } from '../../../shared/config/environment.js';
 import { ConfigError } from '../../../shared/errors/config-error.js';
 import { DEFAULT_EVENTS_TOPIC } from '../../../shared/kafka/topics.js';
 import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
@@ -20,8 +20,14 @@ export const dispatcherSettings = {
   WEBHOOK_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
   WEBHOOK_GROUP_ID: envString('authlog-webhook-dispatcher'),
   WEBHOOK_CLIENT_ID: envString('authlog-webhook-dispatcher'),
-  /** A new consumer group starts at the end of the topic (customers get events from now on) unless this is true. */
-  WEBHOOK_FROM_BEGINNING: envBool(false),
+  /**
+   * A group without committed offsets (first start, reset, new partition) starts at the creation of
+   * the earliest enabled endpoint, but at most this far back (default: the settled markers' window,
+   * so that such a re-read never sends a message twice).
+   */
+  WEBHOOK_START_LOOKBACK_MS: envInt(DAY_MS, { min: 0, max: 30 * DAY_MS }),
+  /** How much earlier than that the group starts, for clock differences between MySQL and the relay. */
+  WEBHOOK_START_CLOCK_MARGIN_MS: envInt(5_000, { min: 0, max: 600_000 }),
   WEBHOOK_DLQ_TOPIC: envString(`${DEFAULT_EVENTS_TOPIC}.webhooks-dlq`),
   WEBHOOK_DLQ_PARTITIONS: envInt(3, { min: 1, max: 1_000 }),
   /** How long start-up waits for the events topic to exist (the relay or an operator creates it). */
@@ -57,7 +63,11 @@ export const dispatcherSettings = {
 
 export type DispatcherSettings = Readonly<z.infer<z.ZodObject<typeof dispatcherSettings>>>;
 
-export function loadDispatcherSettings(env?: Environment): DispatcherSettings {
+export function loadDispatcherSettings(env: Environment = readEnvironment()): DispatcherSettings {
+  if ((env['WEBHOOK_FROM_BEGINNING'] ?? '') !== '') {
+    // Silently ignoring it would let an operator believe a new group replays the whole topic.
+    throw new ConfigError('WEBHOOK_FROM_BEGINNING', 'was removed: a group without offsets now starts at the earliest enabled endpoint\'s creation (WEBHOOK_START_LOOKBACK_MS); unset it');
+  }
   const settings = loadConfig(dispatcherSettings, env);
   if (settings.WEBHOOK_HEARTBEAT_INTERVAL_MS * 3 > settings.WEBHOOK_SESSION_TIMEOUT_MS) {
     throw new ConfigError('WEBHOOK_HEARTBEAT_INTERVAL_MS', `must be at most a third of WEBHOOK_SESSION_TIMEOUT_MS (${settings.WEBHOOK_SESSION_TIMEOUT_MS})`);

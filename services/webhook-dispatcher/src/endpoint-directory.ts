@@ -12,6 +12,8 @@ import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.j
 export interface RoutingEntry {
   readonly id: string;
   readonly filters: EndpointFilters;
+  /** Epoch ms: events committed (Kafka timestamp) before this are not the endpoint's. */
+  readonly createdAt: number;
 }
 
 /** What a worker needs to send to an endpoint. */
@@ -72,6 +74,12 @@ export class EndpointDirectory {
     return value;
   }
 
+  /** Creation time of the oldest enabled endpoint of any account: where a group without offsets starts. */
+  async earliestEnabledCreatedAt(): Promise<Date | undefined> {
+    const row = await this.db.selectFrom('webhook_endpoints').select((eb) => eb.fn.min('created_at').as('earliest')).where('enabled', '=', 1).executeTakeFirst();
+    return row?.earliest ?? undefined;
+  }
+
   invalidate(change: EndpointChange): void {
     this.#routes.delete(change.accountId);
     this.#targets.delete(change.endpointId);
@@ -84,7 +92,7 @@ export class EndpointDirectory {
       const endpoint = toEndpoint(row);
       // Disabled endpoints still get their messages: the worker records them as failed, so they
       // can be recovered once the endpoint is enabled again, instead of never existing.
-      byAccount.set(endpoint.accountId, [...(byAccount.get(endpoint.accountId) ?? []), { id: endpoint.id, filters: endpoint.filters }]);
+      byAccount.set(endpoint.accountId, [...(byAccount.get(endpoint.accountId) ?? []), { id: endpoint.id, filters: endpoint.filters, createdAt: endpoint.createdAt.getTime() }]);
     }
     return byAccount;
   }

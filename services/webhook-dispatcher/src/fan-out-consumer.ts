@@ -14,7 +14,6 @@ import { planDeliveries, toRoutableEvent, type RoutableEvent } from './fan-out-p
 export interface FanOutSettings {
   readonly topic: string;
   readonly groupId: string;
-  readonly fromBeginning: boolean;
   readonly partitionsConcurrently: number;
   /** Messages fanned out per BullMQ addBulk and per offset commit. */
   readonly chunkSize: number;
@@ -65,7 +64,9 @@ export class FanOutConsumer {
 
   async start(): Promise<void> {
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.settings.topic, fromBeginning: this.settings.fromBeginning });
+    // Partitions without a committed offset were given one before (start-position.ts); one that
+    // could not be (a race with another dispatcher) starts at the oldest message, never the newest.
+    await this.#consumer.subscribe({ topic: this.settings.topic, fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -15,6 +15,7 @@ export interface RoutableEvent {
   readonly type: string;
   readonly body: string;
   readonly filterable: FilterableEvent;
+  /** The Kafka message's timestamp (the relay publishes after the commit): when the event was committed, at the latest. */
   readonly createdAt: number;
 }
 
@@ -44,7 +45,12 @@ function routable(event: AuthEvent, raw: Buffer | undefined, type: string, { mes
   };
 }
 
-/** One job per (event, matching endpoint of the event's account), with deterministic ids. */
+/**
+ * One job per (event, matching endpoint of the event's account), with deterministic ids. An
+ * endpoint gets only events committed after it was created: a group without offsets starts a
+ * little before the oldest endpoint's creation (start-position.ts), and re-reads after a reset go
+ * back that far too, so younger endpoints must not receive what came before them.
+ */
 export function planDeliveries(
   events: readonly RoutableEvent[],
   routes: ReadonlyMap<string, readonly RoutingEntry[]>,
@@ -52,7 +58,7 @@ export function planDeliveries(
   const jobs: { data: DeliveryJobData; jobId: string }[] = [];
   for (const event of events) {
     for (const endpoint of routes.get(event.accountId) ?? []) {
-      if (!matchesFilters(endpoint.filters, event.filterable)) continue;
+      if (event.createdAt < endpoint.createdAt || !matchesFilters(endpoint.filters, event.filterable)) continue;
       jobs.push({
         jobId: deliveryJobId(event.messageId, endpoint.id),
         data: {

@@ -82,7 +82,6 @@ export class WebhookFixture {
       WEBHOOK_GROUP_ID: `${this.prefix}-group`,
       WEBHOOK_DLQ_TOPIC: `${this.topic}-dlq`,
       WEBHOOK_DLQ_PARTITIONS: '1',
-      WEBHOOK_FROM_BEGINNING: 'true',
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
       WEBHOOK_RETRY_SCHEDULE: '0,100ms,100ms,100ms,100ms',

@@ -1,4 +1,5 @@
-# Our own Redis for BullMQ: AOF (appendfsync everysec) so a restart loses no job, and noeviction,
+# Our own Redis for BullMQ: AOF with appendfsync always (a write is on disk before Redis answers it,
+# so a crash loses no job whose Kafka offset the dispatcher committed), and noeviction,
 # because BullMQ breaks if Redis evicts its keys. The machine's Redis on 6379 has neither.
 REDIS_DIR=$STACK_DIR/redis
 
@@ -20,7 +21,7 @@ redis_start() {
   fi
   redis-server "${listen[@]}" --bind 127.0.0.1 --daemonize yes \
     --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" --dir "$REDIS_DIR/data" \
-    --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction
+    --appendonly yes --appendfsync always --save "" --maxmemory-policy noeviction
   wait_until 30 "redis ready on $REDIS_PORT (AOF, noeviction)" redis_healthy || die "redis did not start, see $REDIS_DIR/redis.log"
 }
 
@@ -30,6 +31,6 @@ redis_stop() {
 }
 
 redis_status() {
-  if redis_healthy; then echo "redis          healthy   127.0.0.1:$REDIS_PORT (AOF everysec, noeviction$([ "$SECURE" = 1 ] && echo ', TLS + ACL'))"
+  if redis_healthy; then echo "redis          healthy   127.0.0.1:$REDIS_PORT (AOF always, noeviction$([ "$SECURE" = 1 ] && echo ', TLS + ACL'))"
   else echo "redis          DOWN      127.0.0.1:$REDIS_PORT"; return 1; fi
 }

@@ -7,7 +7,8 @@ import { reapOnExit } from './child-reaper.js';
 import { freePort } from './free-port.js';
 
 /**
- * A redis-server of our own with the production settings (AOF everysec, noeviction), for tests that
+ * A redis-server of our own with the production settings (AOF, appendfsync always unless a test asks
+ * for another, noeviction), for tests that
  * restart or kill Redis while the shared one (6380) keeps serving the other tests.
  */
 export class PrivateRedis {
@@ -16,10 +17,11 @@ export class PrivateRedis {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    readonly fsync: 'always' | 'everysec' | 'no',
   ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await mkdtemp(join(tmpdir(), 'authlog-redis-')), await freePort());
+  static async start(options: { fsync?: 'always' | 'everysec' | 'no' } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await mkdtemp(join(tmpdir(), 'authlog-redis-')), await freePort(), options.fsync ?? 'always');
     await redis.resume();
     return redis;
   }
@@ -30,7 +32,7 @@ export class PrivateRedis {
 
   async resume(): Promise<void> {
     if (this.#process !== undefined) return;
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', this.fsync, '--save', '', '--maxmemory-policy', 'noeviction'];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.#process = child;
     reapOnExit(child);
@@ -59,7 +61,7 @@ export class PrivateRedis {
     await this.#signal('SIGTERM');
   }
 
-  /** Crash: at most the last second of writes (appendfsync everysec) may be lost. */
+  /** Crash: with appendfsync always nothing acknowledged is lost; with everysec up to the last 1-2 s may be. */
   async kill(): Promise<void> {
     await this.#signal('SIGKILL');
   }

@@ -33,6 +33,36 @@ describe('the webhook services refuse a Redis that could lose jobs', () => {
     expect(refusal).toBeInstanceOf(RedisNotPersistentError);
     expect((refusal as Error).message).toMatch(/appendonly is off/);
     expect((refusal as Error).message).toMatch(/maxmemory-policy is allkeys-lru/);
+    await client.config('SET', 'appendonly', 'yes');
+    await client.config('SET', 'maxmemory-policy', 'noeviction');
+  });
+
+  it('refuses appendfsync no, warns about everysec, is silent about always', async () => {
+    await client.config('SET', 'appendfsync', 'always');
+    expect(await assertPersistentRedis(client, redis.url)).toEqual([]);
+
+    await client.config('SET', 'appendfsync', 'everysec');
+    const warnings = await assertPersistentRedis(client, redis.url);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/appendfsync is everysec: .*set --appendfsync always/);
+
+    await client.config('SET', 'appendfsync', 'no');
+    const refusal = await assertPersistentRedis(client, redis.url).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(RedisNotPersistentError);
+    expect((refusal as Error).message).toMatch(/appendfsync is no, so a crash loses jobs whose Kafka offsets are already committed/);
+    await client.config('SET', 'appendfsync', 'always');
+  });
+
+  it('warns, without refusing, when CONFIG is forbidden (managed Redis, ACL)', async () => {
+    await client.call('ACL', 'SETUSER', 'noconfig', 'on', '>pw-noconfig', '~*', '&*', '+@all', '-config');
+    const restricted = new Redis(redis.url, { username: 'noconfig', password: 'pw-noconfig' });
+    try {
+      const warnings = await assertPersistentRedis(restricted, redis.url);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/cannot read appendfsync \(NOPERM/);
+    } finally {
+      restricted.disconnect();
+    }
   });
 
   it('the built dispatcher exits non-zero with the reason instead of starting', async () => {

@@ -101,7 +101,7 @@ export class WebhookApiService implements RunnableService {
 
   async start(): Promise<void> {
     const { settings, logger } = this.#options;
-    await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display);
+    await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display, logger);
     await this.#app.listen({ host: settings.WEBHOOK_API_HOST, port: settings.WEBHOOK_API_PORT });
     const address = this.#app.server.address();
     this.#port = typeof address === 'object' && address !== null ? address.port : settings.WEBHOOK_API_PORT;

@@ -151,7 +151,7 @@ export class DispatcherService implements RunnableService {
 
   async start(): Promise<void> {
     const { settings, logger } = this.#options;
-    await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display);
+    await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display, logger);
     await subscribeEndpointChanges(this.#redis.subscriber, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), (change) => this.#directory.invalidate(change), logger);
     await this.#admin.connect();
     await waitForTopic(this.#admin, settings.WEBHOOK_TOPIC, { waitMs: settings.WEBHOOK_TOPIC_WAIT_MS });

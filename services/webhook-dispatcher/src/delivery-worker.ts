@@ -6,6 +6,7 @@ import { WEBHOOK_BACKOFF, type DeliveryJobData, type QueueSettings } from '../..
 import { DeliveryFailedError } from '../../../shared/webhooks/errors/delivery-failed-error.js';
 import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
 import type { DeliveryProcessor } from './delivery-processor.js';
+import type { StalledJobRecorder } from './stalled-job-recorder.js';
 
 export interface WorkerSettings {
   /** Jobs in flight in this process: deliveries are I/O bound, so high. */
@@ -13,6 +14,8 @@ export interface WorkerSettings {
   /** BullMQ job lock; a dispatcher that dies leaves its jobs to be picked up after about this long. */
   readonly lockDurationMs: number;
   readonly stalledIntervalMs: number;
+  /** A job whose dispatcher died while holding it this many times is failed (recorded, recoverable). */
+  readonly maxStalledCount: number;
 }
 
 /** Minimum wait BullMQ gets for a Retry-After, so a receiver answering "Retry-After: 0" cannot make us spin. */
@@ -35,6 +38,7 @@ export class DeliveryWorker {
     private readonly schedule: RetrySchedule,
     private readonly settings: WorkerSettings,
     private readonly logger: Logger,
+    private readonly stalled: StalledJobRecorder,
   ) {}
 
   start(): void {
@@ -44,12 +48,20 @@ export class DeliveryWorker {
       concurrency: this.settings.concurrency,
       lockDuration: this.settings.lockDurationMs,
       stalledInterval: this.settings.stalledIntervalMs,
-      // A job is re-run after each crash of the process running it; only a job that keeps killing
-      // its dispatcher should end up failed by BullMQ itself (it then stays in the failed set).
-      maxStalledCount: 20,
+      // A job is re-run after each crash of the process running it. #run fails one that reached
+      // maxStalledCount itself, after recording it; BullMQ's own limit is one higher, a backstop
+      // for a run that dies again while recording (the 'failed' handler below records those).
+      maxStalledCount: this.settings.maxStalledCount + 1,
       settings: { backoffStrategy: (attemptsMade, type, error) => this.#backoff(attemptsMade, type, error) },
     });
     worker.on('error', (error) => this.logger.error({ err: error }, 'delivery worker error'));
+    worker.on('failed', (job, error) => {
+      // BullMQ failed it without running it (its deferred failure): nothing recorded it yet.
+      if (job === undefined || !job.deferredFailure) return;
+      this.stalled.record(job, `failed by the queue: ${error.message} (stalled ${job.stalledCounter} times)`).catch((recordError: unknown) =>
+        this.logger.error({ err: recordError, jobId: job.id, cause: error.message }, 'could not record a job failed by the queue; it stays in the failed set only'),
+      );
+    });
     this.#worker = worker;
   }
 
@@ -63,6 +75,12 @@ export class DeliveryWorker {
   }
 
   async #run(job: Job<DeliveryJobData>, token: string | undefined): Promise<string> {
+    if (job.stalledCounter >= this.settings.maxStalledCount) {
+      // Recorded before the job fails, so a crash in between leaves it to run (and record) again.
+      const why = `its dispatcher died while delivering it ${job.stalledCounter} times (WEBHOOK_MAX_STALLED_COUNT)`;
+      await this.stalled.record(job, why);
+      throw new UnrecoverableError(`stalled: ${why}`);
+    }
     try {
       const outcome = await this.processor.process(job, token);
       this.#infraFailures = 0;

@@ -34,6 +34,7 @@ import { EndpointDirectory } from './endpoint-directory.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { FanOutConsumer } from './fan-out-consumer.js';
 import { ensureStartOffsets } from './start-position.js';
+import { StalledJobRecorder } from './stalled-job-recorder.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
 
@@ -104,12 +105,13 @@ export class DispatcherService implements RunnableService {
       disabledEndpoints: () => health.countDisabled(),
     });
     const health = new EndpointHealth(this.#db, changes, settings.WEBHOOK_DISABLE_AFTER_MS, metrics, logger);
+    const messages = new MessageStore(this.#db);
     const processor = new DeliveryProcessor({
       directory: this.#directory,
       limiter: new EndpointLimiter(this.#redis.commands, prefix, settings.WEBHOOK_TIMEOUT_MS + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS),
       deliverer: this.#deliverer,
       attempts: this.#attempts,
-      messages: new MessageStore(this.#db),
+      messages,
       health,
       metrics,
       logger,
@@ -120,8 +122,9 @@ export class DispatcherService implements RunnableService {
       queueSettings,
       processor,
       schedule,
-      { concurrency: settings.WEBHOOK_CONCURRENCY, lockDurationMs: settings.WEBHOOK_LOCK_MS, stalledIntervalMs: settings.WEBHOOK_STALLED_INTERVAL_MS },
+      { concurrency: settings.WEBHOOK_CONCURRENCY, lockDurationMs: settings.WEBHOOK_LOCK_MS, stalledIntervalMs: settings.WEBHOOK_STALLED_INTERVAL_MS, maxStalledCount: settings.WEBHOOK_MAX_STALLED_COUNT },
       logger,
+      new StalledJobRecorder(messages, metrics, logger),
     );
     this.#admin = kafka.admin();
     // Dead letters need neither order nor exactly-once: a plain producer, acks=-1 per send.

@@ -58,6 +58,8 @@ export const dispatcherSettings = {
   /** BullMQ job lock (renewed while a job runs): jobs of a crashed dispatcher run again after about this long plus the stalled check. */
   WEBHOOK_LOCK_MS: envInt(30_000, { min: 1_000, max: 600_000 }),
   WEBHOOK_STALLED_INTERVAL_MS: envInt(30_000, { min: 1_000, max: 600_000 }),
+  /** A job whose dispatcher died while delivering it this many times is recorded as failed (recoverable). */
+  WEBHOOK_MAX_STALLED_COUNT: envInt(20, { min: 1, max: 1_000 }),
   WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
 } as const;
 

@@ -75,13 +75,14 @@ export class DeliveryWorker {
   }
 
   async #run(job: Job<DeliveryJobData>, token: string | undefined): Promise<string> {
-    if (job.stalledCounter >= this.settings.maxStalledCount) {
-      // Recorded before the job fails, so a crash in between leaves it to run (and record) again.
-      const why = `its dispatcher died while delivering it ${job.stalledCounter} times (WEBHOOK_MAX_STALLED_COUNT)`;
-      await this.stalled.record(job, why);
-      throw new UnrecoverableError(`stalled: ${why}`);
-    }
     try {
+      if (job.stalledCounter >= this.settings.maxStalledCount) {
+        // Recorded before the job fails, so a crash in between leaves it to run (and record) again;
+        // MySQL unreachable parks it below like any job, without using an attempt.
+        const why = `its dispatcher died while delivering it ${job.stalledCounter} times (WEBHOOK_MAX_STALLED_COUNT)`;
+        await this.stalled.record(job, why);
+        throw new UnrecoverableError(`stalled: ${why}`);
+      }
       const outcome = await this.processor.process(job, token);
       this.#infraFailures = 0;
       return outcome;

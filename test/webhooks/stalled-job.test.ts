@@ -68,4 +68,38 @@ describe('a delivery job that stalls past WEBHOOK_MAX_STALLED_COUNT', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(target.received).toHaveLength(1);
   }, 180_000);
+
+  it('records a job BullMQ fails by itself (its deferred failure) from the failed event', async () => {
+    // BullMQ marks a job that stalled past its own limit with a deferred failure (the job hash's
+    // `defa` field, set by its moveStalledJobsToWait script); the next worker to take it fails it
+    // without running it. Reaching that for real needs the recording run to die too, so the field is
+    // set here as that script sets it, on a delayed job, before any worker can take it.
+    for (const spawned of processes.splice(0)) await spawned.kill();
+    const account = uniqueName('acct');
+    const { endpoint } = await fixture.createEndpoint(account, { url: target.url() });
+    const dispatcher = await fixture.startDispatcher({ WEBHOOK_MAX_STALLED_COUNT: '1' });
+    const connection = new Redis(fixture.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue(fixture.env()['WEBHOOK_QUEUE'] ?? 'webhook-deliveries', { connection, prefix: fixture.prefix });
+    try {
+      const messageId = uniqueName('txid');
+      const data = { messageId, endpointId: endpoint.id, accountId: account, type: 'authlog.authentication', body: '{"data":{}}', trigger: 'event', tracked: false, createdAt: Date.now() };
+      const job = await queue.add('deliver', data, { jobId: deliveryJobId(messageId, endpoint.id), delay: 1_500, attempts: 5 });
+      await connection.hset(`${fixture.prefix}:${fixture.env()['WEBHOOK_QUEUE'] ?? 'webhook-deliveries'}:${job.id}`, 'defa', 'job stalled more than allowable limit', 'stc', '3');
+      const messages = new MessageStore(fixture.db);
+      const deadline = Date.now() + 30_000;
+      let row = await messages.find(account, endpoint.id, messageId);
+      while (row === undefined && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        row = await messages.find(account, endpoint.id, messageId);
+      }
+      expect(row?.status).toBe('failed');
+      expect(row?.last_error).toMatch(/failed by the queue: job stalled more than allowable limit \(stalled 3 times\)/);
+      expect(await (await queue.getJob(job.id!))?.getState()).toBe('failed');
+      expect(target.received.some((request) => request.headers['webhook-id'] === messageId)).toBe(false);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      await dispatcher.stop();
+    }
+  }, 120_000);
 });

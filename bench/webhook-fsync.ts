@@ -96,6 +96,8 @@ async function startRedis(fsync: Mode): Promise<{ port: number; stop: () => void
   };
   for (let tries = 0; ; tries += 1) {
     const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused connections while the server starts are expected; without a listener ioredis prints them.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       if ((await client.config('GET', 'appendfsync'))[1] === fsync) return { port, stop };

@@ -137,11 +137,15 @@ export class RelayService implements RunnableService {
       backoff: { initialMs: 1000, maxMs: 30_000, factor: 2 },
     });
     if (settings.RELAY_RETENTION_SECONDS > 0) {
-      const cleaner = new RetentionCleaner(promisePool, { retentionSeconds: settings.RELAY_RETENTION_SECONDS, chunk: settings.RELAY_CLEANUP_CHUNK });
+      const cleaner = new RetentionCleaner(promisePool, {
+        retentionSeconds: settings.RELAY_RETENTION_SECONDS,
+        chunk: settings.RELAY_CLEANUP_CHUNK,
+        onDeleted: (rows) => this.#metrics.cleanedRows.inc(rows),
+      });
       this.#cleaner = new PeriodicTask({
         intervalMs: settings.RELAY_CLEANUP_INTERVAL_MS,
         run: async (signal) => {
-          this.#metrics.cleanedRows.inc(await cleaner.clean(this.#leases.ownedShards, signal));
+          await cleaner.clean(this.#leases.ownedShards, signal);
         },
         onError: (error, failures) => {
           this.#metrics.errors.inc({ kind: 'cleanup' });

@@ -9,11 +9,20 @@ import { deleteOutboxRows } from './outbox-settler.js';
  * contending on the same rows. Published rows are never read again, so no fencing is needed.
  * Each chunk is picked with a plain (non-locking) read, then deleted by primary key, so cleaning
  * never waits for writers' uncommitted rows (see deleteOutboxRows).
+ * Every chunk is reported through `onDeleted` as soon as its DELETE returns, not once per round: a
+ * round over a large backlog would otherwise show no progress for its whole length, the counter
+ * would lag behind the table (a reader seeing an empty outbox read a count of 0), and a round that
+ * fails after some chunks would never count the rows it did delete.
  */
 export class RetentionCleaner {
   constructor(
     private readonly pool: Pool,
-    private readonly options: { readonly retentionSeconds: number; readonly chunk: number },
+    private readonly options: {
+      readonly retentionSeconds: number;
+      readonly chunk: number;
+      /** Called after each chunk's DELETE with the rows it removed (the relay's counter). */
+      readonly onDeleted?: (rows: number) => void;
+    },
   ) {}
 
   /** One round: deletes chunk after chunk until none is full; returns how many rows went. */
@@ -26,10 +35,12 @@ export class RetentionCleaner {
     let total = 0;
     while (!signal.aborted) {
       const [rows] = (await this.pool.query(pick)) as [RowDataPacket[], unknown];
-      total += await deleteOutboxRows(
+      const deleted = await deleteOutboxRows(
         this.pool,
         rows.map((row) => Number(row.id)),
       );
+      total += deleted;
+      if (deleted > 0) this.options.onDeleted?.(deleted);
       if (rows.length < this.options.chunk) break;
       // Let the relay's own statements and the writers in between chunks.
       await sleep(5, signal);

@@ -1,6 +1,11 @@
 import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../log/logger.js';
 import type { KafkaConnection } from './kafka-connection.js';
+import { PATCHED_KAFKAJS_VERSION, patchKafkajsRequestQueue } from './kafkajs-request-queue-patch.js';
+
+// Before any client exists: kafkajs issue 1751 (a negative timer on every idle connection).
+const requestQueuePatch = patchKafkajsRequestQueue();
+let unpatchedReported = false;
 
 /**
  * A kafkajs client with the connection's TLS and SASL (kafka-connection.ts), whose own log lines
@@ -15,6 +20,13 @@ export function createKafka(options: {
   retry?: RetryOptions;
 }): Kafka {
   const logger = options.logger.child({ component: 'kafkajs' });
+  if (!requestQueuePatch.patched && !unpatchedReported) {
+    unpatchedReported = true;
+    logger.warn(
+      { kafkajs: requestQueuePatch.version, patchedFor: PATCHED_KAFKAJS_VERSION },
+      'kafkajs request-queue patch not applied (other version): check kafkajs issue 1751 before relying on it',
+    );
+  }
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.connection.brokers],

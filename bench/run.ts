@@ -7,6 +7,8 @@
  * machine only ratios measured together mean something.
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCommandLine } from '../shared/cli/command-line.js';
 import { benches } from './benches.js';
 import { writeSummary } from './summary/write-summary.js';
 import type { BenchFigures } from './support/bench-context.js';
@@ -21,9 +23,26 @@ async function runOne(name: string, quick: boolean): Promise<BenchFigures> {
   return { bench: name, quick, ...(await bench({ quick, log })) };
 }
 
+const BENCH_USAGE = `usage: npm run bench -- [<name>...] [--quick]
+
+  <name>    one or more of: ${Object.keys(benches).join(', ')}
+            (none: every benchmark in --quick mode, then bench/results/summary.md and a chart)
+  --quick   shorter runs, indicative figures
+  --help    this text
+Each benchmark prints its figures as one JSON object on its last line.`;
+
+function parseBenchArguments(argv: readonly string[]): { readonly names: readonly string[]; readonly quick: boolean } {
+  const { values, positionals } = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+  // Refused before anything runs: a typo must not cost the benchmarks listed before it.
+  const unknown = positionals.filter((name) => benches[name] === undefined);
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.map((name) => `"${name}"`).join(', ')}`);
+  return { names: positionals, quick: values.quick };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const quick = argv.includes('--quick');
-  const names = argv.filter((arg) => !arg.startsWith('--'));
+  const line = readCommandLine({ tool: 'bench', usage: BENCH_USAGE, argv, parse: parseBenchArguments });
+  if (!line.run) return line.exitCode;
+  const { names, quick } = line.args;
   if (names.length === 0) {
     // Every benchmark in --quick mode, one after the other (never two at once on two cores).
     const all: BenchFigures[] = [];

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { mysqlConnectionSettings } from '../shared/config/connection-settings.js';
+import { readCommandLine } from '../shared/cli/command-line.js';
 import { loadConfig } from '../shared/config/load-config.js';
 import { settingsOrExit } from '../shared/config/settings-or-exit.js';
 import { verifyConnections } from '../shared/connections/connection-probe.js';
@@ -32,20 +33,17 @@ To rotate the key:
 
   --dry-run   count what would change, change nothing
   --decrypt   write every secret back as plaintext (only before migrating 2026-12-02-01 down)
-  --help      this text`;
+  --help, -h  this text`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  let flags: { 'dry-run'?: boolean; decrypt?: boolean; help?: boolean };
-  try {
-    flags = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' }, decrypt: { type: 'boolean' }, help: { type: 'boolean' } } }).values;
-  } catch (error) {
-    process.stderr.write(`rotate-secrets-key: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (flags.help === true) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const line = readCommandLine({
+    tool: 'rotate-secrets-key',
+    usage: USAGE,
+    argv,
+    parse: (args) => parseArgs({ args: [...args], strict: true, options: { 'dry-run': { type: 'boolean' }, decrypt: { type: 'boolean' } } }).values,
+  });
+  if (!line.run) return line.exitCode;
+  const flags = line.args;
   const settings = settingsOrExit('rotate-secrets-key', () => loadConfig({ ...mysqlConnectionSettings, ...encryptionSettings }));
   const keys = keyRingOf(settings);
   const connection = mysqlConnection(settings);

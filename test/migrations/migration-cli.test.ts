@@ -61,7 +61,8 @@ describe('migration CLI against the real database', () => {
   it('fails loudly: a bad command and an unreachable database exit non-zero with a message', () => {
     const bad = migrate('sideways');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('usage: migrate');
+    expect(bad.err).toContain('unknown command "sideways"');
+    expect(bad.err).toContain('usage: npm run migrate');
     const unreachable = spawnSync(process.execPath, [CLI, 'latest'], {
       env: { ...process.env, AUTHLOG_MYSQL_URL: 'mysql://authlog:authlog@127.0.0.1:1/nowhere' },
       encoding: 'utf8',

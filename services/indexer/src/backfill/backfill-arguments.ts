@@ -18,7 +18,11 @@ export const BACKFILL_USAGE = `usage: backfill [--from <ISO time>] [--to <ISO ti
                 [--max-rows-per-second <rows>] [--scan-window <ids>] [--give-up-after-ms <ms>]
   --from/--to   occurred_at in [from, to)        --account  one customer account
   --job         checkpoint name (default: derived from the filter, so the same command resumes)
-  --restart     forget the job's checkpoint and start over`;
+  --restart     forget the job's checkpoint and start over
+  --help, -h    this text
+
+Progress on stderr, a JSON summary as the last stdout line. Exit codes: 0 completed, 1 failed,
+2 bad usage, 130/143 stopped by Ctrl-C/SIGTERM (run the same command to resume).`;
 
 /** Parses the command line; throws an Error whose message says what is wrong (exit code 2). */
 export function parseBackfillArguments(argv: readonly string[]): BackfillArguments {

@@ -16,6 +16,7 @@ import { createElasticsearch } from '../../../../shared/elasticsearch/create-ela
 import { eventIndexNames } from '../../../../shared/elasticsearch/event-index.js';
 import { ensureEventTemplate } from '../../../../shared/elasticsearch/event-template.js';
 import { createLogger, redactUrl } from '../../../../shared/log/logger.js';
+import { readCommandLine } from '../../../../shared/cli/command-line.js';
 import { BulkIndexer } from '../bulk-indexer.js';
 import { createElasticsearchBulkSender } from '../elasticsearch-bulk-sender.js';
 import { indexSettings } from '../indexer-settings.js';
@@ -36,13 +37,9 @@ import { elasticsearchProbe } from '../../../../shared/connections/elasticsearch
 import { mysqlProbe } from '../../../../shared/connections/mysql-probe.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args: BackfillArguments;
-  try {
-    args = parseBackfillArguments(argv);
-  } catch (error) {
-    process.stderr.write(`backfill: ${error instanceof Error ? error.message : String(error)}\n${BACKFILL_USAGE}\n`);
-    return 2;
-  }
+  const line = readCommandLine({ tool: 'backfill', usage: BACKFILL_USAGE, argv, parse: parseBackfillArguments });
+  if (!line.run) return line.exitCode;
+  const args: BackfillArguments = line.args;
   const config = settingsOrExit('indexer-backfill', () => loadConfig({ ...commonSettings.mysql, ...commonSettings.elasticsearch, LOG_LEVEL: commonSettings.ops.LOG_LEVEL, ...indexSettings }));
   const logger = createLogger('indexer-backfill', config.LOG_LEVEL);
   const names = eventIndexNames(config.INDEXER_INDEX_PREFIX);

@@ -9,6 +9,7 @@ import type { AuthlogDatabase } from '../../../shared/db/database.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import { OutboxWriter } from '../../../shared/outbox/outbox-writer.js';
 import { SeededRandom } from '../../../shared/simulation/random.js';
 import type { AuthDemoMetrics } from './auth-demo-metrics.js';
@@ -30,6 +31,7 @@ export class AuthDemoService implements RunnableService {
   readonly #app: FastifyInstance;
   readonly #probe: ConnectionProbe;
   #lastDatabaseError: string | undefined;
+  #stopping: Promise<void> | undefined;
 
   constructor(options: { settings: AuthDemoSettings; logger: Logger; metrics: AuthDemoMetrics }) {
     this.#settings = options.settings;
@@ -56,9 +58,16 @@ export class AuthDemoService implements RunnableService {
     this.#logger.info({ port: this.port }, 'auth-demo listening');
   }
 
-  async stop(): Promise<void> {
-    await this.#app.close();
-    await this.#db.destroy();
+  /** Closes the listener and lets in-flight logins finish, then the pool; safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= runShutdownSteps(
+      [
+        ['HTTP server', () => this.#app.close()],
+        ['MySQL', () => this.#db.destroy()],
+      ],
+      this.#logger,
+    );
+    return this.#stopping;
   }
 
   async health(): Promise<Omit<HealthReport, 'state'>> {

@@ -4,6 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import type { ReceiverSettings } from './receiver-settings.js';
 import { verifySignature } from './verify-signature.js';
 
@@ -22,6 +23,7 @@ export class ReceiverService implements RunnableService {
   readonly #distinct: Gauge;
   #mode: Mode = 'ok';
   #modeUntil = 0;
+  #stopping: Promise<void> | undefined;
 
   constructor(
     private readonly settings: ReceiverSettings,
@@ -47,9 +49,21 @@ export class ReceiverService implements RunnableService {
     this.logger.info({ port: this.port }, 'receiver listening');
   }
 
-  async stop(): Promise<void> {
+  /** A demo endpoint has nothing to drain: connections are cut (a hanging request would hold the stop). Safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= runShutdownSteps([['HTTP server', () => this.#closeServer()]], this.logger);
+    return this.#stopping;
+  }
+
+  #closeServer(): Promise<void> {
     this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    return new Promise<void>((resolve, reject) =>
+      this.#server.close((error) => {
+        // Never listening (start failed, e.g. the port was taken) is nothing to close, not a failure.
+        if (error === undefined || (error as NodeJS.ErrnoException).code === 'ERR_SERVER_NOT_RUNNING') resolve();
+        else reject(error);
+      }),
+    );
   }
 
   health(): Omit<HealthReport, 'state'> {

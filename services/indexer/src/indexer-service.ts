@@ -14,12 +14,12 @@ import { createElasticsearchBulkSender } from './elasticsearch-bulk-sender.js';
 import { EventIndexer } from './event-indexer.js';
 import { createFailpoint } from './failpoint.js';
 import { IndexerMetrics } from './indexer-metrics.js';
-import type { IndexerConfig } from './indexer-settings.js';
+import type { IndexerSettings } from './indexer-settings.js';
 import { LagMonitor } from './lag-monitor.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface IndexerServiceOptions {
-  readonly config: IndexerConfig;
+  readonly config: IndexerSettings;
   readonly kafka: Kafka;
   readonly elasticsearch: Client;
   readonly registry: Registry;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
+import type { Environment } from '../../../shared/config/environment.js';
+import { loadConfig } from '../../../shared/config/load-config.js';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_INDEXER_DLQ_TOPIC } from '../../../shared/kafka/topics.js';
 
 /** Elasticsearch time units for index settings: "1s", "500ms", "30s", or -1 (refresh off). */
@@ -68,5 +70,6 @@ export const indexerSettings = {
   INDEXER_TEST_FAILPOINT: z.enum(FAILPOINTS, { message: `one of ${FAILPOINTS.join(', ')}` }).default('none'),
 } as const;
 
-export type IndexerConfig = Readonly<z.infer<z.ZodObject<typeof indexerSettings>>>;
-export type IndexConfig = Readonly<z.infer<z.ZodObject<typeof indexSettings>>>;
+export type IndexerSettings = Readonly<z.infer<z.ZodObject<typeof indexerSettings>>>;
+
+export const loadIndexerSettings = (env?: Environment): IndexerSettings => loadConfig(indexerSettings, env);

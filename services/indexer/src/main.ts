@@ -3,7 +3,6 @@
  * Wiring only; the logic is in the modules beside this file.
  */
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
-import { loadConfig } from '../../../shared/config/load-config.js';
 import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-probe.js';
 import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
@@ -16,9 +15,9 @@ import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { IndexerService } from './indexer-service.js';
-import { indexerSettings } from './indexer-settings.js';
+import { loadIndexerSettings } from './indexer-settings.js';
 
-const config = settingsOrExit('indexer', () => loadConfig(indexerSettings));
+const config = settingsOrExit('indexer', () => loadIndexerSettings());
 const logger = createLogger('indexer', config.LOG_LEVEL);
 logger.info({ brokers: config.AUTHLOG_KAFKA_BROKERS, elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), failpoint: config.INDEXER_TEST_FAILPOINT }, 'starting');
 const registry = createMetricsRegistry('indexer');

@@ -14,6 +14,7 @@ import { eventsTopicConfig } from '../../../shared/retention/topic-retention.js'
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
 import { BacklogSampler, type BacklogSample } from './backlog-sampler.js';
 import { KafkaEventPublisher } from './event-publisher.js';
@@ -185,10 +186,10 @@ export class RelayService implements RunnableService {
     return this.#probes;
   }
 
-  /** Finishes the batch in flight, gives the shards back, closes clients; every step runs even if one fails. */
+  /** Finishes the batch in flight, gives the shards back, closes clients; every step runs even if one fails, and a failure fails the stop. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      const steps: [string, () => Promise<void>][] = [
+      const steps: ShutdownStep[] = [
         ['publishing loop', () => this.#loop.stop()],
         ['backlog sampler', () => this.#stats.stop()],
         ['retention cleaner', async () => this.#cleaner?.stop()],
@@ -196,13 +197,7 @@ export class RelayService implements RunnableService {
         ['Kafka producer', () => this.#publisher.disconnect()],
         ['MySQL pool', () => this.#db.destroy()],
       ];
-      for (const [name, step] of steps) {
-        try {
-          await step();
-        } catch (error) {
-          this.#logger.error({ err: error, step: name }, 'relay shutdown step failed');
-        }
-      }
+      await runShutdownSteps(steps, this.#logger);
     })();
     return this.#stopping;
   }

@@ -3,7 +3,6 @@
  * Wiring only; the logic is in the modules beside this file.
  */
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
-import { loadConfig } from '../../../shared/config/load-config.js';
 import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-probe.js';
 import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
@@ -16,9 +15,9 @@ import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { ReportsService, type ReportsDatabase } from './reports-service.js';
-import { reportsSettings } from './reports-settings.js';
+import { loadReportsSettings } from './reports-settings.js';
 
-const config = settingsOrExit('reports', () => loadConfig(reportsSettings));
+const config = settingsOrExit('reports', () => loadReportsSettings());
 const logger = createLogger('reports', config.LOG_LEVEL);
 logger.info({ mysql: redactUrl(config.AUTHLOG_MYSQL_URL), elasticsearch: config.AUTHLOG_ES_CLOUD_ID ?? redactUrl(config.AUTHLOG_ES_URL), indexPrefix: config.REPORTS_INDEX_PREFIX }, 'starting');
 const registry = createMetricsRegistry('reports');

@@ -12,6 +12,7 @@ import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import { AccountStore, type AccountsTable } from './accounts/account-store.js';
 import { AuthlogRecordedEvents } from './accounts/authlog-recorded-events.js';
 import { ExportLinks } from './auth-log/export-links.js';
@@ -20,13 +21,13 @@ import type { ApiDependencies } from './http/api-dependencies.js';
 import { buildApp } from './http/build-app.js';
 import { FreshnessProbe } from './reports/freshness.js';
 import { createReportsMetrics } from './reports-metrics.js';
-import type { ReportsConfig } from './reports-settings.js';
+import type { ReportsSettings } from './reports-settings.js';
 import { EventSearch } from './search/event-search.js';
 
 export type ReportsDatabase = { api_keys: ApiKeysTable; accounts: AccountsTable; authlog: AuthlogTable };
 
 export interface ReportsServiceOptions {
-  readonly config: ReportsConfig;
+  readonly config: ReportsSettings;
   readonly db: Kysely<ReportsDatabase>;
   readonly elasticsearch: Client;
   readonly registry: Registry;
@@ -68,18 +69,14 @@ export class ReportsService implements RunnableService {
   }
 
   stop(): Promise<void> {
-    this.#stopped ??= (async () => {
-      const failures: unknown[] = [];
-      // Every step runs even if an earlier one fails.
-      for (const step of [() => this.#app?.close(), () => this.options.elasticsearch.close(), () => this.options.db.destroy()]) {
-        try {
-          await step();
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-      if (failures.length > 0) throw new AggregateError(failures, 'reports service did not stop cleanly');
-    })();
+    this.#stopped ??= runShutdownSteps(
+      [
+        ['HTTP server', async () => this.#app?.close()],
+        ['Elasticsearch client', () => this.options.elasticsearch.close()],
+        ['MySQL', () => this.options.db.destroy()],
+      ],
+      this.options.logger,
+    );
     return this.#stopped;
   }
 

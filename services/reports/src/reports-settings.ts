@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
+import type { Environment } from '../../../shared/config/environment.js';
+import { loadConfig } from '../../../shared/config/load-config.js';
 import { secretSetting } from '../../../shared/config/secret-setting.js';
 
 /** Every setting of the reports service (README.md explains each). */
@@ -40,4 +42,6 @@ export const reportsSettings = {
   REPORTS_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 3_600_000 }),
 } as const;
 
-export type ReportsConfig = Readonly<z.infer<z.ZodObject<typeof reportsSettings>>>;
+export type ReportsSettings = Readonly<z.infer<z.ZodObject<typeof reportsSettings>>>;
+
+export const loadReportsSettings = (env?: Environment): ReportsSettings => loadConfig(reportsSettings, env);

@@ -2,6 +2,7 @@ import { Agent } from 'undici';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
+import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import { HOURLY_RHYTHM } from '../../../shared/simulation/distributions.js';
 import { AuthSimulator } from '../../../shared/simulation/auth-simulator.js';
 import { sleep } from '../../../shared/util/sleep.js';
@@ -30,6 +31,7 @@ export class TrafficGenerator implements RunnableService {
   readonly #counts = new Map<LoginOutcome, number>();
   #loop: Promise<void> | undefined;
   #sent = 0;
+  #stopping: Promise<void> | undefined;
 
   constructor(options: { settings: TrafficSettings; logger: Logger; metrics: TrafficMetrics }) {
     this.#settings = options.settings;
@@ -54,12 +56,21 @@ export class TrafficGenerator implements RunnableService {
     this.#loop = this.#run();
   }
 
-  async stop(): Promise<void> {
-    this.#abort.abort();
-    await this.#loop;
-    await Promise.all(this.#inFlight);
-    await this.#agent.close();
-    this.#logger.info({ sent: this.#sent, outcomes: Object.fromEntries(this.#counts) }, 'traffic stopped');
+  /** Sends nothing new, waits for the logins in flight (each is answered or given up), closes the agent; safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#abort.abort();
+      await runShutdownSteps(
+        [
+          ['traffic loop', async () => this.#loop],
+          ['logins in flight', () => Promise.all(this.#inFlight)],
+          ['HTTP agent', () => this.#agent.close()],
+        ],
+        this.#logger,
+      );
+      this.#logger.info({ sent: this.#sent, outcomes: Object.fromEntries(this.#counts) }, 'traffic stopped');
+    })();
+    return this.#stopping;
   }
 
   health(): Omit<HealthReport, 'state'> {

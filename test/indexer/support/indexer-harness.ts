@@ -1,7 +1,6 @@
 import { Partitioners, type Admin, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Client } from '@elastic/elasticsearch';
 import { readEnvironment } from '../../../shared/config/environment.js';
-import { loadConfig } from '../../../shared/config/load-config.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
 import { eventIndexNames, type EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
@@ -9,7 +8,7 @@ import { ensureTopic } from '../../../shared/kafka/topics.js';
 import { silentLogger, type Logger } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { IndexerService } from '../../../services/indexer/src/indexer-service.js';
-import { indexerSettings, type IndexerConfig } from '../../../services/indexer/src/indexer-settings.js';
+import { loadIndexerSettings, type IndexerSettings } from '../../../services/indexer/src/indexer-settings.js';
 import { testSettings } from '../../support/settings.js';
 import { readMessages } from '../../support/read-messages.js';
 import { uniqueName } from '../../support/unique-name.js';
@@ -38,7 +37,7 @@ export class IndexerHarness {
     return this;
   }
 
-  /** Environment of an indexer in this namespace (for a spawned process or loadConfig). */
+  /** Environment of an indexer in this namespace (for a spawned process or loadIndexerSettings). */
   env(overrides: Record<string, string> = {}): Record<string, string> {
     return {
       AUTHLOG_KAFKA_BROKERS: testSettings.AUTHLOG_KAFKA_BROKERS.join(','),
@@ -58,8 +57,8 @@ export class IndexerHarness {
     };
   }
 
-  config(overrides: Record<string, string> = {}): IndexerConfig {
-    return loadConfig(indexerSettings, this.env(overrides));
+  config(overrides: Record<string, string> = {}): IndexerSettings {
+    return loadIndexerSettings(this.env(overrides));
   }
 
   /** An indexer in this process (stopped by cleanup() unless the test stops it). */

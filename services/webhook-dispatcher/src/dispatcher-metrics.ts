@@ -1,7 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export type AttemptOutcome = 'success' | 'failure';
-
 /** Sources the gauges read when Prometheus scrapes. */
 export interface GaugeSources {
   jobCounts(): Promise<Record<string, number>>;

@@ -1,35 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { readEnvironment } from '../../../shared/config/environment.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'services', 'relay', 'src', 'main.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Makes sure dist/ has the relay as the sources are now (`npm test` builds first; running one test
- * file with vitest does not). The build is serialised with a lock file, since other test files may
- * build at the same time; type errors elsewhere do not stop tsc from emitting.
- */
-export async function ensureRelayBuilt(): Promise<void> {
-  const sources = Math.max(newestSource(join(ROOT, 'services', 'relay', 'src')), newestSource(join(ROOT, 'shared')));
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= sources) return;
-  await promisify(execFile)('flock', ['/tmp/authlog-build.lock', join(ROOT, 'node_modules', '.bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT }).catch(
-    () => undefined,
-  );
-  if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < sources) throw new Error(`could not build ${MAIN}`);
-}
 
 interface LogLine {
   readonly msg?: string;
@@ -37,7 +11,7 @@ interface LogLine {
   readonly [field: string]: unknown;
 }
 
-/** `node dist/services/relay/src/main.js` as a child process, as production runs it. */
+/** `node dist/services/relay/src/main.js` (compiled by test/global-setup.ts) as a child process, as production runs it. */
 export class RelayProcess {
   readonly lines: LogLine[] = [];
   readonly exited: Promise<number | null>;
@@ -64,7 +38,6 @@ export class RelayProcess {
 
   /** Starts a relay and resolves once it runs (shards acquired, loop started). */
   static async start(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<RelayProcess> {
-    await ensureRelayBuilt();
     const child = spawn(process.execPath, [MAIN], { env: { ...readEnvironment(), ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const relay = new RelayProcess(child);
     await relay.waitForLog('relay running', options.timeoutMs ?? 30_000);

@@ -45,7 +45,15 @@ export class ReceiverService implements RunnableService {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(this.settings.RECEIVER_PORT, this.settings.RECEIVER_HOST, resolve));
+    // A listen error (port taken) is an 'error' event, not a callback argument: without this the
+    // start never settled and the event crashed the process past the runner.
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.settings.RECEIVER_PORT, this.settings.RECEIVER_HOST, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
     this.logger.info({ port: this.port }, 'receiver listening');
   }
 

@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { waitForTopic } from './wait-for-topic.js';
 
 /** Default topic names; each service takes them from its config so tests can use their own. */
 export const DEFAULT_EVENTS_TOPIC = 'authlog.events.v1';
@@ -8,16 +9,20 @@ export const DEFAULT_INDEXER_DLQ_TOPIC = 'authlog.events.v1.indexer-dlq';
 /**
  * Creates the topic if it is missing; an existing topic is left as it is (partition counts only
  * grow, and growing them moves keys between partitions: that is an operator's decision).
+ * A topic it created is returned only once every partition is served (waitForTopic): kafkajs' own
+ * `waitForLeaders` retries only LEADER_NOT_AVAILABLE, so on a busy or brand-new broker the relay
+ * died at its first start with "This server does not host this topic-partition" (issue 13 item 14)
+ * although the topic had been created.
  */
 export async function ensureTopic(
   admin: Admin,
   topic: string,
-  options: { partitions: number; replicationFactor?: number; configEntries?: ITopicConfig['configEntries'] },
+  options: { partitions: number; replicationFactor?: number; configEntries?: ITopicConfig['configEntries']; servedWithinMs?: number },
 ): Promise<{ created: boolean }> {
   const existing = await admin.listTopics();
   if (existing.includes(topic)) return { created: false };
   const created = await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: [
       {
         topic,
@@ -27,5 +32,6 @@ export async function ensureTopic(
       },
     ],
   });
+  await waitForTopic(admin, topic, { waitMs: options.servedWithinMs ?? 30_000, pollMs: 100 });
   return { created };
 }

@@ -16,9 +16,12 @@ beforeAll(async () => {
   const admin = kafka.admin();
   await admin.connect();
   expect(await ensureTopic(admin, topic, { partitions: 4 })).toEqual({ created: true });
-  expect(await ensureTopic(admin, topic, { partitions: 4 })).toEqual({ created: false });
+  // Created means served: every partition has a leader that answers for it, right away.
   const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
   expect(metadata?.partitions).toHaveLength(4);
+  expect(metadata?.partitions.filter((partition) => partition.partitionErrorCode !== 0 || partition.leader < 0)).toEqual([]);
+  expect(await admin.fetchTopicOffsets(topic)).toHaveLength(4);
+  expect(await ensureTopic(admin, topic, { partitions: 4 })).toEqual({ created: false });
   await admin.disconnect();
 });
 

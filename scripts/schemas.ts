@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readCommandLine } from '../shared/cli/command-line.js';
 import { EVENT_SCHEMA_VERSION } from '../shared/event/auth-event.js';
 import type { JsonSchema } from '../shared/event/event-json-schema.js';
 import { breakingChanges } from '../shared/event/schema-compatibility.js';
@@ -27,21 +28,21 @@ an enum value passes.
               merge target, e.g. main), so a published file edited by hand at the same version
               is caught too
   --dir DIR   where the schemas live (default: schemas/ at the repository root)
-  --help      this text`;
+  --help, -h  this text`;
 
 /** Exit code: 0 done (or up to date), 1 check failed or a breaking change refused, 2 bad arguments. */
 export async function runSchemasCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  let flags: { check?: boolean; dir?: string; help?: boolean; against?: string };
-  try {
-    flags = parseArgs({ args: [...argv], options: { check: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean' }, against: { type: 'string' } } }).values;
-  } catch (error) {
-    err(`schemas: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help === true) {
-    out(USAGE);
-    return 0;
-  }
+  const line = readCommandLine(
+    {
+      tool: 'schemas',
+      usage: USAGE,
+      argv,
+      parse: (args) => parseArgs({ args: [...args], strict: true, options: { check: { type: 'boolean' }, dir: { type: 'string' }, against: { type: 'string' } } }).values,
+    },
+    { stdout: { write: (text: string) => out(text.replace(/\n$/, '')) }, stderr: { write: (text: string) => err(text.replace(/\n$/, '')) } },
+  );
+  if (!line.run) return line.exitCode;
+  const flags = line.args;
   const dir = resolve(flags.dir ?? DEFAULT_DIR);
   const statuses = await compareSchemaFiles(dir);
   const breaking = statuses.filter((entry) => entry.status === 'breaking');

@@ -11,6 +11,8 @@ const TOOLS = [
   { name: 'replay', main: 'dist/services/indexer/src/replay/main.js', usage: 'usage: npm run replay' },
   { name: 'rotate-secrets-key', main: 'dist/scripts/rotate-secrets-key.js', usage: 'usage: npm run rotate-secrets-key' },
   { name: 'bench', main: 'dist/bench/run.js', usage: 'usage: npm run bench' },
+  { name: 'schemas', main: 'dist/scripts/schemas.js', usage: 'usage: npm run schemas' },
+  { name: 'republish', main: 'dist/services/republish/src/main.js', usage: 'usage: npm run republish' },
 ] as const;
 
 // No settings at all in the environment: help and usage errors must not need a database or a broker.

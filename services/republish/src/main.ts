@@ -22,6 +22,7 @@ import { eventsTopicConfig } from '../../../shared/retention/topic-retention.js'
 import { ProgressReporter } from '../../indexer/src/backfill/progress-reporter.js';
 import { KafkaEventPublisher } from '../../relay/src/event-publisher.js';
 import { parseRepublishArguments, REPUBLISH_USAGE, type RepublishArguments } from './republish-arguments.js';
+import { readCommandLine } from '../../../shared/cli/command-line.js';
 import { defaultJobName, type RepublishFilter } from './republish-filter.js';
 import { RepublishJobs } from './republish-jobs.js';
 import { RepublishReader } from './republish-reader.js';
@@ -29,17 +30,9 @@ import type { RepublishDatabase } from './republish-tables.js';
 import { runRepublish } from './republisher.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args: RepublishArguments;
-  try {
-    args = parseRepublishArguments(argv);
-  } catch (error) {
-    process.stderr.write(`republish: ${error instanceof Error ? error.message : String(error)}\n${REPUBLISH_USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${REPUBLISH_USAGE}\n`);
-    return 0;
-  }
+  const line = readCommandLine({ tool: 'republish', usage: REPUBLISH_USAGE, argv, parse: parseRepublishArguments });
+  if (!line.run) return line.exitCode;
+  const args: RepublishArguments = line.args;
   const config = settingsOrExit('republish', () =>
     loadConfig({
       ...commonSettings.mysql,

@@ -31,7 +31,7 @@ the relay, in the same order per account. The live outbox and the events topic a
   --job           checkpoint name (default: derived from the filter and topic, so re-running the
                   same command resumes where it stopped: table republish_jobs)
   --restart       forget the job's checkpoint and start over (consumers see the events again)
-  --help          this text
+  --help, -h      this text
 
 Progress on stderr; the last stdout line is a JSON summary whose totalsMatch says that the rows
 published equal MySQL's count for the filter. Exit codes: 0 done, 1 failed (resumable), 2 bad

@@ -9,10 +9,10 @@ export interface CommandLineOutput {
 
 /**
  * The one front door of every command-line tool (migrate, backfill, replay, rotate-secrets-key,
- * schemas, republish, bench): `--help` or `-h` anywhere before a `--` prints the usage on stdout and exits 0, whatever
- * else is on the line (so help works even next to a mistake); a `parse` that throws is bad usage:
- * `<tool>: <message>` and the usage on stderr, exit 2. Each tool keeps its own parser (node:util
- * parseArgs with strict: true, so unknown options throw naming the option).
+ * schemas, republish, bench): `--help` or `-h` anywhere before a `--` prints the usage on stdout
+ * and exits 0, whatever else is on the line (so help works even next to a mistake); a `parse`
+ * that throws is bad usage: `<tool>: <message>` and the usage on stderr, exit 2. Each tool keeps
+ * its own parser (node:util parseArgs with strict: true, so unknown options throw naming them).
  */
 export function readCommandLine<T>(
   options: { readonly tool: string; readonly usage: string; readonly argv: readonly string[]; readonly parse: (argv: readonly string[]) => T },

@@ -39,5 +39,8 @@ describe('KeyRing (AES-256-GCM under named keys)', () => {
     expect(() => KeyRing.parse('k1:c2hvcnQ=')).toThrow('must be 32 bytes');
     expect(() => KeyRing.parse('nocolon')).toThrow('id:base64key');
     expect(() => KeyRing.parse(`${old},${old}`)).toThrow('appears twice');
+    // Right length, no randomness: 32 zero bytes, or one pattern repeated.
+    expect(() => KeyRing.parse(`k1:${Buffer.alloc(32).toString('base64')}`)).toThrow('not random');
+    expect(() => KeyRing.parse(`k1:${Buffer.from('01234567'.repeat(4)).toString('base64')}`)).toThrow('not random');
   });
 });

@@ -39,6 +39,8 @@ export class KeyRing {
       if (keys.has(id)) throw new Error(`key id ${id} appears twice`);
       const key = Buffer.from(entry.slice(colon + 1), 'base64');
       if (key.length !== 32) throw new Error(`key ${id} must be 32 bytes of base64 (openssl rand -base64 32), got ${key.length} bytes`);
+      // 32 random bytes hold ~31 distinct values; a key of zeros or a repeated pattern is no key.
+      if (new Set(key).size < 16) throw new Error(`key ${id} is not random (too few distinct bytes): make one with openssl rand -base64 32`);
       keys.set(id, key);
     }
     const current = keys.keys().next().value;

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
-import { secretSetting } from '../../../shared/config/secret-setting.js';
+import { envOptionalSecret } from '../../../shared/config/secret-setting.js';
 
 /** Every setting of the reports service (README.md explains each). */
 export const reportsSettings = {
@@ -32,8 +32,11 @@ export const reportsSettings = {
   REPORTS_PRECISION_THRESHOLD: envInt(40_000, { min: 100, max: 40_000 }),
   REPORTS_COMPOSITE_PAGE_SIZE: envInt(10_000, { min: 100, max: 65_000 }),
   REPORTS_TERMS_SHARD_SIZE: envInt(500, { min: 10, max: 10_000 }),
-  /** HMAC key of download links (>= 32 characters, or REPORTS_LINK_SECRET_FILE); every instance needs the same. Unset: random per process. */
-  REPORTS_LINK_SECRET: secretSetting(z.string().min(32, { message: 'at least 32 characters' }).optional()),
+  /**
+   * HMAC key of download links (>= 32 random characters, or REPORTS_LINK_SECRET_FILE); every instance
+   * needs the same. Placeholders and short values stop the service. Unset: random per process (logged).
+   */
+  REPORTS_LINK_SECRET: envOptionalSecret({ minLength: 32 }),
   REPORTS_LINK_TTL_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
   REPORTS_FRESHNESS_CACHE_MS: envInt(2_000, { min: 0, max: 600_000 }),
   REPORTS_FRESHNESS_WINDOW_DAYS: envInt(7, { min: 1, max: 366 }),

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config/load-config.js';
+import { ConfigError } from '../../../shared/errors/config-error.js';
+import { reportsSettings } from './reports-settings.js';
+
+const refusal = (value: string): ConfigError | undefined => {
+  try {
+    loadConfig(reportsSettings, { REPORTS_LINK_SECRET: value });
+    return undefined;
+  } catch (error) {
+    return error as ConfigError;
+  }
+};
+
+describe('REPORTS_LINK_SECRET', () => {
+  it('refuses a placeholder or a short value, naming the variable and never echoing the value', () => {
+    for (const value of ['change-me-to-a-long-random-string-of-48-characters', 'your-secret-goes-here-please-make-it-long-enough', 'x'.repeat(40), 'short-but-random-9fK2']) {
+      const error = refusal(value);
+      expect(error, value).toBeInstanceOf(ConfigError);
+      expect(error?.variable).toBe('REPORTS_LINK_SECRET');
+      expect(error?.message).not.toContain(value);
+    }
+  });
+
+  it('accepts a random value of 32 characters or more, and no value (random per process)', () => {
+    expect(refusal('p3Jx9QwL0vZ7tRk2mN8bYc4dHs6fGa1E')).toBeUndefined();
+    expect(loadConfig(reportsSettings, {}).REPORTS_LINK_SECRET).toBeUndefined();
+  });
+});

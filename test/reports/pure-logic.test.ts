@@ -49,11 +49,14 @@ describe('local days in IANA zones', () => {
     expect(formatZoned(Date.parse('2026-11-01T05:30:00Z'), 'America/New_York')).toBe('2026-11-01T01:30:00.000-04:00');
   });
 
-  it('time zone names: IANA ids kept as spelt, case fixed, offsets and junk refused', () => {
-    expect(canonicalTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
-    expect(canonicalTimeZone('utc')).toBe('UTC');
+  it('time zone names: one canonical id per zone whatever the spelling, offsets and junk refused', () => {
+    // ICU's own answer for these is the legacy id (Asia/Calcutta, Europe/Kiev): the current one is kept.
+    for (const spelling of ['Asia/Kolkata', 'asia/kolkata', 'Asia/Calcutta', 'ASIA/CALCUTTA']) expect(canonicalTimeZone(spelling)).toBe('Asia/Kolkata');
+    for (const spelling of ['Europe/Kyiv', 'europe/kiev', 'Europe/Uzhgorod']) expect(canonicalTimeZone(spelling)).toBe('Europe/Kyiv');
+    for (const spelling of ['utc', 'UTC', 'Etc/UTC', 'etc/utc']) expect(canonicalTimeZone(spelling)).toBe('UTC');
     expect(canonicalTimeZone('europe/berlin')).toBe('Europe/Berlin');
-    expect(canonicalTimeZone('US/Eastern')).toBe('US/Eastern');
+    for (const spelling of ['US/Eastern', 'us/eastern', 'uS/EaStErN', 'America/New_York', 'AMERICA/NEW_YORK']) expect(canonicalTimeZone(spelling)).toBe('America/New_York');
+    expect(canonicalTimeZone('uS/PaCiFiC')).toBe('America/Los_Angeles');
     for (const bad of ['+02:00', 'Mars/Base', '', 'America/New_York; DROP', '../etc/passwd']) expect(canonicalTimeZone(bad)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import type { ColumnType, Kysely } from 'kysely';
 import { ValidationError } from '../../../../shared/errors/validation-error.js';
+import { LruCache } from '../../../../shared/util/lru-cache.js';
 import { canonicalTimeZone } from '../params/time-zone.js';
 
 /** The accounts table (migration 2026-11-26-06). */
@@ -23,7 +24,7 @@ export interface Account {
  * that time). An account without a row reads as "UTC, named by its id".
  */
 export class AccountStore {
-  readonly #cache = new Map<string, { account: Account; expiresAt: number }>();
+  readonly #cache = new LruCache<string, { account: Account; expiresAt: number }>(10_000);
 
   constructor(
     private readonly db: Kysely<{ accounts: AccountsTable }>,
@@ -34,8 +35,7 @@ export class AccountStore {
     const cached = this.#cache.get(accountId);
     if (cached !== undefined && cached.expiresAt > Date.now()) return cached.account;
     const row = await this.db.selectFrom('accounts').select(['display_name', 'time_zone']).where('account_id', '=', accountId).executeTakeFirst();
-    const account = { accountId, displayName: row?.display_name ?? accountId, timeZone: row?.time_zone ?? 'UTC' };
-    if (this.#cache.size > 10_000) this.#cache.clear();
+    const account = { accountId, displayName: row?.display_name ?? accountId, timeZone: canonicalZoneOf(row?.time_zone ?? 'UTC') };
     this.#cache.set(accountId, { account, expiresAt: Date.now() + this.cacheTtlMs });
     return account;
   }
@@ -52,3 +52,6 @@ export class AccountStore {
     this.#cache.delete(account.accountId);
   }
 }
+
+/** Rows written before ids were canonical may hold an alias: read them as the canonical id. */
+const canonicalZoneOf = (stored: string): string => canonicalTimeZone(stored) ?? stored;

@@ -1,8 +1,11 @@
+import { LruCache } from '../../../../shared/util/lru-cache.js';
+
 /**
  * Wall-clock arithmetic in an IANA time zone with Intl only (no date library): local calendar dates
- * to UTC instants and back, correct across daylight-saving changes.
+ * to UTC instants and back, correct across daylight-saving changes. Callers pass canonical ids
+ * (time-zone.ts), a few hundred at most; the cache is bounded all the same, since a formatter is big.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new LruCache<string, Intl.DateTimeFormat>(1_000);
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let found = formatters.get(timeZone);

@@ -116,7 +116,7 @@ describe('webhook API with the dispatcher running', () => {
     const [later] = await fixture.produce([sampleEvent({ account_id: customer.accountId })]);
     await expect.poll(async () => (await customer.call('GET', `/v1/endpoints/${id}/messages?status=failed`)).body.data.length).toBe(2);
     expect(target.received).toHaveLength(1);
-    expect((await customer.call('POST', `/v1/endpoints/${id}/test`)).body.error.code).toBe('endpoint_disabled');
+    expect((await customer.call('POST', `/v1/endpoints/${id}/test`)).body.error.code).toBe('ENDPOINT_DISABLED');
 
     gone = false;
     const enabled = await customer.call('POST', `/v1/endpoints/${id}/enable`);

@@ -84,7 +84,7 @@ describe('webhook API: endpoints', () => {
     for (const [body, field] of cases) {
       const answer = await alice.call('POST', '/v1/endpoints', body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
-      expect(answer.body.error.code).toBe('validation_failed');
+      expect(answer.body.error.code).toBe('VALIDATION_FAILED');
       expect(answer.body.error.field, JSON.stringify(body)).toBe(field);
       expect(answer.body.error.message.length).toBeGreaterThan(5);
     }
@@ -149,7 +149,7 @@ describe('webhook API: endpoints', () => {
       for (const n of [1, 2]) expect((await dave.call('POST', '/v1/endpoints', { url: `https://hooks.example.com/${n}` })).status).toBe(201);
       const third = await dave.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/3' });
       expect(third.status).toBe(409);
-      expect(third.body.error.code).toBe('endpoint_limit_reached');
+      expect(third.body.error.code).toBe('ENDPOINT_LIMIT_REACHED');
     } finally {
       await limited.stop();
     }

@@ -3,6 +3,7 @@ import { commonSettings, opsPort } from '../../../shared/config/common-settings.
 import { envInt, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
+import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
 import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 /** Every variable the webhook API reads, with defaults for the local stack (services/webhook-api/README.md). */
@@ -12,6 +13,7 @@ export const apiSettings = {
   ...commonSettings.ops,
   ...opsPort(9105),
   ...webhookSettings,
+  ...httpServerSettings,
   WEBHOOK_API_HOST: envString('127.0.0.1'),
   WEBHOOK_API_PORT: envInt(7005, { min: 0, max: 65_535 }),
   WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT: envInt(50, { min: 1, max: 10_000 }),
@@ -28,6 +30,16 @@ export const apiSettings = {
   /** How long an authenticated API key is trusted before MySQL is asked again (revocation delay). */
   WEBHOOK_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 600_000 }),
   WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
+  /** Rate limits, counted in Redis across instances per window of WEBHOOK_API_RATE_WINDOW_MS (429 + Retry-After beyond). */
+  WEBHOOK_API_RATE_WINDOW_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
+  /** Requests of one API key per window. */
+  WEBHOOK_API_RATE_PER_KEY: envInt(600, { min: 1, max: 1_000_000 }),
+  /** Refused API keys from one client address per window; beyond it the address gets 429 without a lookup. */
+  WEBHOOK_API_AUTH_FAILURES_PER_ADDRESS: envInt(20, { min: 1, max: 1_000_000 }),
+  /** Test events one API key may send per window. */
+  WEBHOOK_API_TEST_PER_KEY: envInt(30, { min: 1, max: 1_000_000 }),
+  /** Replays and recoveries one API key may start per window. */
+  WEBHOOK_API_REPLAY_PER_KEY: envInt(60, { min: 1, max: 1_000_000 }),
 } as const;
 
 export type ApiSettings = Readonly<z.infer<z.ZodObject<typeof apiSettings>>>;

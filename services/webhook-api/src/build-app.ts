@@ -1,44 +1,60 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { Counter, Histogram, type Registry } from 'prom-client';
-import type { Logger } from '../../../shared/log/logger.js';
-import { errorBody, errorHandler } from './api-errors.js';
-import { authenticate } from './authenticate.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import { EndpointNotFoundError } from '../../../shared/webhooks/errors/endpoint-not-found-error.js';
+import { apiKeyHook, callerOf, type ApiKeyLimits } from '../../../shared/http/api-key-hook.js';
+import { httpErrorHandler, notFoundHandler } from '../../../shared/http/error-handler.js';
+import { HttpProblem } from '../../../shared/http/http-problem.js';
+import { RateLimitedError } from '../../../shared/http/rate-limited-error.js';
+import type { RateLimit, RateLimiter } from '../../../shared/http/rate-limiter.js';
+import { registerRequestMetrics } from '../../../shared/http/request-metrics.js';
+import { fastifyTimeouts, type HttpServerSettings } from '../../../shared/http/server-timeouts.js';
+import type { Logger } from '../../../shared/log/logger.js';
 import { deliveryRoutes, type DeliveryRouteDependencies } from './delivery-routes.js';
 import { endpointRoutes, type EndpointRouteDependencies } from './endpoint-routes.js';
 
+export interface WebhookApiLimits extends ApiKeyLimits {
+  /** Test events sent by one API key (each is a real delivery). */
+  readonly test: RateLimit;
+  /** Replays and recoveries started by one API key (each may enqueue many deliveries). */
+  readonly replay: RateLimit;
+}
+
 export interface AppDependencies {
   readonly apiKeys: ApiKeyStore;
+  readonly limiter: RateLimiter | undefined;
+  readonly limits: WebhookApiLimits;
+  readonly timeouts: HttpServerSettings;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly endpointRoutes: EndpointRouteDependencies;
   readonly deliveryRoutes: Omit<DeliveryRouteDependencies, 'schemas' | 'endpoints'>;
 }
 
-/** The Fastify app: JSON in and out, every /v1 route behind API-key authentication. */
+/** The Fastify app: JSON in and out, every /v1 route behind API-key authentication (shared/http). */
 export function buildApp(deps: AppDependencies): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true });
-  const requests = new Counter({ name: 'webhook_api_requests_total', help: 'API requests by route and status', labelNames: ['method', 'route', 'status'], registers: [deps.registry] });
-  const seconds = new Histogram({
-    name: 'webhook_api_request_duration_seconds',
-    help: 'API request duration by route',
-    labelNames: ['method', 'route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [deps.registry],
-  });
-  const started = new WeakMap<object, number>();
-  app.addHook('onRequest', async (request) => {
-    started.set(request, performance.now());
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unknown';
-    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    seconds.observe({ method: request.method, route }, (performance.now() - (started.get(request) ?? performance.now())) / 1000);
-  });
-  app.addHook('onRequest', authenticate(deps.apiKeys));
-  app.setErrorHandler(errorHandler(deps.logger));
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('not_found', 'no such route')));
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, ...fastifyTimeouts(deps.timeouts) });
+  registerRequestMetrics(app, deps.registry, 'webhook_api');
+  app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits }));
+  app.addHook('onRequest', ownQuota(deps));
+  app.setErrorHandler(httpErrorHandler(deps.logger, (error) => (error instanceof EndpointNotFoundError ? new HttpProblem(404, 'NOT_FOUND', 'no such endpoint') : undefined)));
+  app.setNotFoundHandler(notFoundHandler);
   endpointRoutes(app, deps.endpointRoutes);
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
   return app;
+}
+
+/** `test` and `replay`/`recover` send deliveries: each has a quota of its own besides the key's. */
+function ownQuota(deps: AppDependencies) {
+  const quotas: Readonly<Record<string, RateLimit>> = {
+    '/v1/endpoints/:endpointId/test': deps.limits.test,
+    '/v1/endpoints/:endpointId/messages/:messageId/replay': deps.limits.replay,
+    '/v1/endpoints/:endpointId/recover': deps.limits.replay,
+  };
+  return async (request: FastifyRequest): Promise<void> => {
+    const limit = quotas[request.routeOptions.url ?? ''];
+    if (limit === undefined || deps.limiter === undefined) return;
+    const decision = await deps.limiter.hit(limit, callerOf(request).keyId);
+    if (!decision.allowed) throw new RateLimitedError(limit.name, decision.retryAfterSeconds, `at most ${limit.max} ${limit.name} requests per ${limit.windowMs / 1000} s per API key; retry later`);
+  };
 }

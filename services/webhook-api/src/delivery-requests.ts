@@ -5,7 +5,8 @@ import { newId } from '../../../shared/webhooks/endpoint-store.js';
 import { deliveryJobId, type DeliveryQueue, type DeliveryTrigger } from '../../../shared/webhooks/delivery-queue.js';
 import type { MessageRecord, MessageStore } from '../../../shared/webhooks/message-store.js';
 import { TEST_WEBHOOK_TYPE, testWebhookBody } from '../../../shared/webhooks/webhook-payload.js';
-import { ApiProblem } from './api-problem.js';
+import { ValidationError } from '../../../shared/errors/validation-error.js';
+import { HttpProblem } from '../../../shared/http/http-problem.js';
 
 /**
  * Deliveries the customer asks for: a test event, a replay of one message, the recovery of every
@@ -35,7 +36,7 @@ export class DeliveryRequests {
       row === undefined
         ? await this.messages.eventMessage(accountId, endpoint.id, messageId)
         : { endpointId: row.endpoint_id, messageId: row.message_id, accountId: row.account_id, type: row.event_type, body: row.body };
-    if (message === undefined) throw new ApiProblem(404, 'not_found', 'no such message for this endpoint');
+    if (message === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'no such message for this endpoint');
     // A replay is a new delivery on purpose: a fresh job id, the same webhook-id.
     await this.#send([message], 'replay', () => `replay-${randomBytes(6).toString('hex')}`);
   }
@@ -44,7 +45,7 @@ export class DeliveryRequests {
   async recover(accountId: string, endpointId: string, since: Date): Promise<number> {
     const endpoint = await this.#enabledEndpoint(accountId, endpointId);
     if (Date.now() - since.getTime() > this.limits.recoverMaxAgeMs) {
-      throw new ApiProblem(400, 'validation_failed', `since: at most ${Math.round(this.limits.recoverMaxAgeMs / 86_400_000)} days ago`, 'since');
+      throw new ValidationError([{ field: 'since', expected: `at most ${Math.round(this.limits.recoverMaxAgeMs / 86_400_000)} days ago` }]);
     }
     let recovered = 0;
     while (recovered < this.limits.recoverMaxMessages) {
@@ -62,7 +63,7 @@ export class DeliveryRequests {
   async #enabledEndpoint(accountId: string, endpointId: string): Promise<Endpoint> {
     const endpoint = await this.endpoints.get(accountId, endpointId);
     if (!endpoint.enabled) {
-      throw new ApiProblem(409, 'endpoint_disabled', `the endpoint is disabled (${endpoint.disabledReason ?? 'unknown'}); enable it first`);
+      throw new HttpProblem(409, 'ENDPOINT_DISABLED', `the endpoint is disabled (${endpoint.disabledReason ?? 'unknown'}); enable it first`);
     }
     return endpoint;
   }

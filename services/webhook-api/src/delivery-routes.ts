@@ -4,7 +4,7 @@ import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import type { MessageStore } from '../../../shared/webhooks/message-store.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
 import { listAttempts } from './attempt-queries.js';
-import { callerOf } from './authenticate.js';
+import { callerOf } from '../../../shared/http/api-key-hook.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
 import { attemptView, messageView } from './views.js';

@@ -6,8 +6,8 @@ import type { EndpointChangePublisher } from '../../../shared/webhooks/endpoint-
 import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import type { SecretStore } from '../../../shared/webhooks/secret-store.js';
 import { ValidationError } from '../../../shared/errors/validation-error.js';
-import { ApiProblem } from './api-problem.js';
-import { callerOf } from './authenticate.js';
+import { callerOf } from '../../../shared/http/api-key-hook.js';
+import { HttpProblem } from '../../../shared/http/http-problem.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
 import { endpointView } from './views.js';
 
@@ -38,7 +38,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
     const input = parseInput(schemas.createEndpoint, request.body);
     await checkUrl(input.url);
     if ((await endpoints.count(accountId)) >= deps.maxEndpointsPerAccount) {
-      throw new ApiProblem(409, 'endpoint_limit_reached', `an account has at most ${deps.maxEndpointsPerAccount} endpoints`);
+      throw new HttpProblem(409, 'ENDPOINT_LIMIT_REACHED', `an account has at most ${deps.maxEndpointsPerAccount} endpoints`);
     }
     const { endpoint, secret } = await endpoints.create(accountId, {
       url: input.url,

@@ -24,7 +24,8 @@ import { systemResolver, type Resolver } from '../../../shared/webhooks/ssrf/add
 import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
 import type { ApiSettings } from './api-settings.js';
-import { buildApp } from './build-app.js';
+import { buildApp, type WebhookApiLimits } from './build-app.js';
+import { RateLimiter } from '../../../shared/http/rate-limiter.js';
 import { DeliveryRequests } from './delivery-requests.js';
 import { requestSchemas } from './request-schemas.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
@@ -70,6 +71,9 @@ export class WebhookApiService implements RunnableService {
     const messages = new MessageStore(this.#db);
     this.#app = buildApp({
       apiKeys: new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS),
+      limiter: new RateLimiter(this.#redis.commands, { prefix: settings.WEBHOOK_REDIS_PREFIX, service: 'webhook_api', registry, logger }),
+      limits: webhookApiLimits(settings),
+      timeouts: settings,
       logger,
       registry,
       endpointRoutes: {
@@ -132,4 +136,14 @@ export class WebhookApiService implements RunnableService {
     ];
     await runShutdownSteps(steps, this.#options.logger);
   }
+}
+
+function webhookApiLimits(settings: ApiSettings): WebhookApiLimits {
+  const windowMs = settings.WEBHOOK_API_RATE_WINDOW_MS;
+  return {
+    perKey: { name: 'key', max: settings.WEBHOOK_API_RATE_PER_KEY, windowMs },
+    authFailuresPerAddress: { name: 'auth-failures', max: settings.WEBHOOK_API_AUTH_FAILURES_PER_ADDRESS, windowMs },
+    test: { name: 'test', max: settings.WEBHOOK_API_TEST_PER_KEY, windowMs },
+    replay: { name: 'replay', max: settings.WEBHOOK_API_REPLAY_PER_KEY, windowMs },
+  };
 }

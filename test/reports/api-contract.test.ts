@@ -90,7 +90,7 @@ describe('bad input: 400 naming the field', () => {
   it.each(cases)('%s %j -> %s', async (path, params, field) => {
     const { status, body } = await fixture.get(path, params, as(a));
     expect(status).toBe(400);
-    expect(body.error).toMatchObject({ code: 'INVALID_PARAMETER', field });
+    expect(body.error).toMatchObject({ code: 'VALIDATION_FAILED', field });
     expect(body.error.message).toContain(field);
   });
 

@@ -5,6 +5,7 @@
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-probe.js';
 import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
+import { redisProbe } from '../../../shared/connections/redis-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { createElasticsearch } from '../../../shared/elasticsearch/create-elasticsearch.js';
@@ -12,6 +13,8 @@ import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticse
 import { pinCaFingerprint } from '../../../shared/elasticsearch/pinned-ca.js';
 import { connectionOrExit } from '../../../shared/connections/connection-or-exit.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
+import { reportsRedis } from './reports-redis.js';
+import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { ReportsService, type ReportsDatabase } from './reports-service.js';
@@ -25,6 +28,7 @@ const mysql = mysqlConnection(config);
 const elasticsearchSettings = await connectionOrExit('reports', () => pinCaFingerprint(elasticsearchConnection(config)));
 const { db, pool } = createDatabase<ReportsDatabase>({ connection: mysql, connectionLimit: 5 });
 const elasticsearch = createElasticsearch({ connection: elasticsearchSettings, requestTimeoutMs: config.REPORTS_ES_TIMEOUT_MS });
-const probes = [mysqlProbe(pool, mysql), elasticsearchProbe(elasticsearch, elasticsearchSettings)];
+const redis = reportsRedis(redisConnection(config), logger);
+const probes = [mysqlProbe(pool, mysql), elasticsearchProbe(elasticsearch, elasticsearchSettings), redisProbe(redisConnection(config))];
 const runner = new ServiceRunner({ name: 'reports', logger, shutdownDeadlineMs: config.SHUTDOWN_DEADLINE_MS, ops: { port: config.OPS_PORT, host: config.OPS_HOST, registry } });
-await runner.run(new ReportsService({ config, db, elasticsearch, registry, logger, probes }));
+await runner.run(new ReportsService({ config, db, elasticsearch, redis, registry, logger, probes }));

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
@@ -13,9 +15,12 @@ import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
+import { sleep } from '../../../shared/util/sleep.js';
+import { RateLimiter } from '../../../shared/http/rate-limiter.js';
 import { AccountStore, type AccountsTable } from './accounts/account-store.js';
 import { AuthlogRecordedEvents } from './accounts/authlog-recorded-events.js';
 import { ExportLinks } from './auth-log/export-links.js';
+import { LinkRedemptions } from './auth-log/link-redemptions.js';
 import { AccountConcurrency } from './http/account-concurrency.js';
 import type { ApiDependencies } from './http/api-dependencies.js';
 import { buildApp } from './http/build-app.js';
@@ -30,6 +35,8 @@ export interface ReportsServiceOptions {
   readonly config: ReportsSettings;
   readonly db: Kysely<ReportsDatabase>;
   readonly elasticsearch: Client;
+  /** Rate-limit windows and spent download links, shared by every instance (closed by stop()). */
+  readonly redis: Redis;
   readonly registry: Registry;
   readonly logger: Logger;
   /** Checked before start (main passes the probes of the clients it built). */
@@ -63,17 +70,22 @@ export class ReportsService implements RunnableService {
   async start(): Promise<void> {
     const { config, logger } = this.options;
     if (config.REPORTS_LINK_SECRET === undefined) logger.warn({}, 'REPORTS_LINK_SECRET is not set: download links work only on the instance that made them');
+    // Links fail closed without Redis: be connected before the first request comes.
+    if (this.options.redis.status !== 'ready') await Promise.race([once(this.options.redis, 'ready'), sleep(5_000)]);
+    if (this.options.redis.status !== 'ready') logger.warn({ status: this.options.redis.status }, 'Redis is not ready: rate limits pass unchecked and downloads answer 503 until it is');
     this.#app = await buildApp(this.#dependencies());
     await this.#app.listen({ port: config.REPORTS_PORT, host: config.REPORTS_HOST });
     logger.info({ port: this.port, panel: `http://${config.REPORTS_HOST}:${this.port}/panel/` }, 'reports API and Admin Panel listening');
   }
 
   stop(): Promise<void> {
+    const { redis } = this.options;
     this.#stopped ??= runShutdownSteps(
       [
         ['HTTP server', async () => this.#app?.close()],
         ['Elasticsearch client', () => this.options.elasticsearch.close()],
         ['MySQL', () => this.options.db.destroy()],
+        ['Redis', () => redis.quit().then(() => undefined, () => redis.disconnect())],
       ],
       this.options.logger,
     );
@@ -91,6 +103,14 @@ export class ReportsService implements RunnableService {
       search: this.#search,
       accounts: new AccountStore(db, 30_000),
       apiKeys: new ApiKeyStore(db, config.REPORTS_API_KEY_CACHE_MS),
+      linkRedemptions: new LinkRedemptions(this.options.redis, config.REPORTS_REDIS_PREFIX),
+      limiter: new RateLimiter(this.options.redis, { prefix: config.REPORTS_REDIS_PREFIX, service: 'reports', registry, logger }),
+      limits: {
+        perKey: { name: 'key', max: config.REPORTS_RATE_PER_KEY, windowMs: config.REPORTS_RATE_WINDOW_MS },
+        authFailuresPerAddress: { name: 'auth-failures', max: config.REPORTS_AUTH_FAILURES_PER_ADDRESS, windowMs: config.REPORTS_RATE_WINDOW_MS },
+      },
+      timeouts: config,
+      registry,
       freshness: new FreshnessProbe(this.#search, new AuthlogRecordedEvents(db), { cacheMs: config.REPORTS_FRESHNESS_CACHE_MS, windowDays: config.REPORTS_FRESHNESS_WINDOW_DAYS }),
       exportLinks: new ExportLinks(config.REPORTS_LINK_SECRET === undefined ? randomBytes(32) : Buffer.from(config.REPORTS_LINK_SECRET), config.REPORTS_LINK_TTL_MS),
       expensive: new AccountConcurrency(config.REPORTS_MAX_EXPENSIVE_PER_ACCOUNT),

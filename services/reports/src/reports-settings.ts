@@ -4,11 +4,14 @@ import { envInt, envString } from '../../../shared/config/env-types.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import { envOptionalSecret } from '../../../shared/config/secret-setting.js';
+import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
 
 /** Every setting of the reports service (README.md explains each). */
 export const reportsSettings = {
   ...commonSettings.mysql,
   ...commonSettings.elasticsearch,
+  ...commonSettings.redis,
+  ...httpServerSettings,
   ...commonSettings.ops,
   ...opsPort(9106),
   REPORTS_PORT: envInt(7006, { min: 0, max: 65_535 }),
@@ -43,6 +46,14 @@ export const reportsSettings = {
   /** Exports and exact counts one account may run at once on one instance (429 beyond). */
   REPORTS_MAX_EXPENSIVE_PER_ACCOUNT: envInt(2, { min: 1, max: 100 }),
   REPORTS_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 3_600_000 }),
+  /** Prefix of the Redis keys (rate-limit windows, spent download links), shared by every instance. */
+  REPORTS_REDIS_PREFIX: envString('authlog-reports'),
+  /** Rate limits, counted in Redis across instances per window of REPORTS_RATE_WINDOW_MS (429 + Retry-After beyond). */
+  REPORTS_RATE_WINDOW_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),
+  /** Requests of one API key per window. */
+  REPORTS_RATE_PER_KEY: envInt(600, { min: 1, max: 1_000_000 }),
+  /** Refused API keys from one client address per window; beyond it the address gets 429 without a lookup. */
+  REPORTS_AUTH_FAILURES_PER_ADDRESS: envInt(20, { min: 1, max: 1_000_000 }),
 } as const;
 
 export type ReportsSettings = Readonly<z.infer<z.ZodObject<typeof reportsSettings>>>;

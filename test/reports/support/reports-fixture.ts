@@ -17,6 +17,8 @@ import { generateDataset, type Dataset } from './dataset.js';
 import { deleteEventIndices, indexAuthlogDirectly, recordEvents } from './load-events.js';
 import { loadThroughPipeline } from './pipeline-loader.js';
 import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
+import { redisConnection } from '../../../shared/redis/redis-connection.js';
+import { reportsRedis } from '../../../services/reports/src/reports-redis.js';
 
 export interface ReportsFixture {
   readonly database: TestDatabase;
@@ -77,13 +79,15 @@ export async function startReportsFixture(options: {
       REPORTS_MAX_RANGE_DAYS: '120',
       REPORTS_LINK_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
       REPORTS_API_KEY_CACHE_MS: '0',
+      AUTHLOG_REDIS_URL: testSettings.AUTHLOG_REDIS_URL,
+      REPORTS_REDIS_PREFIX: prefix,
       // The dataset lies in autumn 2026, weeks before "now": look back far enough to find it.
       REPORTS_FRESHNESS_WINDOW_DAYS: '366',
       ...options.env,
     });
     // The service gets clients of its own: stop() closes them.
     const serviceDb = createDatabase<ReportsDatabase>({ connection: database.connection, connectionLimit: 5 }).db;
-    service = new ReportsService({ config, db: serviceDb, elasticsearch: createElasticsearch({ connection: elasticsearchConnection(config) }), registry: createMetricsRegistry('reports-test', { processMetrics: false }), logger: silentLogger });
+    service = new ReportsService({ config, db: serviceDb, elasticsearch: createElasticsearch({ connection: elasticsearchConnection(config) }), redis: reportsRedis(redisConnection(config), silentLogger), registry: createMetricsRegistry('reports-test', { processMetrics: false }), logger: silentLogger });
     await service.start();
     const baseUrl = `http://127.0.0.1:${service.port}`;
     const defaultToken = tokens.get(dataset.accounts[0]?.accountId ?? '');

@@ -1,9 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ExportLinkError } from '../errors/export-link-error.js';
 
-/** What a download link grants: one account's export with these query parameters, until expiry. */
+/** What a download link grants: one account's export with these query parameters, once, until expiry. */
 export interface ExportGrant {
   readonly accountId: string;
+  /** The API key that made the link: revoking it voids the link. */
+  readonly keyId: string;
+  /** Random id of this link, spent on its first use (single use, see LinkRedemptions). */
+  readonly linkId: string;
   /** The export's query string, validated when the link was made and again when it is used. */
   readonly query: string;
   readonly expiresAtMs: number;
@@ -14,6 +18,8 @@ export interface ExportGrant {
  * plain navigation (which cannot send an Authorization header) without the API key ever appearing
  * in a URL. The link is an HMAC-SHA256 over the grant: it cannot be altered to another account or
  * query, and stops working after its TTL. Every instance behind a load balancer needs the same secret.
+ * It names the key that made it and a random link id: the download route refuses it once that key
+ * is revoked or the link was used (a link copied from a browser history or a log is worth nothing).
  */
 export class ExportLinks {
   constructor(
@@ -22,9 +28,10 @@ export class ExportLinks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  sign(accountId: string, query: string): { token: string; expiresAtMs: number } {
+  sign(accountId: string, keyId: string, query: string): { token: string; expiresAtMs: number } {
     const expiresAtMs = this.now() + this.ttlMs;
-    const payload = Buffer.from(JSON.stringify({ a: accountId, q: query, e: expiresAtMs })).toString('base64url');
+    const linkId = randomBytes(16).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ a: accountId, k: keyId, n: linkId, q: query, e: expiresAtMs })).toString('base64url');
     return { token: `${payload}.${this.#mac(payload)}`, expiresAtMs };
   }
 
@@ -35,10 +42,10 @@ export class ExportLinks {
     const expected = Buffer.from(this.#mac(payload), 'base64url');
     const given = Buffer.from(mac, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ExportLinkError('signature');
-    const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a?: unknown; q?: unknown; e?: unknown };
-    if (typeof grant.a !== 'string' || typeof grant.q !== 'string' || typeof grant.e !== 'number') throw new ExportLinkError('malformed');
+    const grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a?: unknown; k?: unknown; n?: unknown; q?: unknown; e?: unknown };
+    if (typeof grant.a !== 'string' || typeof grant.k !== 'string' || typeof grant.n !== 'string' || typeof grant.q !== 'string' || typeof grant.e !== 'number') throw new ExportLinkError('malformed');
     if (grant.e < this.now()) throw new ExportLinkError('expired');
-    return { accountId: grant.a, query: grant.q, expiresAtMs: grant.e };
+    return { accountId: grant.a, keyId: grant.k, linkId: grant.n, query: grant.q, expiresAtMs: grant.e };
   }
 
   #mac(payload: string): string {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { noParams } from '../params/endpoint-params.js';
 import { parseParams } from '../params/parse-params.js';
 import type { ApiDependencies } from './api-dependencies.js';
-import { callerOf } from './authenticate.js';
+import { callerOf } from '../../../../shared/http/api-key-hook.js';
 
 /** Who the key belongs to (the panel shows it and uses its time zone) and how fresh the data is. */
 export function registerAccountRoutes(app: FastifyInstance, deps: ApiDependencies): void {

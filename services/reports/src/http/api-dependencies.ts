@@ -1,9 +1,13 @@
-import type { Histogram, Counter } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import type { ApiKeyStore } from '../../../../shared/auth/api-key-store.js';
+import type { ApiKeyLimits } from '../../../../shared/http/api-key-hook.js';
+import type { RateLimiter } from '../../../../shared/http/rate-limiter.js';
+import type { HttpServerSettings } from '../../../../shared/http/server-timeouts.js';
 import type { Logger } from '../../../../shared/log/logger.js';
 import type { AccountStore } from '../accounts/account-store.js';
 import type { AccountConcurrency } from './account-concurrency.js';
 import type { ExportLinks } from '../auth-log/export-links.js';
+import type { LinkRedemptions } from '../auth-log/link-redemptions.js';
 import type { RangeLimits } from '../params/time-range.js';
 import type { FreshnessProbe } from '../reports/freshness.js';
 import type { ReportSettings } from '../reports/report-context.js';
@@ -20,7 +24,6 @@ export interface ApiSettings {
 }
 
 export interface ApiMetrics {
-  readonly requestSeconds: Histogram<'route' | 'method' | 'status'>;
   readonly exportedEvents: Counter<'format'>;
 }
 
@@ -31,6 +34,12 @@ export interface ApiDependencies {
   readonly apiKeys: ApiKeyStore;
   readonly freshness: FreshnessProbe;
   readonly exportLinks: ExportLinks;
+  readonly linkRedemptions: LinkRedemptions;
+  readonly limiter: RateLimiter | undefined;
+  readonly limits: ApiKeyLimits;
+  readonly timeouts: HttpServerSettings;
+  /** The request metrics (shared/http) register here. */
+  readonly registry: Registry;
   /** Slots for exports and exact counts, per account. */
   readonly expensive: AccountConcurrency;
   readonly settings: ApiSettings;

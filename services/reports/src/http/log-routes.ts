@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ValidationError } from '../../../../shared/errors/validation-error.js';
 import type { Account } from '../accounts/account-store.js';
+import { ExportLinkError } from '../errors/export-link-error.js';
 import { authLogPage } from '../auth-log/auth-log-page.js';
 import { openExport, type ExportFormat } from '../auth-log/export-stream.js';
 import { decodeCursor, type SortOrder } from '../auth-log/log-cursor.js';
@@ -11,7 +12,7 @@ import { requestScope } from '../params/request-scope.js';
 import { localDate } from '../params/zoned-time.js';
 import type { EventScope } from '../search/event-scope.js';
 import type { ApiDependencies } from './api-dependencies.js';
-import { callerOf } from './authenticate.js';
+import { callerOf } from '../../../../shared/http/api-key-hook.js';
 import { queryObject, rawQuery } from './query-string.js';
 import { requestSignal } from './request-signal.js';
 
@@ -52,18 +53,24 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDependencies): 
   });
 
   app.post('/v1/logs/export-links', async (request) => {
-    const account = await deps.accounts.get(callerOf(request).accountId);
+    const caller = callerOf(request);
+    const account = await deps.accounts.get(caller.accountId);
     const query = rawQuery(request.url);
     // Refuse a bad export now, not when the browser follows the link.
     requestScope(account, parseParams(exportParams, queryObject(query)), settings.range);
-    const link = deps.exportLinks.sign(account.accountId, query);
+    const link = deps.exportLinks.sign(account.accountId, caller.keyId, query);
     return { url: `/v1/downloads/${link.token}`, expires_at: new Date(link.expiresAtMs).toISOString() };
   });
 
-  // No API key here: the signed link is the credential, and it names the account and the query.
+  // No API key here: the signed link is the credential, and it names the account, the key and the
+  // query. It works once, and only while the key that made it is live.
   app.get<{ Params: { token: string } }>('/v1/downloads/:token', async (request, reply) => {
     const grant = deps.exportLinks.verify(request.params.token);
+    if (!(await deps.apiKeys.isLive(grant.keyId))) throw new ExportLinkError('revoked');
     const account = await deps.accounts.get(grant.accountId);
+    // Parameters are checked again before the link is spent, so a refused export costs no link.
+    requestScope(account, parseParams(exportParams, queryObject(grant.query)), settings.range);
+    if (!(await deps.linkRedemptions.redeem(grant.linkId, grant.expiresAtMs))) throw new ExportLinkError('used');
     return streamExport(reply, account, queryObject(grant.query));
   });
 

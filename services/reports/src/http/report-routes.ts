@@ -12,7 +12,7 @@ import { chooseInterval } from '../reports/volume-interval.js';
 import { volumeReport } from '../reports/volume-report.js';
 import type { EventFilters } from '../search/event-scope.js';
 import type { ApiDependencies } from './api-dependencies.js';
-import { callerOf } from './authenticate.js';
+import { callerOf } from '../../../../shared/http/api-key-hook.js';
 import { requestSignal } from './request-signal.js';
 
 /** The four reports. Each answer carries its range, zone, exactness and freshness. */

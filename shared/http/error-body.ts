@@ -9,16 +9,19 @@ export interface ErrorBody {
     readonly message: string;
     readonly field?: string;
     readonly issues?: readonly { readonly field: string; readonly expected: string }[];
+    /** Present (true) when the same request may succeed if sent again (the auth service's 503s). */
+    readonly retryable?: true;
   };
 }
 
-export function errorBody(code: string, message: string, extra: { field?: string; issues?: ErrorBody['error']['issues'] } = {}): ErrorBody {
+export function errorBody(code: string, message: string, extra: { field?: string; issues?: ErrorBody['error']['issues']; retryable?: boolean } = {}): ErrorBody {
   return {
     error: {
       code,
       message,
       ...(extra.field === undefined || extra.field === '' ? {} : { field: extra.field }),
       ...(extra.issues === undefined ? {} : { issues: extra.issues }),
+      ...(extra.retryable === true ? { retryable: true as const } : {}),
     },
   };
 }

@@ -27,7 +27,7 @@ export function httpErrorHandler(logger: Logger, mapProblem: ProblemMapper = () 
     if (problem !== undefined) {
       if (problem.status >= 500) logger.warn({ err: error, route: request.routeOptions.url }, 'request refused by a dependency');
       for (const [name, value] of Object.entries(problem.options.headers ?? {})) void reply.header(name, value);
-      return reply.code(problem.status).send(errorBody(problem.code, problem.message, { ...(problem.options.field === undefined ? {} : { field: problem.options.field }) }));
+      return reply.code(problem.status).send(errorBody(problem.code, problem.message, { ...(problem.options.field === undefined ? {} : { field: problem.options.field }), retryable: problem.options.retryable }));
     }
     const status = (error as FastifyError).statusCode;
     if (status === 413) return reply.code(413).send(errorBody('BODY_TOO_LARGE', error.message));

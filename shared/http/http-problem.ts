@@ -11,7 +11,7 @@ export class HttpProblem extends AuthlogError {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly options: { readonly field?: string; readonly headers?: Readonly<Record<string, string>>; readonly cause?: unknown } = {},
+    readonly options: { readonly field?: string; readonly headers?: Readonly<Record<string, string>>; readonly cause?: unknown; readonly retryable?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = status === 429 || status >= 500;

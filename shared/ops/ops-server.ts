@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { DEFAULT_HTTP_TIMEOUTS, nodeServerTimeouts } from '../http/server-timeouts.js';
 import type { Logger } from '../log/logger.js';
 import { healthStatusCode, type HealthCheck } from './health.js';
 
@@ -21,7 +22,8 @@ export async function startOpsServer(options: {
   health: HealthCheck;
   logger: Logger;
 }): Promise<OpsServer> {
-  const server: Server = createServer((request, response) => {
+  // Timeouts like every server's: a scraper that stalls cannot hold the ops port's sockets.
+  const server: Server = createServer(nodeServerTimeouts(DEFAULT_HTTP_TIMEOUTS), (request, response) => {
     void (async () => {
       try {
         if (request.method === 'GET' && request.url === '/metrics') {

@@ -16,7 +16,8 @@ let base: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   const settings = loadAuthDemoSettings({ AUTHLOG_MYSQL_URL: database.url, AUTH_DEMO_PORT: '0', AUTH_DEMO_MYSQL_CONNECTIONS: '4' });
-  service = new AuthDemoService({ settings, logger: silentLogger, metrics: new AuthDemoMetrics(createMetricsRegistry('auth-demo', { processMetrics: false })) });
+  const registry = createMetricsRegistry('auth-demo', { processMetrics: false });
+  service = new AuthDemoService({ settings, logger: silentLogger, metrics: new AuthDemoMetrics(registry), registry });
   await service.start();
   base = `http://127.0.0.1:${service.port}`;
 });
@@ -79,6 +80,21 @@ describe('demo auth service', () => {
     expect(await badIp.json()).toMatchObject({ error: { field: 'access_device.ip' } });
     expect((await rowsFor('bad-1')).authlog).toHaveLength(0);
     expect((await rowsFor('bad-2')).authlog).toHaveLength(0);
+  });
+
+  it('answers every error with the shared body (docs/http-errors.md), unknown routes included', async () => {
+    const missing = await fetch(`${base}/v1/logins/tx-1`);
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', field: 'account_id' } });
+    const unknown = await fetch(`${base}/v1/logins/tx-none?account_id=acct_demo`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const route = await fetch(`${base}/v2/nothing`);
+    expect(route.status).toBe(404);
+    expect(await route.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const broken = await fetch(`${base}/v1/logins`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"account_id": ' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: { code: 'BAD_REQUEST', field: '(body)' } });
   });
 
   it('a login aborted after recording (its transaction rolled back) leaves no record and no outbox row', async () => {

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { fastify, type FastifyInstance } from 'fastify';
+import { AuthlogError } from '../../../shared/errors/authlog-error.js';
+import { ValidationError } from '../../../shared/errors/validation-error.js';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
 import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
@@ -14,7 +16,12 @@ import { OutboxWriter } from '../../../shared/outbox/outbox-writer.js';
 import { SeededRandom } from '../../../shared/simulation/random.js';
 import type { AuthDemoMetrics } from './auth-demo-metrics.js';
 import type { AuthDemoSettings } from './auth-demo-settings.js';
-import { sendError } from './http-errors.js';
+import { authDemoProblem } from './http-errors.js';
+import { httpErrorHandler, notFoundHandler } from '../../../shared/http/error-handler.js';
+import { HttpProblem } from '../../../shared/http/http-problem.js';
+import { registerRequestMetrics } from '../../../shared/http/request-metrics.js';
+import { fastifyTimeouts } from '../../../shared/http/server-timeouts.js';
+import type { Registry } from 'prom-client';
 import { handleLogin } from './login-handler.js';
 import { loginRequestSchema } from './login-request.js';
 
@@ -33,7 +40,7 @@ export class AuthDemoService implements RunnableService {
   #lastDatabaseError: string | undefined;
   #stopping: Promise<void> | undefined;
 
-  constructor(options: { settings: AuthDemoSettings; logger: Logger; metrics: AuthDemoMetrics }) {
+  constructor(options: { settings: AuthDemoSettings; logger: Logger; metrics: AuthDemoMetrics; registry: Registry }) {
     this.#settings = options.settings;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -41,7 +48,7 @@ export class AuthDemoService implements RunnableService {
     const { db, pool } = createDatabase<AuthlogDatabase>({ connection, connectionLimit: options.settings.AUTH_DEMO_MYSQL_CONNECTIONS });
     this.#db = db;
     this.#probe = mysqlProbe(pool, connection);
-    this.#app = this.#buildApp();
+    this.#app = this.#buildApp(options.registry);
   }
 
   /** The bound port (useful when AUTH_DEMO_PORT is 0). */
@@ -81,8 +88,11 @@ export class AuthDemoService implements RunnableService {
     }
   }
 
-  #buildApp(): FastifyInstance {
-    const app = fastify({ logger: false, bodyLimit: 64 * 1024 });
+  #buildApp(registry: Registry): FastifyInstance {
+    const app = fastify({ logger: false, bodyLimit: 64 * 1024, ...fastifyTimeouts(this.#settings) });
+    registerRequestMetrics(app, registry, 'auth_demo');
+    app.setErrorHandler(httpErrorHandler(this.#logger, authDemoProblem));
+    app.setNotFoundHandler(notFoundHandler);
     const writer = new OutboxWriter(this.#db);
     const random = new SeededRandom(Date.now() ^ process.pid);
     const deps = { writer, db: this.#db, random, now: () => new Date() };
@@ -92,7 +102,7 @@ export class AuthDemoService implements RunnableService {
       const parsed = loginRequestSchema.safeParse(request.body);
       if (!parsed.success) {
         this.#metrics.logins.inc({ outcome: 'invalid', result: 'none' });
-        return sendError(reply, parsed.error);
+        throw parsed.error;
       }
       const traceparent = request.headers.traceparent;
       const tracestate = request.headers.tracestate;
@@ -108,21 +118,22 @@ export class AuthDemoService implements RunnableService {
         const outcome = error instanceof Error && 'code' in error && error.code === 'LOGIN_ABORTED' ? 'aborted' : 'error';
         this.#metrics.logins.inc({ outcome, result: 'none' });
         if (outcome === 'error') this.#logger.error({ err: error, account: parsed.data.account_id }, 'login not recorded');
-        return sendError(reply, error);
+        // Anything unexpected is still an outage to the caller, never a 500: retry with the same txid.
+        throw error instanceof AuthlogError ? error : new HttpProblem(503, 'UNAVAILABLE', 'the login could not be recorded; retry with the same txid', { retryable: true, cause: error });
       }
     });
 
     app.get<{ Params: { txid: string }; Querystring: { account_id?: string } }>('/v1/logins/:txid', async (request, reply) => {
       // A demo read-back: scoped to the account named by the caller, like every read of the log.
       const accountId = request.query.account_id;
-      if (accountId === undefined) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', field: 'account_id', message: 'account_id is required' } });
+      if (accountId === undefined) throw new ValidationError([{ field: 'account_id', expected: 'the account the login belongs to (required)' }]);
       const row = await this.#db
         .selectFrom('authlog')
         .select(['payload'])
         .where('txid', '=', request.params.txid)
         .where('account_id', '=', accountId)
         .executeTakeFirst();
-      if (row === undefined) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such login for this account' } });
+      if (row === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'no such login for this account');
       return reply.type('application/json').send(row.payload);
     });
     return app;

@@ -11,5 +11,5 @@ const settings = settingsOrExit('auth-demo', () => loadAuthDemoSettings());
 const logger = createLogger('auth-demo', settings.LOG_LEVEL);
 logger.info({ mysql: redactUrl(settings.AUTHLOG_MYSQL_URL), port: settings.AUTH_DEMO_PORT, opsPort: settings.OPS_PORT }, 'auth-demo configured');
 const registry = createMetricsRegistry('auth-demo');
-const service = new AuthDemoService({ settings, logger, metrics: new AuthDemoMetrics(registry) });
+const service = new AuthDemoService({ settings, logger, metrics: new AuthDemoMetrics(registry), registry });
 await new ServiceRunner({ name: 'auth-demo', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } }).run(service);

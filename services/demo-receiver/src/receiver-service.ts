@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { nodeServerTimeouts } from '../../../shared/http/server-timeouts.js';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../../shared/log/logger.js';
@@ -32,7 +33,7 @@ export class ReceiverService implements RunnableService {
   ) {
     this.#deliveries = new Counter({ name: 'receiver_deliveries_total', help: 'Deliveries received, by signature check', labelNames: ['verified'], registers: [registry] });
     this.#distinct = new Gauge({ name: 'receiver_distinct_messages', help: 'Distinct webhook-ids received', registers: [registry] });
-    this.#server = createServer((request, response) => {
+    this.#server = createServer(nodeServerTimeouts(this.settings), (request, response) => {
       void this.#handle(request).then(
         ({ status, body }) => response.writeHead(status, { 'content-type': 'application/json' }).end(body),
         () => response.destroy(),

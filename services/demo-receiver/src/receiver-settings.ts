@@ -2,12 +2,14 @@ import type { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envList, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
+import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
 import type { Environment } from '../../../shared/config/environment.js';
 
 /** Every variable the demo receiver reads (services/demo-receiver/README.md). */
 export const receiverSettings = {
   ...commonSettings.ops,
   ...opsPort(9108),
+  ...httpServerSettings,
   RECEIVER_PORT: envInt(7008, { min: 0, max: 65_535 }),
   RECEIVER_HOST: envString('127.0.0.1'),
   /** Signing secrets (whsec_...) the receiver accepts; comma-separated during a rotation. */

@@ -20,8 +20,9 @@ export function pipelineProcesses(distDir: string, settings: PipelineSettings, d
     AUTHLOG_REDIS_URL: settings.AUTHLOG_REDIS_URL,
     LOG_LEVEL: settings.LOG_LEVEL,
   };
-  // The demo receiver listens on loopback over http: allowed here, and only here (never in production).
-  const localWebhooks = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_SSRF_ALLOW: '127.0.0.1/32', AUTHLOG_ENCRYPTION_KEYS_FILE: demo.encryptionKeysFile };
+  // The demo receiver listens on loopback over http: allowed here, and only here (never in production),
+  // and only its own host:port, so a demo account cannot aim webhooks at Elasticsearch or an ops port.
+  const localWebhooks = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_SSRF_ALLOW: `127.0.0.1:${PORTS.receiver}`, AUTHLOG_ENCRYPTION_KEYS_FILE: demo.encryptionKeysFile, NODE_ENV: 'development' };
   const spec = (name: string, service: string, opsPort: number, env: Record<string, string> = {}): ProcessSpec => ({
     name,
     main: main(distDir, service),

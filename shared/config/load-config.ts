@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { checkConnectionSettings } from './connection-settings.js';
+import { checkProductionExceptions } from './production-exceptions.js';
 import { readEnvironment, type Environment } from './environment.js';
 import { isSecretSetting } from './secret-setting.js';
 
@@ -32,6 +33,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
     throw new ConfigError(variable, `must be ${describeExpected(issue)} (got ${shown(shape[variable], picked[variable])})`);
   }
   checkConnectionSettings(parsed.data);
+  checkProductionExceptions(parsed.data);
   return Object.freeze(parsed.data);
 }
 

@@ -3,7 +3,8 @@ import { envBool, envInt, envList, envString } from '../config/env-types.js';
 import type { Secret } from '../config/secret.js';
 import { encryptionSettings } from '../crypto/encryption-settings.js';
 import { RetrySchedule, SVIX_SCHEDULE } from './retry-schedule.js';
-import { AddressPolicy } from './ssrf/address-policy.js';
+import type { Logger } from '../log/logger.js';
+import { AddressPolicy, DEFAULT_BLOCKED_PORTS } from './ssrf/address-policy.js';
 
 const accepts = <T>(check: (value: T) => unknown) => (value: T) => {
   try {
@@ -33,10 +34,19 @@ export const webhookSettings = {
   WEBHOOK_RETRY_JITTER_PERCENT: envInt(10, { min: 0, max: 100 }),
   /** Plain http endpoints: for the local demo and tests only. */
   WEBHOOK_ALLOW_HTTP: envBool(false),
-  /** SSRF allow-list (CIDRs, addresses, host names): for the local demo and tests only; empty in production. */
+  /**
+   * SSRF allow-list for the local demo and tests only: host:port of the demo receiver
+   * ("127.0.0.1:7008"), or for tests CIDRs, addresses, host names. Refused with NODE_ENV=production.
+   */
   WEBHOOK_SSRF_ALLOW: envList('').refine(accepts((entries: string[]) => new AddressPolicy({ allow: entries })), {
-    message: 'a comma-separated list of CIDRs (127.0.0.0/8), addresses (::1) or host names',
+    message: 'a comma-separated list of host:port (127.0.0.1:7008), CIDRs (127.0.0.0/8), addresses (::1) or host names',
   }),
+  /** Ports no webhook URL may use, checked when an endpoint is saved and again at every connect. Empty: none. */
+  WEBHOOK_BLOCKED_PORTS: envList(DEFAULT_BLOCKED_PORTS.join(','))
+    .refine((entries) => entries.every((entry) => /^\d{1,5}$/.test(entry) && Number(entry) >= 1 && Number(entry) <= 65_535), { message: 'a comma-separated list of port numbers (1-65535)' })
+    .transform((entries) => entries.map(Number)),
+  /** "production" refuses the demo's exceptions (WEBHOOK_SSRF_ALLOW, WEBHOOK_ALLOW_HTTP); the image sets it. */
+  NODE_ENV: envString('development'),
 } as const;
 
 export interface WebhookSettings {
@@ -47,6 +57,7 @@ export interface WebhookSettings {
   readonly WEBHOOK_RETRY_JITTER_PERCENT: number;
   readonly WEBHOOK_ALLOW_HTTP: boolean;
   readonly WEBHOOK_SSRF_ALLOW: readonly string[];
+  readonly WEBHOOK_BLOCKED_PORTS: readonly number[];
 }
 
 export function retryScheduleOf(settings: WebhookSettings): RetrySchedule {
@@ -54,5 +65,12 @@ export function retryScheduleOf(settings: WebhookSettings): RetrySchedule {
 }
 
 export function addressPolicyOf(settings: WebhookSettings): AddressPolicy {
-  return new AddressPolicy({ allow: settings.WEBHOOK_SSRF_ALLOW, allowHttp: settings.WEBHOOK_ALLOW_HTTP });
+  return new AddressPolicy({ allow: settings.WEBHOOK_SSRF_ALLOW, allowHttp: settings.WEBHOOK_ALLOW_HTTP, blockedPorts: settings.WEBHOOK_BLOCKED_PORTS });
+}
+
+/** Both webhook services say at start when the demo's exceptions are on, in the same words. */
+export function warnAboutExceptions(settings: WebhookSettings, logger: Logger): void {
+  if (settings.WEBHOOK_SSRF_ALLOW.length > 0 || settings.WEBHOOK_ALLOW_HTTP) {
+    logger.warn({ ssrfAllowList: settings.WEBHOOK_SSRF_ALLOW, allowHttp: settings.WEBHOOK_ALLOW_HTTP }, 'SSRF exceptions are on: for the local demo and tests only');
+  }
 }

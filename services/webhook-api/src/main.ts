@@ -6,6 +6,7 @@ import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
+import { warnAboutExceptions } from '../../../shared/webhooks/webhook-settings.js';
 import { loadApiSettings } from './api-settings.js';
 import { WebhookApiService } from './webhook-api-service.js';
 
@@ -15,6 +16,7 @@ logger.info(
   { mysql: redactUrl(settings.AUTHLOG_MYSQL_URL), redis: redactUrl(settings.AUTHLOG_REDIS_URL), port: settings.WEBHOOK_API_PORT, ssrfAllowList: settings.WEBHOOK_SSRF_ALLOW },
   'starting',
 );
+warnAboutExceptions(settings, logger);
 const registry = createMetricsRegistry('webhook-api');
 const service = new WebhookApiService({ settings, registry, logger });
 await new ServiceRunner({ name: 'webhook-api', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } }).run(service);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DestinationRefusedError } from '../errors/destination-refused-error.js';
-import { AddressPolicy } from './address-policy.js';
+import { AddressPolicy, DEFAULT_BLOCKED_PORTS } from './address-policy.js';
+import { endpointUrlProblem } from './endpoint-url.js';
+import { guardedConnector } from './guarded-connector.js';
 import { nonPublicReason, parseIp } from './ip-address.js';
 
 const strict = new AddressPolicy();
@@ -60,5 +62,43 @@ describe('AddressPolicy', () => {
     expect(await policy.resolveAllowed('mixed.example')).toBe('8.8.8.8');
     await expect(policy.resolveAllowed('[::1]')).rejects.toThrow(/loopback/);
     await expect(new AddressPolicy().resolveAllowed('localhost')).rejects.toThrow(/non-public/);
+  });
+});
+
+describe('AddressPolicy: host:port exceptions and blocked ports (issue 13.6, 13.7)', () => {
+  const demo = new AddressPolicy({ allow: ['127.0.0.1:7008', 'demo-receiver:7008'], allowHttp: true, blockedPorts: DEFAULT_BLOCKED_PORTS, resolver: async (host) => (host === 'demo-receiver' ? ['172.18.0.5'] : ['93.184.216.34']) });
+
+  it("exempts only the demo receiver's host and port, not the rest of 127.0.0.1", async () => {
+    expect(demo.refusalFor('127.0.0.1', 7008)).toBeUndefined();
+    expect(demo.refusalFor('::ffff:127.0.0.1', 7008)).toBeUndefined();
+    expect(demo.refusalFor('127.0.0.1', 9200)).toMatch(/9200/);
+    expect(demo.refusalFor('127.0.0.1', 9106)).toMatch(/loopback/);
+    expect(demo.refusalFor('127.0.0.2', 7008)).toMatch(/loopback/);
+    expect(await demo.resolveAllowed('127.0.0.1', 7008)).toBe('127.0.0.1');
+    await expect(demo.resolveAllowed('127.0.0.1', 9106)).rejects.toBeInstanceOf(DestinationRefusedError);
+    expect(await demo.resolveAllowed('demo-receiver', 7008)).toBe('172.18.0.5');
+    await expect(demo.resolveAllowed('demo-receiver', 9200)).rejects.toThrow(/9200/);
+    await expect(demo.resolveAllowed('demo-receiver', 8080)).rejects.toThrow(/non-public/);
+    const problem = (url: string) => endpointUrlProblem(url, demo, async (host) => (host === 'demo-receiver' ? ['172.18.0.5'] : ['93.184.216.34']));
+    expect(await problem('http://127.0.0.1:7008/hook')).toBeUndefined();
+    expect(await problem('http://demo-receiver:7008/hook')).toBeUndefined();
+    for (const url of ['http://127.0.0.1:9200/_bulk', 'http://127.0.0.1:9106/metrics', 'http://127.0.0.1/x', 'http://demo-receiver:9092/']) expect(await problem(url), url).toBeDefined();
+  });
+
+  it('refuses well-known non-HTTP ports on public addresses, when saved and at connect time', async () => {
+    const strict = new AddressPolicy({ blockedPorts: DEFAULT_BLOCKED_PORTS, resolver: async () => ['93.184.216.34'] });
+    for (const port of [22, 25, 3306, 5432, 6379, 9092, 9200, 11211]) {
+      expect(await endpointUrlProblem(`https://hooks.example.com:${port}/x`, strict, async () => ['93.184.216.34']), String(port)).toMatch(new RegExp(`port ${port}`));
+      expect(await endpointUrlProblem(`https://93.184.216.34:${port}/x`, strict, async () => []), String(port)).toMatch(new RegExp(`port ${port}`));
+      await expect(strict.resolveAllowed('hooks.example.com', port)).rejects.toThrow(new RegExp(`port ${port}`));
+    }
+    expect(await endpointUrlProblem('https://hooks.example.com/x', strict, async () => ['93.184.216.34'])).toBeUndefined();
+    expect(await endpointUrlProblem('https://hooks.example.com:8443/x', strict, async () => ['93.184.216.34'])).toBeUndefined();
+    // The connector checks the port it connects to, whatever the URL said when it was saved.
+    const connect = guardedConnector(strict, { connectTimeoutMs: 1_000 });
+    const refusal = await new Promise<Error | null>((resolve) => connect({ hostname: 'hooks.example.com', host: 'hooks.example.com', protocol: 'https:', port: '6379' }, (...args) => resolve(args[0])));
+    expect(refusal).toBeInstanceOf(DestinationRefusedError);
+    expect(refusal?.message).toMatch(/6379/);
+    expect(() => new AddressPolicy({ allow: ['127.0.0.1:70000'] })).toThrow(RangeError);
   });
 });

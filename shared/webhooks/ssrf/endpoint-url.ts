@@ -21,11 +21,14 @@ export async function endpointUrlProblem(text: string, policy: AddressPolicy, re
   // The URL parser has already turned decimal, octal, hex and short IPv4 forms into dotted quads.
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (host === '') return 'a URL with a host';
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   if (parseIp(host) !== undefined) {
-    const refusal = policy.refusalFor(host);
+    const refusal = policy.refusalFor(host, port);
     return refusal === undefined ? undefined : `a public destination (${refusal})`;
   }
-  if (policy.isHostExempt(host)) return undefined;
+  if (policy.isHostExempt(host, port)) return undefined;
+  const portProblem = policy.portRefusal(port);
+  if (portProblem !== undefined) return `a URL on a web port (${portProblem})`;
   if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) return `a public host name (${host} is local)`;
   let addresses: readonly string[];
   try {
@@ -33,7 +36,7 @@ export async function endpointUrlProblem(text: string, policy: AddressPolicy, re
   } catch {
     return undefined;
   }
-  const refusals = addresses.map((address) => policy.refusalFor(address));
+  const refusals = addresses.map((address) => policy.refusalFor(address, port));
   if (addresses.length > 0 && refusals.every((refusal) => refusal !== undefined)) return `a public destination (${host} resolves to ${refusals[0]})`;
   return undefined;
 }

@@ -1,0 +1,17 @@
+import { ConfigError } from '../errors/config-error.js';
+
+/**
+ * Settings that open a hole on purpose, for the local demo and tests only, refused outright when
+ * NODE_ENV=production (the image sets it), so a demo value copied into a real deployment stops
+ * the service at start instead of letting customers' webhooks reach internal addresses. Run by
+ * loadConfig on whatever settings a service reads, like checkConnectionSettings.
+ */
+export function checkProductionExceptions(values: Readonly<Record<string, unknown>>): void {
+  if (values.NODE_ENV !== 'production') return;
+  if (Array.isArray(values.WEBHOOK_SSRF_ALLOW) && values.WEBHOOK_SSRF_ALLOW.length > 0) {
+    throw new ConfigError('WEBHOOK_SSRF_ALLOW', 'must be empty when NODE_ENV=production (SSRF exceptions are for the local demo and tests only)');
+  }
+  if (values.WEBHOOK_ALLOW_HTTP === true) {
+    throw new ConfigError('WEBHOOK_ALLOW_HTTP', 'must be false when NODE_ENV=production (plain http endpoints are for the local demo and tests only)');
+  }
+}

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { createHash, randomBytes } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { EndpointLimitError } from './errors/endpoint-limit-error.js';
 import type { EndpointFilters } from './endpoint-filters.js';
 import { toEndpoint, type DisabledReason, type Endpoint } from './endpoint-record.js';
 import { EndpointNotFoundError } from './errors/endpoint-not-found-error.js';
@@ -20,6 +21,9 @@ export interface EndpointInput {
 
 export type EndpointPatch = Partial<Omit<EndpointInput, 'secret'>> & { readonly disabled?: boolean };
 
+/** How long a create waits for another create of the same account (they take milliseconds). */
+const LOCK_WAIT_SECONDS = 10;
+
 /** Time-sortable ids (`ep_<base36 ms><random>`), so lists page in creation order. */
 export function newId(prefix: string): string {
   return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
@@ -35,30 +39,53 @@ export class EndpointStore {
     private readonly keys: KeyRing,
   ) {}
 
-  async create(accountId: string, input: EndpointInput): Promise<{ endpoint: Endpoint; secret: string }> {
+  /**
+   * Creates an endpoint; with `maxEndpoints`, only while the account has fewer. Concurrent creates
+   * of one account are serialised by a MySQL named lock held on one connection from before the
+   * count until after the commit, so two requests cannot both count 49 and both insert the 50th:
+   * the count and the insert are one decision. Other accounts do not wait.
+   */
+  async create(accountId: string, input: EndpointInput, options: { maxEndpoints?: number } = {}): Promise<{ endpoint: Endpoint; secret: string }> {
     const id = newId('ep');
     const secret = input.secret ?? generateSecret();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('webhook_endpoints')
-        .values({
-          id,
-          account_id: accountId,
-          url: input.url,
-          description: input.description,
-          filters: JSON.stringify(input.filters),
-          rate_limit_per_second: input.rateLimitPerSecond,
-          max_concurrency: input.maxConcurrency,
-          enabled: 1,
-          disabled_reason: null,
-          disabled_detail: null,
-          disabled_at: null,
-          failing_since: null,
-        })
-        .execute();
-      await trx.insertInto('webhook_secrets').values({ endpoint_id: id, ...sealSecret(this.keys, id, secret), expires_at: null }).execute();
+    const lock = `authlog:endpoints:${createHash('sha256').update(accountId).digest('hex').slice(0, 40)}`;
+    await this.db.connection().execute(async (connection) => {
+      const locked = await sql<{ got: number | null }>`SELECT GET_LOCK(${lock}, ${LOCK_WAIT_SECONDS}) AS got`.execute(connection);
+      if (Number(locked.rows[0]?.got) !== 1) throw new Error(`could not lock the endpoints of account ${accountId} within ${LOCK_WAIT_SECONDS} s`);
+      try {
+        await connection.transaction().execute(async (trx) => {
+          if (options.maxEndpoints !== undefined) {
+            const row = await trx.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirst();
+            if (Number(row?.n ?? 0) >= options.maxEndpoints) throw new EndpointLimitError(options.maxEndpoints);
+          }
+          await this.#insert(trx, accountId, id, secret, input);
+        });
+      } finally {
+        await sql`SELECT RELEASE_LOCK(${lock})`.execute(connection);
+      }
     });
     return { endpoint: await this.get(accountId, id), secret };
+  }
+
+  async #insert(trx: Transaction<WebhooksDatabase>, accountId: string, id: string, secret: string, input: EndpointInput): Promise<void> {
+    await trx
+      .insertInto('webhook_endpoints')
+      .values({
+        id,
+        account_id: accountId,
+        url: input.url,
+        description: input.description,
+        filters: JSON.stringify(input.filters),
+        rate_limit_per_second: input.rateLimitPerSecond,
+        max_concurrency: input.maxConcurrency,
+        enabled: 1,
+        disabled_reason: null,
+        disabled_detail: null,
+        disabled_at: null,
+        failing_since: null,
+      })
+      .execute();
+    await trx.insertInto('webhook_secrets').values({ endpoint_id: id, ...sealSecret(this.keys, id, secret), expires_at: null }).execute();
   }
 
   async count(accountId: string): Promise<number> {

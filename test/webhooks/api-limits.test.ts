@@ -24,6 +24,23 @@ afterAll(() => fixture?.cleanup());
 
 const publicResolver = async () => ['93.184.216.34'];
 
+describe('endpoint limit under concurrent creates (issue 13.8)', () => {
+  it('holds: 20 creates at once for an account allowed 3 make exactly 3 endpoints', async () => {
+    const api = await startApi(fixture, { WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT: '3', WEBHOOK_REDIS_PREFIX: uniqueName('limit') }, publicResolver);
+    try {
+      const customer = await api.customer(uniqueName('burst'));
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => customer.call('POST', '/v1/endpoints', { url: `https://hooks.example.com/${n}` })));
+      expect(answers.filter((answer) => answer.status === 201)).toHaveLength(3);
+      expect(answers.filter((answer) => answer.status === 409).map((answer) => answer.body.error.code)).toEqual(Array(17).fill('ENDPOINT_LIMIT_REACHED'));
+      expect(await fixture.endpoints.count(customer.accountId)).toBe(3);
+      // Another account is not held up by the first one's lock, and has its own limit.
+      expect((await (await api.customer(uniqueName('other'))).call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/o' })).status).toBe(201);
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
 describe('webhook API rate limits', () => {
   it('test and replay have quotas of their own, answered 429 RATE_LIMITED with Retry-After', async () => {
     const api = await startApi(fixture, { WEBHOOK_API_TEST_PER_KEY: '2', WEBHOOK_API_REPLAY_PER_KEY: '2', WEBHOOK_REDIS_PREFIX: uniqueName('quota') }, publicResolver);

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import { EndpointLimitError } from '../../../shared/webhooks/errors/endpoint-limit-error.js';
 import { EndpointNotFoundError } from '../../../shared/webhooks/errors/endpoint-not-found-error.js';
 import { apiKeyHook, callerOf, type ApiKeyLimits } from '../../../shared/http/api-key-hook.js';
 import { httpErrorHandler, notFoundHandler } from '../../../shared/http/error-handler.js';
@@ -37,11 +38,18 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   registerRequestMetrics(app, deps.registry, 'webhook_api');
   app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits }));
   app.addHook('onRequest', ownQuota(deps));
-  app.setErrorHandler(httpErrorHandler(deps.logger, (error) => (error instanceof EndpointNotFoundError ? new HttpProblem(404, 'NOT_FOUND', 'no such endpoint') : undefined)));
+  app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));
   app.setNotFoundHandler(notFoundHandler);
   endpointRoutes(app, deps.endpointRoutes);
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
   return app;
+}
+
+/** The webhook stores' errors as answers (shared/http maps the rest; codes in docs/http-errors.md). */
+function webhookApiProblem(error: unknown): HttpProblem | undefined {
+  if (error instanceof EndpointNotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'no such endpoint');
+  if (error instanceof EndpointLimitError) return new HttpProblem(409, error.code, error.message);
+  return undefined;
 }
 
 /** `test` and `replay`/`recover` send deliveries: each has a quota of its own besides the key's. */

@@ -7,7 +7,6 @@ import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import type { SecretStore } from '../../../shared/webhooks/secret-store.js';
 import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { callerOf } from '../../../shared/http/api-key-hook.js';
-import { HttpProblem } from '../../../shared/http/http-problem.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
 import { endpointView } from './views.js';
 
@@ -37,9 +36,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
     const { accountId } = callerOf(request);
     const input = parseInput(schemas.createEndpoint, request.body);
     await checkUrl(input.url);
-    if ((await endpoints.count(accountId)) >= deps.maxEndpointsPerAccount) {
-      throw new HttpProblem(409, 'ENDPOINT_LIMIT_REACHED', `an account has at most ${deps.maxEndpointsPerAccount} endpoints`);
-    }
+    // The limit is checked inside the create, under a lock per account (concurrent creates).
     const { endpoint, secret } = await endpoints.create(accountId, {
       url: input.url,
       description: input.description,
@@ -47,7 +44,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
       rateLimitPerSecond: input.rate_limit_per_second,
       maxConcurrency: input.max_concurrency,
       secret: input.secret,
-    });
+    }, { maxEndpoints: deps.maxEndpointsPerAccount });
     await announce(accountId, endpoint.id);
     return reply.code(201).send({ ...endpointView(endpoint), secret });
   });

@@ -35,6 +35,8 @@ async function startService(env: Record<string, string>) {
       PATH: process.env.PATH ?? '',
       AUTHLOG_MYSQL_URL: database.url,
       AUTHLOG_ES_URL: `http://127.0.0.1:${proxy.port}`,
+      AUTHLOG_REDIS_URL: testSettings.AUTHLOG_REDIS_URL,
+      REPORTS_REDIS_PREFIX: uniqueName('rep-proc'),
       REPORTS_PORT: String(port),
       OPS_PORT: String(opsPort),
       REPORTS_INDEX_PREFIX: uniqueName('rep').toLowerCase(),

@@ -124,6 +124,22 @@ describe('webhook API: endpoints', () => {
     expect((await carol.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/ok' })).status).toBe(201);
   });
 
+  it("with the demo's exception (the receiver's host:port), refuses the rest of loopback and the blocked ports (13.6, 13.7)", async () => {
+    const demo = await startApi(fixture, { WEBHOOK_SSRF_ALLOW: '127.0.0.1:7008' }, publicResolver);
+    try {
+      const frank = await demo.customer(uniqueName('frank'));
+      expect((await frank.call('POST', '/v1/endpoints', { url: 'http://127.0.0.1:7008/hook' })).status).toBe(201);
+      for (const url of ['http://127.0.0.1:9200/_bulk', 'http://127.0.0.1:9106/metrics', 'http://127.0.0.1:7005/v1/endpoints', 'http://127.0.0.1/x', 'https://hooks.example.com:6379/x', 'https://hooks.example.com:22/x']) {
+        const answer = await frank.call('POST', '/v1/endpoints', { url });
+        expect(answer.status, url).toBe(400);
+        expect(answer.body.error.field, url).toBe('url');
+      }
+      expect((await frank.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com:8443/x' })).status).toBe(201);
+    } finally {
+      await demo.stop();
+    }
+  });
+
   it('rotates the secret: the new one and, for the grace period, the old one are active', async () => {
     const created = await alice.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/rotate' });
     const path = `/v1/endpoints/${created.body.id}/secret`;

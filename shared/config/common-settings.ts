@@ -15,6 +15,8 @@ export const commonSettings = {
     LOG_LEVEL: envLogLevel(),
     /** Drain budget on SIGTERM; Kubernetes' default grace period is 30 s. */
     SHUTDOWN_DEADLINE_MS: envInt(25_000, { min: 100, max: 600_000 }),
+    /** "production" (the image sets it) refuses the local stack's credentials and the demo's exceptions at start. */
+    NODE_ENV: envString('development'),
   },
 } as const;
 

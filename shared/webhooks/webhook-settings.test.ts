@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { commonSettings } from '../config/common-settings.js';
 import { loadConfig } from '../config/load-config.js';
 import { ConfigError } from '../errors/config-error.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import { addressPolicyOf, webhookSettings } from './webhook-settings.js';
 
 const keys = KeyRing.generateEntry('k1');
-const load = (env: Record<string, string>) => loadConfig(webhookSettings, { AUTHLOG_ENCRYPTION_KEYS: keys, ...env });
+const load = (env: Record<string, string>) => loadConfig({ ...webhookSettings, ...commonSettings.ops }, { AUTHLOG_ENCRYPTION_KEYS: keys, ...env });
 const refusedVariable = (env: Record<string, string>) => {
   try {
     load(env);

@@ -45,8 +45,7 @@ export const webhookSettings = {
   WEBHOOK_BLOCKED_PORTS: envList(DEFAULT_BLOCKED_PORTS.join(','))
     .refine((entries) => entries.every((entry) => /^\d{1,5}$/.test(entry) && Number(entry) >= 1 && Number(entry) <= 65_535), { message: 'a comma-separated list of port numbers (1-65535)' })
     .transform((entries) => entries.map(Number)),
-  /** "production" refuses the demo's exceptions (WEBHOOK_SSRF_ALLOW, WEBHOOK_ALLOW_HTTP); the image sets it. */
-  NODE_ENV: envString('development'),
+
 } as const;
 
 export interface WebhookSettings {

@@ -202,6 +202,10 @@ export class PipelineHarness {
       WEBHOOK_ALLOW_HTTP: 'true',
       WEBHOOK_SSRF_ALLOW: '127.0.0.1/32',
       WEBHOOK_RETRY_SCHEDULE: this.options.webhookRetrySchedule ?? '0,1s,2s,4s,8s,15s,30s,60s',
+      // Tests poll the APIs as fast as they like: rate limits are tested on their own (api-limits).
+      WEBHOOK_API_RATE_PER_KEY: '1000000',
+      WEBHOOK_API_TEST_PER_KEY: '1000000',
+      WEBHOOK_API_REPLAY_PER_KEY: '1000000',
     };
     switch (service) {
       case 'demo-receiver':
@@ -237,7 +241,7 @@ export class PipelineHarness {
       case 'webhook-api':
         return { ...stack, ...webhooks, WEBHOOK_API_PORT: String(port) };
       case 'reports':
-        return { ...stack, REPORTS_PORT: String(port), REPORTS_INDEX_PREFIX: this.names.prefix };
+        return { ...stack, REPORTS_PORT: String(port), REPORTS_INDEX_PREFIX: this.names.prefix, REPORTS_REDIS_PREFIX: this.redisPrefix, REPORTS_RATE_PER_KEY: '1000000' };
     }
   }
 }

@@ -71,7 +71,11 @@ export class ReportsService implements RunnableService {
     const { config, logger } = this.options;
     if (config.REPORTS_LINK_SECRET === undefined) logger.warn({}, 'REPORTS_LINK_SECRET is not set: download links work only on the instance that made them');
     // Links fail closed without Redis: be connected before the first request comes.
-    if (this.options.redis.status !== 'ready') await Promise.race([once(this.options.redis, 'ready'), sleep(5_000)]);
+    if (this.options.redis.status !== 'ready') {
+      const waited = new AbortController();
+      await Promise.race([once(this.options.redis, 'ready', { signal: waited.signal }).catch(() => undefined), sleep(5_000, waited.signal)]);
+      waited.abort();
+    }
     if (this.options.redis.status !== 'ready') logger.warn({ status: this.options.redis.status }, 'Redis is not ready: rate limits pass unchecked and downloads answer 503 until it is');
     this.#app = await buildApp(this.#dependencies());
     await this.#app.listen({ port: config.REPORTS_PORT, host: config.REPORTS_HOST });

@@ -18,7 +18,7 @@ const USES: Record<string, Engine[]> = {
   indexer: ['kafka', 'elasticsearch'],
   'webhook-dispatcher': ['mysql', 'kafka', 'redis'],
   'webhook-api': ['mysql', 'redis'],
-  reports: ['mysql', 'elasticsearch'],
+  reports: ['mysql', 'elasticsearch', 'redis'],
   'auth-demo': ['mysql'],
 };
 const WRONG = 'wrong-password-0123456789';

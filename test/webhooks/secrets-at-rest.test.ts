@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '../../migrations/migrate.js';
+import { createMigrator, runMigrations } from '../../migrations/migrate.js';
 import { KeyRing } from '../../shared/crypto/key-ring.js';
 import { NO_FILTERS } from '../../shared/webhooks/endpoint-filters.js';
 import { EndpointStore } from '../../shared/webhooks/endpoint-store.js';
@@ -11,6 +11,7 @@ import { generateSecret } from '../../shared/webhooks/signing.js';
 import type { WebhooksDatabase } from '../../shared/webhooks/webhook-tables.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
+const MIGRATION_BEFORE_SEALING = '2026-11-26-07-record-procedures';
 const ROTATE = resolve(import.meta.dirname, '..', '..', 'dist', 'scripts', 'rotate-secrets-key.js');
 const k1 = KeyRing.generateEntry('k1');
 const k2 = KeyRing.generateEntry('k2');
@@ -87,11 +88,16 @@ describe('webhook signing secrets at rest', () => {
   });
 
   it('the migration down refuses while sealed rows exist, and --decrypt makes it possible', async () => {
-    await expect(runMigrations(db as unknown as Kysely<unknown>, 'down')).rejects.toThrow(/rotate-secrets-key -- --decrypt/);
+    // Later migrations are undone first; the one under test is the last step down to the one before it.
+    const beforeSealing = async (): Promise<void> => {
+      const { error } = await createMigrator(db as unknown as Kysely<unknown>).migrateTo(MIGRATION_BEFORE_SEALING);
+      if (error !== undefined) throw error;
+    };
+    await expect(beforeSealing()).rejects.toThrow(/rotate-secrets-key -- --decrypt/);
     const decrypt = rotate(k2, '--decrypt');
     expect(decrypt.code, decrypt.err).toBe(0);
     for (const row of await rows()) expect(row.key_id).toBeNull();
-    await runMigrations(db as unknown as Kysely<unknown>, 'down');
+    await beforeSealing();
     await runMigrations(db as unknown as Kysely<unknown>, 'latest');
   });
 });

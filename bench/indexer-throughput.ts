@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { loadConfig } from '../shared/config/load-config.js';
@@ -26,12 +27,17 @@ import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-c
  * Then, in alternating rounds on fresh index prefixes with the same template:
  *   (a) ceiling: a bare bulk loader sends the same documents straight to Elasticsearch, with the
  *       indexer's default bulk size and bulks in flight, every bulk body built beforehand;
- *   (b) subject: the built indexer process (defaults) in a fresh consumer group, from the moment
- *       it is assigned its partitions until the group's committed offsets reach the end of the
- *       topic (a commit happens only after the bulk holding those messages succeeded).
- * Reports docs/s of each (medians) and the ratio b/a per round (median); the goal is >= 0.8.
- * Also CPU microseconds per document of Elasticsearch, the broker and the indexer process (from
- * /proc): where all of them share two cores, the indexer's CPU is taken from Elasticsearch's.
+ *   (b) consumer baseline: a bare kafkajs consumer process (indexer-support/bare-consumer.ts) of
+ *       the same topic, values passed through untouched, feeding the indexer's bulk sender with
+ *       the same bulk size, bulks in flight and ordered commits: what any Kafka consumer pays;
+ *   (c) subject: the built indexer process (defaults) in a fresh consumer group.
+ * (b) and (c) are timed from the moment they are assigned their partitions until the group's
+ * committed offsets reach the end of the topic (a commit happens only after the bulk holding those
+ * messages succeeded); their order alternates between rounds.
+ * Reports docs/s of each (medians) and per round the ratios c/a (goal >= 0.8, issue 5) and c/b
+ * (goal >= 0.9), and the indexer's process CPU per document over the bare consumer's (goal <= 1.5,
+ * issue 15). CPU microseconds per document of Elasticsearch, the broker and the consumer process
+ * come from /proc: where all of them share two cores, the indexer's CPU is taken from Elasticsearch's.
  */
 const PARTITIONS = 6;
 /** The bare loader uses the indexer's own bulk size and bulks in flight (its defaults, or what the environment sets for both). */
@@ -39,6 +45,7 @@ const INDEXER_DEFAULTS = loadConfig(indexerSettings);
 const BULK_DOCS = INDEXER_DEFAULTS.INDEXER_BATCH_MAX_DOCS;
 const IN_FLIGHT = INDEXER_DEFAULTS.INDEXER_MAX_IN_FLIGHT_BULKS;
 const INDEXER = 'dist/services/indexer/src/main.js';
+const BARE_CONSUMER = 'dist/bench/indexer-support/bare-consumer.js';
 
 interface RoundResult {
   readonly docsPerSecond: number;
@@ -65,6 +72,7 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
   const admin = kafka.admin();
   await admin.connect();
   const bare: RoundResult[] = [];
+  const bareConsumer: RoundResult[] = [];
   const indexer: RoundResult[] = [];
   try {
     await ensureTopic(admin, topic, { partitions: PARTITIONS });
@@ -88,9 +96,19 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
       const bareResult = await bareRound(es, docs, eventIndexNames(`bench-bare-${run}-${n}`));
       bare.push(bareResult);
       log(`round ${n + 1}: bare bulk loader ${Math.round(bareResult.docsPerSecond)} docs/s, CPU us/doc ${JSON.stringify(bareResult.cpu)}`);
-      const indexerResult = await indexerRound(es, admin, { topic, dlqTopic, total, groupId: `bench-indexer-${run}-${n}`, names: eventIndexNames(`bench-idx-${run}-${n}`) });
+      const runConsumer = () => consumerRound(es, admin, BARE_CONSUMER, { topic, dlqTopic, total, groupId: `bench-bare-consumer-${run}-${n}`, names: eventIndexNames(`bench-bc-${run}-${n}`) });
+      const runIndexer = () => consumerRound(es, admin, INDEXER, { topic, dlqTopic, total, groupId: `bench-indexer-${run}-${n}`, names: eventIndexNames(`bench-idx-${run}-${n}`) });
+      // Alternating which consumer goes first spreads the drift of a noisy machine over both.
+      const consumerFirst = n % 2 === 0;
+      const first = await (consumerFirst ? runConsumer() : runIndexer());
+      const second = await (consumerFirst ? runIndexer() : runConsumer());
+      const [consumerResult, indexerResult] = consumerFirst ? [first, second] : [second, first];
+      bareConsumer.push(consumerResult);
       indexer.push(indexerResult);
-      log(`round ${n + 1}: indexer ${Math.round(indexerResult.docsPerSecond)} docs/s (${round(indexerResult.docsPerSecond / bareResult.docsPerSecond)} of the bare loader), CPU us/doc ${JSON.stringify(indexerResult.cpu)}`);
+      log(`round ${n + 1}: bare consumer ${Math.round(consumerResult.docsPerSecond)} docs/s, CPU us/doc ${JSON.stringify(consumerResult.cpu)}`);
+      log(
+        `round ${n + 1}: indexer ${Math.round(indexerResult.docsPerSecond)} docs/s (${round(indexerResult.docsPerSecond / bareResult.docsPerSecond)} of the bare loader, ${round(indexerResult.docsPerSecond / consumerResult.docsPerSecond)} of the bare consumer), CPU us/doc ${JSON.stringify(indexerResult.cpu)}`,
+      );
     }
   } finally {
     const topics = (await admin.listTopics()).filter((name) => name === topic || name === dlqTopic);
@@ -99,6 +117,12 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
     await es.close();
   }
   const ratios = indexer.map((result, n) => result.docsPerSecond / bare[n]!.docsPerSecond);
+  const consumerRatios = indexer.map((result, n) => result.docsPerSecond / bareConsumer[n]!.docsPerSecond);
+  const cpuRatios = indexer
+    .map((result, n) => ({ subject: result.cpu.process, baseline: bareConsumer[n]!.cpu.process }))
+    .filter((pair): pair is { subject: number; baseline: number } => typeof pair.subject === 'number' && typeof pair.baseline === 'number' && pair.baseline > 0)
+    .map((pair) => pair.subject / pair.baseline);
+  const cpuRatio = cpuRatios.length === 0 ? null : median(cpuRatios);
   const cpu = (results: RoundResult[], key: string) => {
     const values = results.map((result) => result.cpu[key]).filter((value): value is number => typeof value === 'number');
     return values.length === 0 ? null : round(median(values));
@@ -114,13 +138,24 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
     ratio: round(median(ratios)),
     goal_ratio: 0.8,
     meets_goal: median(ratios) >= 0.8,
+    bare_consumer_docs_per_s: round(median(bareConsumer.map((result) => result.docsPerSecond))),
+    ratio_vs_bare_consumer: round(median(consumerRatios)),
+    goal_ratio_vs_bare_consumer: 0.9,
+    cpu_ratio_vs_bare_consumer: cpuRatio === null ? null : round(cpuRatio),
+    goal_cpu_ratio_vs_bare_consumer: 1.5,
+    meets_bare_consumer_goals: median(consumerRatios) >= 0.9 && cpuRatio !== null && cpuRatio <= 1.5,
     bare_runs: bare.map((result) => Math.round(result.docsPerSecond)).join(' '),
+    bare_consumer_runs: bareConsumer.map((result) => Math.round(result.docsPerSecond)).join(' '),
     indexer_runs: indexer.map((result) => Math.round(result.docsPerSecond)).join(' '),
     bare_es_cpu_us_per_doc: cpu(bare, 'elasticsearch'),
     bare_loader_cpu_us_per_doc: cpu(bare, 'loader'),
+    bare_consumer_es_cpu_us_per_doc: cpu(bareConsumer, 'elasticsearch'),
+    bare_consumer_kafka_cpu_us_per_doc: cpu(bareConsumer, 'kafka'),
+    bare_consumer_process_cpu_us_per_doc: cpu(bareConsumer, 'process'),
     indexer_es_cpu_us_per_doc: cpu(indexer, 'elasticsearch'),
     indexer_kafka_cpu_us_per_doc: cpu(indexer, 'kafka'),
-    indexer_process_cpu_us_per_doc: cpu(indexer, 'indexer'),
+    indexer_process_cpu_us_per_doc: cpu(indexer, 'process'),
+    load_average: loadavg().map((value) => round(value)).join(' '),
   };
 };
 
@@ -169,9 +204,9 @@ async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexName
   }
 }
 
-/** The subject: the built indexer, from partition assignment to every offset committed. */
-async function indexerRound(es: Client, admin: Admin, options: { topic: string; dlqTopic: string; total: number; groupId: string; names: EventIndexNames }): Promise<RoundResult> {
-  const child = new ChildService(INDEXER, {
+/** A consumer process (the built indexer or the bare consumer), from partition assignment to every offset committed. */
+async function consumerRound(es: Client, admin: Admin, script: string, options: { topic: string; dlqTopic: string; total: number; groupId: string; names: EventIndexNames }): Promise<RoundResult> {
+  const child = new ChildService(script, {
     AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
     AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL,
     INDEXER_TOPIC: options.topic,
@@ -186,21 +221,21 @@ async function indexerRound(es: Client, admin: Admin, options: { topic: string; 
   try {
     const assigned = await child.waitForLog('partitions assigned');
     const started = Date.parse(String(assigned.time));
-    const meters = { elasticsearch: new CpuMeter(stackPid('elasticsearch')), kafka: new CpuMeter(stackPid('kafka')), indexer: new CpuMeter(child.pid) };
+    const meters = { elasticsearch: new CpuMeter(stackPid('elasticsearch')), kafka: new CpuMeter(stackPid('kafka')), process: new CpuMeter(child.pid) };
     for (;;) {
       const committed = await admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] });
       const done = (committed[0]?.partitions ?? []).reduce((sum, entry) => sum + Math.max(0, Number(entry.offset)), 0);
       if (done >= options.total) break;
-      if (child.lines.some((line) => line.includes('"level":"fatal"'))) throw new Error(`indexer failed: ${child.lines.slice(-3).join('\n')}`);
+      if (!child.running || child.lines.some((line) => line.includes('"level":"fatal"'))) throw new Error(`${script} failed: ${child.stderr.slice(-2_000)} ${child.lines.slice(-3).join('\n')}`);
       // Polled often: the wait past the last commit counts against the indexer (the bare loader has none).
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const seconds = (Date.now() - started) / 1000;
     const cpu = Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter.microsecondsPer(options.total)]));
     const code = await child.stop();
-    if (code !== 0) throw new Error(`indexer exited with ${code}`);
+    if (code !== 0) throw new Error(`${script} exited with ${code}`);
     const count = await countEventDocuments(es, options.names);
-    if (count !== options.total) throw new Error(`indexer: ${count} documents instead of ${options.total}`);
+    if (count !== options.total) throw new Error(`${script}: ${count} documents instead of ${options.total}`);
     return { docsPerSecond: options.total / seconds, cpu };
   } finally {
     await child.kill();

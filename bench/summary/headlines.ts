@@ -72,6 +72,18 @@ export const HEADLINES: readonly Headline[] = [
     met: (f) => num(f, 'ratio') >= 0.8,
   },
   {
+    bench: 'indexer-throughput',
+    what: 'events indexed/s from Kafka, against any consumer',
+    kind: 'throughput',
+    unit: '/s',
+    subject: 'indexer_docs_per_s',
+    baseline: 'bare_consumer_docs_per_s',
+    baselineName: 'bare kafkajs consumer',
+    goal: '>= 90% of bare, CPU/doc <= 1.5x',
+    ratio: 'ratio_vs_bare_consumer',
+    met: (f) => num(f, 'ratio_vs_bare_consumer') >= 0.9 && f.cpu_ratio_vs_bare_consumer !== null && num(f, 'cpu_ratio_vs_bare_consumer') <= 1.5,
+  },
+  {
     bench: 'backfill',
     what: 'Authlog rows backfilled/s',
     kind: 'throughput',

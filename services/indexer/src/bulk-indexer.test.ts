@@ -7,11 +7,12 @@ import { bulkBody, toBulkItem, type BulkItem } from './bulk-item.js';
 import { BulkIndexer, type BulkObserver } from './bulk-indexer.js';
 import type { BulkSender, ItemOutcome } from './elasticsearch-bulk-sender.js';
 import { BulkRequestError } from './errors/bulk-request-error.js';
+import { IndexUnavailableError } from './errors/index-unavailable-error.js';
 import { RetryAbortedError } from '../../../shared/errors/retry-aborted-error.js';
 
 const names = eventIndexNames('unit');
 const items = (count: number): BulkItem<number>[] => Array.from({ length: count }, (_, n) => toBulkItem(names, parseAuthEvent(sampleEvent()), n));
-const quiet: BulkObserver = { request: () => {}, requestRetry: () => {}, documentRetry: () => {} };
+const quiet: BulkObserver = { request: () => {}, requestRetry: () => {}, documentRetry: () => {}, indexUnavailable: () => {} };
 const fast = { initialMs: 1, maxMs: 2, factor: 2 };
 const signal = new AbortController().signal;
 
@@ -81,6 +82,34 @@ describe('BulkIndexer', () => {
     expect(sender.calls).toEqual([4, 1]);
     expect(result.indexed).toBe(3);
     expect(result.rejected.map((entry) => [entry.item.origin, entry.reason, entry.error])).toEqual([[3, 'ES_REJECTED', 'document_parsing_exception: bad ip']]);
+  });
+
+  it('sends again, for as long as it takes, documents whose index refuses writes (closed, blocked, shard limit), reporting failing then recovered: never rejected', async () => {
+    const closed: ItemOutcome = { status: 'unavailable', httpStatus: 400, type: 'index_closed_exception', reason: 'closed' };
+    const sender = scripted([(batch) => batch.map((_, n): ItemOutcome => (n < 2 ? { status: 'indexed' } : closed)), (batch) => batch.map(() => closed), (batch) => batch.map(() => closed), allIndexed]);
+    const events: unknown[] = [];
+    const retried: number[] = [];
+    const observer: BulkObserver = { ...quiet, indexUnavailable: (error) => retried.push(error.documents) };
+    const result = await new BulkIndexer(sender, fast, observer).index(items(5), { signal, onFailing: (error) => events.push(error), onRecovered: () => events.push('recovered') });
+    expect(result).toEqual({ indexed: 5, rejected: [] });
+    expect(sender.calls).toEqual([5, 3, 3, 3]);
+    expect(retried).toEqual([3, 3, 3]);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toBeInstanceOf(IndexUnavailableError);
+    expect(events[0]).toMatchObject({ code: 'INDEX_UNAVAILABLE', retryable: true, type: 'index_closed_exception', index: 'unit-events-2026.11', documents: 3 });
+    expect(events[1]).toBe('recovered');
+  });
+
+  it('retries a whole request refused with a cluster error type even under 400, instead of splitting it to dead-letter documents', async () => {
+    const sender = scripted([
+      () => {
+        throw new BulkRequestError('HTTP 400', 400, { errorType: 'validation_exception' });
+      },
+      allIndexed,
+    ]);
+    const result = await new BulkIndexer(sender, fast, quiet).index(items(4), { signal });
+    expect(result).toEqual({ indexed: 4, rejected: [] });
+    expect(sender.calls).toEqual([4, 4]);
   });
 
   it('splits a request refused as a whole (413) until the one document at fault is alone, and indexes the rest', async () => {

@@ -1,12 +1,15 @@
 import { errors, type Client } from '@elastic/elasticsearch';
 import { bulkBody, type BulkItem } from './bulk-item.js';
+import { elasticsearchFailureKind } from './elasticsearch-failure-kind.js';
 import { BulkRequestError } from './errors/bulk-request-error.js';
 
 /** What Elasticsearch said about one document of a bulk. */
 export type ItemOutcome =
   | { readonly status: 'indexed' }
-  /** Try this document again later: 429 (queue full), 5xx, or a cluster-wide problem. */
+  /** Try this document again later: 429 (queue full), 5xx. */
   | { readonly status: 'retry'; readonly httpStatus: number; readonly type: string; readonly reason: string }
+  /** The index cannot take documents until an operator acts (closed, blocked, shard limit, missing): retry, report degraded. */
+  | { readonly status: 'unavailable'; readonly httpStatus: number; readonly type: string; readonly reason: string }
   /** This document can never be indexed as it is (mapping or parsing error): dead-letter it. */
   | { readonly status: 'rejected'; readonly httpStatus: number; readonly type: string; readonly reason: string };
 
@@ -56,17 +59,26 @@ function toOutcome(item: BulkResponseItem): ItemOutcome {
   if (httpStatus >= 200 && httpStatus < 300 && item.error === undefined) return { status: 'indexed' };
   const type = item.error?.type ?? 'unknown';
   const reason = [item.error?.reason, item.error?.caused_by?.reason].filter((part) => part !== undefined).join(': ') || `status ${httpStatus}`;
-  // 400 blames the document (mapping, parsing); 413 its size. Anything else (429, 5xx, a closed or
-  // blocked index, a missing index with auto-creation off) is not the document's fault: retry.
-  return httpStatus === 400 || httpStatus === 413 ? { status: 'rejected', httpStatus, type, reason } : { status: 'retry', httpStatus, type, reason };
+  // By Elasticsearch's error type first: a closed index answers 400 like a mapping error does.
+  const kind = elasticsearchFailureKind(httpStatus, item.error?.type);
+  const status = kind === 'document' ? 'rejected' : kind === 'cluster' ? 'unavailable' : 'retry';
+  return { status, httpStatus, type, reason };
 }
 
 function toBulkRequestError(error: unknown): BulkRequestError {
   if (error instanceof errors.ResponseError) {
     const status = error.statusCode ?? error.meta.statusCode ?? null;
-    return new BulkRequestError(`bulk request failed with HTTP ${status}: ${error.message}`, status, { cause: error });
+    return new BulkRequestError(`bulk request failed with HTTP ${status}: ${error.message}`, status, { cause: error, errorType: errorTypeOf(error.body) });
   }
   // Connection refused or reset, timeout, no living connection, unreadable response: retry.
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new BulkRequestError(`bulk request failed: ${message}`, null, { cause: error });
+}
+
+/** Elasticsearch's error type (`index_closed_exception`...) from an error response body, if it has one. */
+function errorTypeOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const { error } = body;
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  return typeof error.type === 'string' ? error.type : undefined;
 }

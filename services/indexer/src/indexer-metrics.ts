@@ -39,7 +39,7 @@ export class IndexerMetrics {
     });
     this.retries = new Counter({
       name: 'authlog_indexer_retries_total',
-      help: 'Retries: whole bulk requests (request), single documents answered 429/5xx (document), dead-letter publishes (dead_letter)',
+      help: 'Retries: whole bulk requests (request), single documents answered 429/5xx (document), documents whose index refuses writes (index_unavailable), dead-letter publishes (dead_letter)',
       labelNames: ['kind'],
       registers,
     });
@@ -70,6 +70,11 @@ export class IndexerMetrics {
       documentRetry: (count, example) => {
         this.retries.inc({ kind: 'document' }, count);
         logger.warn({ count, ...example }, 'documents answered 429/5xx; sending them again');
+      },
+      indexUnavailable: (error, attempt, delayMs) => {
+        this.retries.inc({ kind: 'index_unavailable' }, error.documents);
+        const log = attempt === 0 ? logger.warn.bind(logger) : logger.debug.bind(logger);
+        log({ err: error, index: error.index, type: error.type, count: error.documents, attempt, delayMs }, 'index refuses writes; retrying the same documents (not dead-lettered)');
       },
     };
   }

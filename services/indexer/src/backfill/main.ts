@@ -81,6 +81,7 @@ async function main(argv: readonly string[]): Promise<number> {
           request: () => {},
           requestRetry: (error, attempt, delayMs) => logger.debug({ err: error, attempt, delayMs }, 'bulk request failed; retrying'),
           documentRetry: (count, example) => logger.warn({ count, ...example }, 'documents answered 429/5xx; sending them again'),
+          indexUnavailable: (error, attempt, delayMs) => logger.debug({ err: error, attempt, delayMs }, 'index refuses writes; retrying the same documents'),
         },
       ),
       maxInFlight: args.maxInFlight,

@@ -21,6 +21,11 @@ async function deadLettered(): Promise<number> {
   return marks.reduce((sum, mark) => sum + Number(mark.high), 0);
 }
 
+async function degradedWithoutDeadLetters(service: IndexerService): Promise<boolean> {
+  expect(await deadLettered()).toBe(0);
+  return service.health().status === 'degraded';
+}
+
 const retriesOf = async (service: IndexerService, kind: string) => (await service.metrics.retries.get()).values.find((entry) => entry.labels.kind === kind)?.value ?? 0;
 
 /**
@@ -51,7 +56,7 @@ describe('an index that refuses writes for a reason of the cluster, not of the d
     await harness.es.indices.close({ index });
     await harness.produce(events.map((event) => eventMessage(event)));
 
-    await waitFor('the indexer degraded', () => service.health().status === 'degraded', 15_000);
+    await waitFor('the indexer degraded', () => degradedWithoutDeadLetters(service), 30_000);
     await holdsEverything(service, 6_000);
 
     await harness.es.indices.open({ index });
@@ -69,7 +74,7 @@ describe('an index that refuses writes for a reason of the cluster, not of the d
     await ensureEventTemplate(harness.es, harness.names, { shards: 1_024 });
     await harness.produce(events.map((event) => eventMessage(event)));
 
-    await waitFor('the indexer degraded', () => service.health().status === 'degraded', 15_000);
+    await waitFor('the indexer degraded', () => degradedWithoutDeadLetters(service), 30_000);
     await holdsEverything(service, 4_000);
 
     await ensureEventTemplate(harness.es, harness.names);

@@ -11,7 +11,7 @@ import { RetryAbortedError } from '../../../shared/errors/retry-aborted-error.js
 import type { IndexerMetrics } from './indexer-metrics.js';
 import { MessageBatch, type BatchLimits } from './message-batch.js';
 import { OffsetLedger } from './offset-ledger.js';
-import { Slots } from './slots.js';
+import { OrderedPipeline } from './ordered-pipeline.js';
 
 export interface EventIndexerOptions {
   readonly consumer: Consumer;
@@ -47,21 +47,22 @@ export class EventIndexer {
   #state: State = 'IDLE';
   #open: MessageBatch;
   #linger: NodeJS.Timeout | undefined;
-  /** Resolves when the last sealed batch is committed; rejects if any batch could not be. */
-  #tail: Promise<void> = Promise.resolve();
-  #pendingBulks = 0;
   #failingBulks = 0;
   #paused = false;
   #fatal: unknown;
   #lastIndexedAt: Date | undefined;
-  readonly #slots: Slots;
+  /** Bulks in flight (at most maxInFlight), their offsets committed in seal order. */
+  readonly #bulks: OrderedPipeline;
   readonly #ledger = new OffsetLedger();
   readonly #abort = new AbortController();
   readonly #options: EventIndexerOptions;
 
   constructor(options: EventIndexerOptions) {
     this.#options = options;
-    this.#slots = new Slots(options.limits.maxInFlight);
+    // RetryAbortedError is expected only when stop() gave up; anything else must not go unnoticed.
+    this.#bulks = new OrderedPipeline(options.limits.maxInFlight, (error) => {
+      if (!(error instanceof RetryAbortedError)) this.#failed(error);
+    });
     this.#open = this.#newBatch();
   }
 
@@ -91,7 +92,7 @@ export class EventIndexer {
 
   /** Stops fetching, indexes and commits what was fetched, leaves the group. Safe to call twice. */
   async stop(): Promise<void> {
-    if (this.#state === 'STOPPED' || this.#state === 'DRAINING') return this.#tail.catch(() => {});
+    if (this.#state === 'STOPPED' || this.#state === 'DRAINING') return this.#bulks.drain().catch(() => {});
     const { consumer, logger } = this.#options;
     this.#state = 'DRAINING';
     clearTimeout(this.#linger);
@@ -100,8 +101,8 @@ export class EventIndexer {
     let incomplete: unknown;
     try {
       // eachBatch adds nothing once DRAINING, so after this seal every fetched message is in a bulk.
-      this.#seal();
-      await this.#tail;
+      void this.#seal();
+      await this.#bulks.drain();
     } catch (error) {
       incomplete = error;
     } finally {
@@ -111,7 +112,7 @@ export class EventIndexer {
       this.#options.metrics.paused.set(0);
       this.#state = 'STOPPED';
     }
-    if (incomplete !== undefined) throw new DrainIncompleteError(this.#pendingBulks, { cause: incomplete });
+    if (incomplete !== undefined) throw new DrainIncompleteError(this.#bulks.pending, { cause: incomplete });
     logger.info({}, 'indexer drained: every fetched message is indexed or dead-lettered, and committed');
   }
 
@@ -122,7 +123,7 @@ export class EventIndexer {
       bulks: this.#failingBulks > 0 ? 'retrying' : 'ok',
       consumptionPaused: this.#paused,
       assignedPartitions: this.#ledger.assigned,
-      bulksPending: this.#pendingBulks,
+      bulksPending: this.#bulks.pending,
       lastIndexedAt: this.#lastIndexedAt?.toISOString() ?? null,
     };
     const status = this.#fatal !== undefined ? 'failing' : this.#failingBulks > 0 ? 'degraded' : 'ok';
@@ -169,7 +170,7 @@ export class EventIndexer {
       if (this.#state !== 'RUNNING' || this.#open.isEmpty) return;
       // Every slot busy and a bulk already queued: let this batch grow instead of queueing small
       // ones, and look again a little later (not at once: that would spin while Elasticsearch is slow).
-      if (this.#slots.queued > 0) this.#armLinger(LINGER_RECHECK_MS);
+      if (this.#bulks.queued > 0) this.#armLinger(LINGER_RECHECK_MS);
       else void this.#seal();
     }, delay);
   }
@@ -181,55 +182,35 @@ export class EventIndexer {
     const batch = this.#open;
     if (batch.isEmpty) return Promise.resolve();
     this.#open = this.#newBatch();
-    let markStarted!: () => void;
-    const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const previous = this.#tail;
-    this.#pendingBulks += 1;
-    const done = this.#process(batch, previous, markStarted).finally(() => {
-      this.#pendingBulks -= 1;
-      markStarted();
-    });
-    this.#tail = done;
-    done.catch((error: unknown) => {
-      // Expected only when stop() gave up; anything else is a bug that must not go unnoticed.
-      if (!(error instanceof RetryAbortedError)) this.#failed(error);
-    });
-    return started;
+    return this.#bulks.submit(
+      () => this.#index(batch),
+      async () => {
+        await this.#options.afterBulk();
+        this.#ledger.acknowledge(batch.nextOffsets);
+        await this.#commit();
+      },
+    );
   }
 
-  async #process(batch: MessageBatch, previous: Promise<void>, markStarted: () => void): Promise<void> {
+  /** Indexes a batch and dead-letters what must be: afterwards every message of it is safe. */
+  async #index(batch: MessageBatch): Promise<void> {
     const { bulk, deadLetters, metrics } = this.#options;
     const signal = this.#abort.signal;
-    await this.#slots.acquire();
-    markStarted();
     let failing = false;
+    const failingChanged = {
+      onFailing: () => ((failing = true), this.#failingChanged(+1)),
+      onRecovered: () => ((failing = false), this.#failingChanged(-1)),
+    };
     try {
-      const result = await bulk.index(batch.items, {
-        signal,
-        onFailing: () => ((failing = true), this.#failingChanged(+1)),
-        onRecovered: () => ((failing = false), this.#failingChanged(-1)),
-      });
+      const result = await bulk.index(batch.items, { signal, ...failingChanged });
       const letters = [...batch.deadLetters, ...result.rejected.map((rejection) => deadLetterOf(rejection.item.origin, rejection.reason, rejection.error))];
-      await deadLetters.publish(letters, signal, {
-        onFailing: () => ((failing = true), this.#failingChanged(+1)),
-        onRecovered: () => ((failing = false), this.#failingChanged(-1)),
-      });
+      await deadLetters.publish(letters, signal, failingChanged);
       for (const letter of letters) this.#options.logger.warn({ reason: letter.reason, error: letter.error, partition: letter.partition, offset: letter.offset }, 'message dead-lettered');
       metrics.indexed.inc(result.indexed);
       if (result.indexed > 0) this.#lastIndexedAt = new Date();
     } finally {
       if (failing) this.#failingChanged(-1);
-      this.#slots.release();
     }
-    await this.#options.afterBulk();
-    // Acknowledge in seal order: an earlier batch that failed means these offsets must not be committed.
-    try {
-      await previous;
-    } catch {
-      throw previousFailure;
-    }
-    this.#ledger.acknowledge(batch.nextOffsets);
-    await this.#commit();
   }
 
   async #commit(): Promise<void> {
@@ -291,6 +272,3 @@ export class EventIndexer {
 }
 
 const LINGER_RECHECK_MS = 20;
-
-/** Marks batches that failed only because an earlier one did, so the cause is reported once. */
-const previousFailure = new RetryAbortedError('acknowledging after an earlier bulk failed');

@@ -4,7 +4,7 @@ import { sleep } from '../../../../shared/util/sleep.js';
 import type { BulkItem } from '../bulk-item.js';
 import type { BulkIndexer } from '../bulk-indexer.js';
 import { RetryAbortedError } from '../../../../shared/errors/retry-aborted-error.js';
-import { Slots } from '../slots.js';
+import { OrderedPipeline } from '../ordered-pipeline.js';
 import type { AuthlogPageReader } from './authlog-page-reader.js';
 import { decodeAuthlogRow, type RowOrigin } from './authlog-row-decoder.js';
 import type { BackfillFilter } from './backfill-filter.js';
@@ -83,9 +83,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillSum
   const giveUp = new AbortController();
   const signal = AbortSignal.any([options.abort, giveUp.signal]);
   let giveUpTimer: NodeJS.Timeout | undefined;
-  const slots = new Slots(options.maxInFlight);
-  let tail: Promise<void> = Promise.resolve();
   let failure: unknown;
+  // Bulks in flight while the next page is read; checkpoints saved in page order.
+  const bulks = new OrderedPipeline(options.maxInFlight, (error) => {
+    failure ??= error;
+  });
   let cursor = checkpoint.lastId;
   let rowsRead = 0;
   let rowsDone = 0;
@@ -103,14 +105,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillSum
       if ('item' in decoded) items.push(decoded.item);
       else rejections.push(decoded.rejection);
     }
-    // Back-pressure: read the next page only while a bulk slot is free.
-    await slots.acquire();
-    const previous = tail;
     const pageCursor = cursor;
-    tail = (async () => {
-      let result;
-      try {
-        result = await options.bulk.index(items, {
+    // Back-pressure: read the next page only while a bulk slot is free.
+    await bulks.submit(
+      () =>
+        options.bulk.index(items, {
           signal,
           onFailing: (error) => {
             progress.note('Elasticsearch failing, retrying the same bulk');
@@ -122,22 +121,17 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillSum
             clearTimeout(giveUpTimer);
             giveUpTimer = undefined;
           },
-        });
-      } finally {
-        slots.release();
-      }
-      await previous;
-      const rejected = [...rejections, ...result.rejected.map((entry) => ({ authlogId: entry.item.origin.authlogId, txid: entry.item.origin.txid, reason: entry.reason, error: entry.error }))];
-      await checkpoints.save(jobName, { lastId: pageCursor, indexed: result.indexed, rejections: rejected });
-      rowsDone += result.indexed + rejected.length;
-      progress.update(pageCursor - checkpoint.firstId, rowsDone);
-    })();
-    tail.catch((error: unknown) => {
-      failure ??= error;
-    });
+        }),
+      async (result) => {
+        const rejected = [...rejections, ...result.rejected.map((entry) => ({ authlogId: entry.item.origin.authlogId, txid: entry.item.origin.txid, reason: entry.reason, error: entry.error }))];
+        await checkpoints.save(jobName, { lastId: pageCursor, indexed: result.indexed, rejections: rejected });
+        rowsDone += result.indexed + rejected.length;
+        progress.update(pageCursor - checkpoint.firstId, rowsDone);
+      },
+    );
   }
   try {
-    await tail;
+    await bulks.drain();
   } catch (error) {
     failure ??= error;
   } finally {

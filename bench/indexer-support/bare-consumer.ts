@@ -95,6 +95,17 @@ function seal(): Promise<void> {
 
 // The indexer's template (mappings, shards, refresh interval): Elasticsearch does the same work for both.
 await ensureEventTemplate(es, names, { shards: config.INDEXER_INDEX_SHARDS, replicas: config.INDEXER_INDEX_REPLICAS, refreshInterval: config.INDEXER_REFRESH_INTERVAL });
+/** The indexer's linger policy: a partial bulk waits while another one already waits for a slot, so bulks stay large. */
+function armLinger(delayMs: number): void {
+  if (linger !== undefined) return;
+  linger = setTimeout(() => {
+    linger = undefined;
+    if (open.length === 0) return;
+    if (slots.queued > 0) armLinger(20);
+    else void seal();
+  }, Math.max(0, delayMs));
+}
+
 consumer.on(consumer.events.GROUP_JOIN, (event) => log('partitions assigned', { partitions: event.payload.memberAssignment[topic] ?? [] }));
 await consumer.connect();
 await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -116,7 +127,7 @@ await consumer.run({
       }
     }
     resolveOffset(last.offset);
-    if (open.length > 0 && linger === undefined) linger = setTimeout(() => void seal(), Math.max(0, config.INDEXER_BATCH_LINGER_MS - (performance.now() - firstAt)));
+    if (open.length > 0) armLinger(config.INDEXER_BATCH_LINGER_MS - (performance.now() - firstAt));
   },
 });
 

@@ -5,7 +5,7 @@ import { parseAuthEvent } from '../event/parse-auth-event.js';
 import { consumedEvent } from '../../test/support/consumed-message.js';
 import { sampleEvent } from '../../test/support/sample-event.js';
 import { DecodeFailure } from './decode-failure.js';
-import { decodeEventMessage } from './event-message-decoder.js';
+import { decodeEventKeys, decodeEventMessage } from './event-message-decoder.js';
 
 interface Decoded {
   readonly event: AuthEvent;
@@ -99,5 +99,51 @@ describe('decodeEventMessage (every consumer of the events topic)', () => {
     // 0xE9 is "é" in Latin-1 but not UTF-8: it must not match anything.
     expect(failure({ ...message, key: Buffer.from([0x61, 0x63, 0x63, 0x74, 0x5f, 0xe9]) }).reason).toBe('ID_MISMATCH');
     expect(decoded({ ...message, headers: { ...message.headers, ce_id: event.txid } }).event.txid).toBe(event.txid);
+  });
+});
+
+describe('decodeEventKeys (the indexer: routing fields and bytes, no parse for what the relay writes)', () => {
+  it('answers every message exactly as decodeEventMessage does: the same failures, the same fields, the bytes or the event', () => {
+    const event = parseAuthEvent(sampleEvent());
+    const message = kafkaMessage({ ...event });
+    const { ce_id: _id, ...withoutId } = message.headers;
+    const variants: KafkaMessage[] = [
+      message,
+      kafkaMessage({ ...event, event_type: 'enrollment' }),
+      kafkaMessage({ ...event, auth_device: { name: 'phone', ip: '2001:db8::1', location: { city: null, state: null, country: null } } }),
+      kafkaMessage(sampleEvent({ user: { key: 'DU1', name: 'Zoë Ünal', groups: [] } })),
+      kafkaMessage({ ...event, timestamp: '2026-11-26T11:00:00+01:00' }),
+      kafkaMessage({ ...event }, JSON.stringify(event, null, 2)),
+      kafkaMessage({ ...event }, `${JSON.stringify(event)}  \r`),
+      { ...message, value: Buffer.from(JSON.stringify({ ...event, user: { ...event.user, name: 'Zoë' } }), 'latin1') },
+      { ...message, headers: withoutId },
+      { ...message, headers: { ...message.headers, ce_time: Buffer.alloc(0) } },
+      { ...message, value: null },
+      { ...message, value: Buffer.from('{"txid": "half') },
+      kafkaMessage({ ...event }, JSON.stringify({ ...event, result: 'maybe' })),
+      { ...message, headers: { ...message.headers, ce_id: Buffer.from('not-the-txid') } },
+      { ...message, headers: { ...message.headers, ce_type: Buffer.from('authlog.enrollment') } },
+      { ...message, key: Buffer.from('acct_other') },
+      { ...message, key: null },
+      { ...message, key: null, headers: { ...message.headers, ce_source: Buffer.from('/authlog/accounts/acct_other') } },
+      { ...message, headers: { ...message.headers, ce_id: event.txid } },
+    ];
+    for (const variant of variants) {
+      const full = decodeEventMessage(variant, keep, 'ctx');
+      const keys = decodeEventKeys(variant, (fields, source, type, context) => ({ fields, source, type, context }), 'ctx');
+      if (full instanceof DecodeFailure) {
+        expect(keys).toEqual(full);
+        continue;
+      }
+      if (keys instanceof DecodeFailure) throw new Error(`decodeEventKeys refused what decodeEventMessage accepts: ${keys.reason}`);
+      const { account_id, txid, timestamp, event_type } = full.event;
+      // On the full path the fields are the whole event: compare the four the indexer reads.
+      const { fields } = keys;
+      expect({ account_id: fields.account_id, txid: fields.txid, timestamp: fields.timestamp, event_type: fields.event_type }).toEqual({ account_id, txid, timestamp, event_type });
+      expect(keys.type).toBe(full.type);
+      expect(keys.context).toBe('ctx');
+      if (full.raw === undefined) expect(keys.source).toEqual(full.event);
+      else expect(keys.source).toBe(full.raw);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import type { AuthEvent } from '../event/auth-event.js';
 import { isCanonicalAuthEvent } from '../event/canonical-event.js';
+import { scanCanonicalEvent, type EventKeys } from '../event/canonical-event-bytes.js';
 import { parseAuthEvent } from '../event/parse-auth-event.js';
 import { EVENT_TYPES } from '../event/vocabulary.js';
 import { AuthlogError } from '../errors/authlog-error.js';
@@ -40,9 +41,7 @@ const TYPES: ReadonlyMap<string, string> = new Map(EVENT_TYPES.map((eventType) =
  */
 export function decodeEventMessage<Context, Result>(message: KafkaMessage, handle: EventMessageHandler<Context, Result>, context: Context): Result | DecodeFailure {
   const { headers, key, value } = message;
-  if (value === null || !hasHeader(headers, 'ce_type') || !hasHeader(headers, 'ce_id') || !hasHeader(headers, 'ce_time') || !hasHeader(headers, 'ce_schemaversion') || (key === null && !hasHeader(headers, 'ce_source'))) {
-    return malformed(message);
-  }
+  if (value === null || !hasEnvelope(headers, key)) return malformed(message);
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
@@ -63,6 +62,51 @@ export function decodeEventMessage<Context, Result>(message: KafkaMessage, handl
       return rejected(error);
     }
   }
+  const type = envelopeType(message, event);
+  return type instanceof DecodeFailure ? type : handle(event, raw, type, context);
+}
+
+/**
+ * What a consumer that needs only an event's routing fields and its JSON makes of a valid event:
+ * `source` is the value's own bytes when they are the event as one line of UTF-8 JSON (index or
+ * send them as they are), else the validated event (serialise it).
+ */
+export type EventKeysHandler<Context, Result> = (keys: EventKeys, source: Buffer | AuthEvent, type: string, context: Context) => Result;
+
+/**
+ * decodeEventMessage for a consumer that needs only the routing fields and the JSON (the indexer):
+ * the same checks, the same answers and dead-letter reasons for every message, but a value written
+ * exactly as the relay writes it is recognised from its bytes (scanCanonicalEvent) instead of
+ * being parsed into objects and checked (JSON.parse is most of the decoding cost). Anything else
+ * takes decodeEventMessage's full path.
+ */
+export function decodeEventKeys<Context, Result>(message: KafkaMessage, handle: EventKeysHandler<Context, Result>, context: Context): Result | DecodeFailure {
+  const { headers, key, value } = message;
+  if (value !== null && hasEnvelope(headers, key)) {
+    const keys = scanCanonicalEvent(value);
+    if (keys !== undefined) {
+      const type = envelopeType(message, keys);
+      return type instanceof DecodeFailure ? type : handle(keys, value, type, context);
+    }
+  }
+  return decodeEventMessage(message, fullPath<Context, Result>, { handle, context });
+}
+
+function fullPath<Context, Result>(event: AuthEvent, raw: Buffer | undefined, type: string, outer: { handle: EventKeysHandler<Context, Result>; context: Context }): Result {
+  return outer.handle(event, raw ?? event, type, outer.context);
+}
+
+/** The CloudEvents headers every message must carry, and a key (or else ce_source). */
+function hasEnvelope(headers: IHeaders | undefined, key: Buffer | null): boolean {
+  return hasHeader(headers, 'ce_type') && hasHeader(headers, 'ce_id') && hasHeader(headers, 'ce_time') && hasHeader(headers, 'ce_schemaversion') && (key !== null || hasHeader(headers, 'ce_source'));
+}
+
+/**
+ * The message's envelope names this event: ce_id is the txid and the key (or ce_source) the
+ * account (ID_MISMATCH), and ce_type is the event's type (TYPE_MISMATCH). Returns that type.
+ */
+function envelopeType(message: KafkaMessage, event: EventKeys): string | DecodeFailure {
+  const { headers, key } = message;
   if (!headerEquals(headers?.ce_id, event.txid)) {
     return new DecodeFailure('ID_MISMATCH', `header ce_id ${headerText(headers?.ce_id)} differs from the event's txid ${event.txid}`);
   }
@@ -74,7 +118,7 @@ export function decodeEventMessage<Context, Result>(message: KafkaMessage, handl
   if (!headerEquals(headers?.ce_type, type)) {
     return new DecodeFailure('TYPE_MISMATCH', `header ce_type ${headerText(headers?.ce_type)} differs from the event's type ${type}`);
   }
-  return handle(event, raw, type, context);
+  return type;
 }
 
 type HeaderValue = IHeaders[string];

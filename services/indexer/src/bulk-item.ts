@@ -39,6 +39,11 @@ const CLOSING_BRACE = 0x7d;
  * object it holds is copied by the garbage collector while the bulk waits.
  */
 export function toBulkItem<Origin>(names: EventIndexNames, event: AuthEvent, origin: Origin, source: Buffer | string = JSON.stringify(event)): BulkItem<Origin> {
+  return toSourceBulkItem(names, event, origin, source);
+}
+
+/** toBulkItem from the routing fields alone, for a source that is the event's JSON already (the indexer's hot path). */
+export function toSourceBulkItem<Origin>(names: EventIndexNames, event: Pick<AuthEvent, 'timestamp' | 'txid' | 'account_id'>, origin: Origin, source: Buffer | string): BulkItem<Origin> {
   const index = monthlyIndex(names, event.timestamp);
   const { txid, account_id: routing } = event;
   const sourceBytes = typeof source === 'string' ? Buffer.byteLength(source) : source.length;

@@ -1,10 +1,11 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { EventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import type { AuthEvent } from '../../../shared/event/auth-event.js';
+import type { EventKeys } from '../../../shared/event/canonical-event-bytes.js';
 import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
 import { deadLetterOf, type DeadLetter, type KafkaOrigin } from '../../../shared/kafka/dead-letter.js';
-import { decodeEventMessage } from '../../../shared/kafka/event-message-decoder.js';
-import { toBulkItem, type BulkItem } from './bulk-item.js';
+import { decodeEventKeys } from '../../../shared/kafka/event-message-decoder.js';
+import { toSourceBulkItem, type BulkItem } from './bulk-item.js';
 
 export interface BatchLimits {
   readonly maxDocs: number;
@@ -23,7 +24,7 @@ export class MessageBatch {
   /** Per partition, the offset of its last message (as kafkajs gives it); nextOffsets adds one. */
   readonly #lastOffsets = new Map<number, string>();
   /** Decoded event to bulk item; built once per batch, not per message. */
-  readonly #toItem: (event: AuthEvent, raw: Buffer | undefined, type: string, origin: KafkaOrigin) => BulkItem<KafkaOrigin>;
+  readonly #toItem: (keys: EventKeys, source: Buffer | AuthEvent, type: string, origin: KafkaOrigin) => BulkItem<KafkaOrigin>;
   /** When the first message arrived: the linger time counts from there. */
   #firstAt: number | undefined;
   #bytes = 0;
@@ -34,7 +35,8 @@ export class MessageBatch {
     names: EventIndexNames,
     private readonly limits: BatchLimits,
   ) {
-    this.#toItem = (event, raw, _type, origin) => toBulkItem(names, event, origin, raw);
+    // The value's own bytes when they are the event as it is; else the validated event, serialised.
+    this.#toItem = (keys, source, _type, origin) => toSourceBulkItem(names, keys, origin, Buffer.isBuffer(source) ? source : JSON.stringify(source));
   }
 
   get messages(): number {
@@ -68,7 +70,7 @@ export class MessageBatch {
     this.#messages += 1;
     this.#lastOffsets.set(partition, message.offset);
     const origin: KafkaOrigin = { topic: this.topic, partition, message };
-    const item = decodeEventMessage(message, this.#toItem, origin);
+    const item = decodeEventKeys(message, this.#toItem, origin);
     if (item instanceof DecodeFailure) {
       this.deadLetters.push(deadLetterOf(origin, item.reason, item.error));
       return;

@@ -7,6 +7,7 @@ import * as recordProcedures from './2026-11-26-07-record-procedures.js';
 import * as webhooks from './2026-11-26-05-webhooks.js';
 import * as accounts from './2026-11-26-06-accounts.js';
 import * as encryptedWebhookSecrets from './2026-12-02-01-encrypted-webhook-secrets.js';
+import * as batchRecordProcedure from './2026-12-07-61-batch-record-procedure.js';
 import * as republishJobs from './2026-12-07-71-republish-jobs.js';
 import * as lifecycleJobRuns from './2026-12-07-72-lifecycle-job-runs.js';
 
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-06-accounts': accounts,
   '2026-11-26-07-record-procedures': recordProcedures,
   '2026-12-02-01-encrypted-webhook-secrets': encryptedWebhookSecrets,
+  '2026-12-07-61-batch-record-procedure': batchRecordProcedure,
   '2026-12-07-71-republish-jobs': republishJobs,
   '2026-12-07-72-lifecycle-job-runs': lifecycleJobRuns,
 };

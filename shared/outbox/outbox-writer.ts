@@ -1,21 +1,25 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { EVENT_SCHEMA_VERSION, type AuthEvent } from '../event/auth-event.js';
 import type { AuthEventInput } from '../event/auth-event-schema.js';
 import { parseAuthEvent } from '../event/parse-auth-event.js';
 import type { AuthlogDatabase } from '../db/database.js';
-import { IdempotencyConflictError } from './idempotency-conflict-error.js';
-import { checkTraceContext, type TraceContext } from './trace-context.js';
+import { callRecord, type AuthlogExecutor } from './call-record.js';
+import { GroupCommit, type FlushReport } from './group-commit.js';
+import { batchElement, type RecordResult } from './pending-record.js';
+import { checkTraceContext, type CheckedTrace, type TraceContext } from './trace-context.js';
 
-export type RecordStatus = 'recorded' | 'duplicate';
+export type { RecordResult, RecordStatus } from './pending-record.js';
+export type { AuthlogExecutor } from './call-record.js';
+export type { FlushReport } from './group-commit.js';
 
-export interface RecordResult {
-  readonly txid: string;
-  /** `duplicate`: this txid was recorded before; nothing new was written. */
-  readonly status: RecordStatus;
+export interface OutboxWriterOptions {
+  /** Most records one group commit writes (default 512). */
+  readonly maxBatchRecords?: number;
+  /** Most bytes of events one group commit sends (default 2 MiB; keep well under max_allowed_packet). */
+  readonly maxBatchBytes?: number;
+  /** Told after every group commit of record(): batch sizes for metrics. Must not throw. */
+  readonly onFlush?: (report: FlushReport) => void;
 }
-
-/** Any Kysely handle whose database has our tables: the caller's own Kysely, or one of its transactions. */
-export type AuthlogExecutor = Kysely<AuthlogDatabase> | Transaction<AuthlogDatabase>;
 
 const ER_DUP_ENTRY = 1062;
 
@@ -25,18 +29,35 @@ const ER_DUP_ENTRY = 1062;
  * a login may proceed exactly when its record is safe, and a rolled-back login leaves nothing.
  *
  * Events are validated before anything is sent to the database: a ValidationError names the field.
- * A single event costs one round trip to MySQL (stored procedures authlog_record and
- * authlog_record_in_tx, see migrations/2026-11-26-07-record-procedures.ts).
+ * record() group-commits: concurrent calls share one transaction and one round trip (GroupCommit),
+ * a lone call is written at once in one round trip (authlog_record). recordIn costs one round trip
+ * inside the caller's transaction (authlog_record_in_tx, migrations/2026-11-26-07-record-procedures.ts).
  */
 export class OutboxWriter {
-  constructor(private readonly db: Kysely<AuthlogDatabase>) {
+  readonly #groupCommit: GroupCommit;
+
+  constructor(
+    private readonly db: Kysely<AuthlogDatabase>,
+    options: OutboxWriterOptions = {},
+  ) {
     // authlog_record opens its own transaction, which would silently commit a caller's open one.
     if (db.isTransaction) throw new TypeError('OutboxWriter needs the Kysely instance, not a transaction: use recordIn(trx, ...) for that');
+    const maxRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 512);
+    const maxBytes = positiveInteger('maxBatchBytes', options.maxBatchBytes ?? 2 * 1024 * 1024);
+    this.#groupCommit = new GroupCommit(db, { maxRecords, maxBytes }, options.onFlush ?? (() => {}));
   }
 
-  /** Validates and records one event in a transaction of its own. */
+  /**
+   * Validates and records one event; resolves after COMMIT of the transaction holding it (shared
+   * with concurrent calls, see GroupCommit) with this txid's own answer.
+   */
   async record(event: AuthEventInput, trace?: TraceContext): Promise<RecordResult> {
-    return callRecord(this.db, 'authlog_record', parseAuthEvent(event), checkTraceContext(trace));
+    const checked = parseAuthEvent(event);
+    const context = checkTraceContext(trace);
+    const element = batchElement(checked, context);
+    return new Promise<RecordResult>((resolve, reject) => {
+      this.#groupCommit.add({ event: checked, trace: context, element, bytes: Buffer.byteLength(element), resolve, reject });
+    });
   }
 
   /** Validates and records one event inside the caller's transaction; durable once the caller commits. */
@@ -58,28 +79,6 @@ export class OutboxWriter {
     const context = checkTraceContext(trace);
     return checked.length === 0 ? [] : insertMany(trx, checked, context);
   }
-}
-
-type CheckedTrace = ReturnType<typeof checkTraceContext>;
-
-interface DuplicateAnswer {
-  readonly status: 'duplicate';
-  readonly account_id: string;
-}
-
-async function callRecord(
-  executor: AuthlogExecutor,
-  procedure: 'authlog_record' | 'authlog_record_in_tx',
-  event: AuthEvent,
-  trace: CheckedTrace,
-): Promise<RecordResult> {
-  const result = await sql`CALL ${sql.raw(procedure)}(${new Date(event.timestamp)}, ${event.account_id}, ${event.txid}, ${JSON.stringify(event)},
-    ${event.event_type}, ${event.schema_version}, ${trace.traceparent}, ${trace.tracestate})`.execute(executor);
-  // A new record answers with a bare OK packet (no rows); a duplicate with [result set, OK packet].
-  const duplicate = (result.rows[0] as unknown as DuplicateAnswer[] | undefined)?.[0];
-  if (duplicate === undefined) return { txid: event.txid, status: 'recorded' };
-  if (duplicate.account_id !== event.account_id) throw new IdempotencyConflictError(event.txid, duplicate.account_id);
-  return { txid: event.txid, status: 'duplicate' };
 }
 
 async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], trace: CheckedTrace): Promise<RecordResult[]> {
@@ -131,4 +130,9 @@ function dedupeByTxid(events: readonly AuthEvent[]): AuthEvent[] {
 
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { errno?: unknown }).errno === ER_DUP_ENTRY;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`OutboxWriter option ${name} must be a positive integer, got ${value}`);
+  return value;
 }

@@ -9,7 +9,13 @@ export interface TraceContext {
 // version-traceid-parentid-flags, lowercase hex (https://www.w3.org/TR/trace-context/#traceparent-header)
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-export function checkTraceContext(context: TraceContext | undefined): { traceparent: string | null; tracestate: string | null } {
+/** A trace context after checkTraceContext: absent parts are null (SQL NULL in the outbox row). */
+export interface CheckedTrace {
+  readonly traceparent: string | null;
+  readonly tracestate: string | null;
+}
+
+export function checkTraceContext(context: TraceContext | undefined): CheckedTrace {
   const traceparent = context?.traceparent ?? null;
   const tracestate = context?.tracestate ?? null;
   if (traceparent !== null && !TRACEPARENT.test(traceparent)) {

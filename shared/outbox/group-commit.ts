@@ -1,0 +1,126 @@
+import type { Kysely } from 'kysely';
+import type { AuthlogDatabase } from '../db/database.js';
+import { callRecord } from './call-record.js';
+import { callRecordBatch } from './call-record-batch.js';
+import { isCommitUnknown } from './commit-unknown.js';
+import type { PendingRecord } from './pending-record.js';
+
+/** What one flush did: the demo auth service exports it as metrics. */
+export interface FlushReport {
+  readonly records: number;
+  readonly bytes: number;
+  readonly seconds: number;
+  /**
+   * committed: one transaction held every record. split: the batch failed as a whole and each
+   * record was then written alone (each caller got its own answer). failed: the connection was
+   * lost, every caller got the error.
+   */
+  readonly outcome: 'committed' | 'split' | 'failed';
+}
+
+export interface GroupCommitLimits {
+  readonly maxRecords: number;
+  readonly maxBytes: number;
+}
+
+/**
+ * Group commit in the client: record() calls that arrive while a flush is in flight wait, and the
+ * next flush writes all of them (up to the limits) in one transaction and one round trip. No timer:
+ * when nothing is in flight a record is written at once, alone (authlog_record, the cheapest
+ * write of one event). Under load the round trip, the statement and the COMMIT are shared by many
+ * rows, which is where a per-login transaction spends its time.
+ *
+ * One flush at a time per writer: a batch waits at most for the flush before it, and the pool's
+ * other connections stay free for the auth service's own queries. Several auth service instances
+ * (or several writers) flush concurrently, like any concurrent transactions.
+ */
+export class GroupCommit {
+  readonly #queue: PendingRecord[] = [];
+  #flushing = false;
+
+  constructor(
+    private readonly db: Kysely<AuthlogDatabase>,
+    private readonly limits: GroupCommitLimits,
+    private readonly onFlush: (report: FlushReport) => void,
+  ) {}
+
+  add(pending: PendingRecord): void {
+    this.#queue.push(pending);
+    if (!this.#flushing) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) await this.#flush(this.#take());
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /**
+   * The oldest records within the limits. A txid already in the batch stays queued for the next
+   * flush: it then meets the committed first copy and gets exactly the answer it would alone.
+   */
+  #take(): PendingRecord[] {
+    const batch: PendingRecord[] = [];
+    const rest: PendingRecord[] = [];
+    const txids = new Set<string>();
+    let bytes = 0;
+    for (const pending of this.#queue) {
+      const fits = batch.length === 0 || (batch.length < this.limits.maxRecords && bytes + pending.bytes <= this.limits.maxBytes);
+      if (fits && !txids.has(pending.event.txid)) {
+        batch.push(pending);
+        txids.add(pending.event.txid);
+        bytes += pending.bytes;
+      } else {
+        rest.push(pending);
+      }
+    }
+    this.#queue.splice(0, this.#queue.length, ...rest);
+    return batch;
+  }
+
+  /** Settles every caller of the batch; never throws. */
+  async #flush(batch: readonly PendingRecord[]): Promise<void> {
+    const started = performance.now();
+    const bytes = batch.reduce((sum, pending) => sum + pending.bytes, 0);
+    const report = (outcome: FlushReport['outcome']) => {
+      try {
+        this.onFlush({ records: batch.length, bytes, seconds: (performance.now() - started) / 1000, outcome });
+      } catch {
+        // A metrics callback must not take the callers' answers with it.
+      }
+    };
+    if (batch.length === 1) return report((await this.#single(batch[0]!)) ? 'committed' : 'failed');
+    try {
+      const answers = await callRecordBatch(this.db, batch);
+      batch.forEach((pending, index) => {
+        const answer = answers[index]!;
+        if (answer instanceof Error) pending.reject(answer);
+        else pending.resolve(answer);
+      });
+      report('committed');
+    } catch (error) {
+      if (isCommitUnknown(error)) {
+        for (const pending of batch) pending.reject(error);
+        return report('failed');
+      }
+      // Rolled back as a whole (a deadlock, one row the server refused...): each record alone,
+      // so each caller gets exactly what a single record() would have given it.
+      await Promise.all(batch.map((pending) => this.#single(pending)));
+      report('split');
+    }
+  }
+
+  /** Writes one record alone and settles its caller; false when it failed. */
+  async #single(pending: PendingRecord): Promise<boolean> {
+    try {
+      pending.resolve(await callRecord(this.db, 'authlog_record', pending.event, pending.trace));
+      return true;
+    } catch (error) {
+      pending.reject(error);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { AuthEvent } from '../event/auth-event.js';
+import type { CheckedTrace } from './trace-context.js';
+
+export type RecordStatus = 'recorded' | 'duplicate';
+
+export interface RecordResult {
+  readonly txid: string;
+  /** `duplicate`: this txid was recorded before; nothing new was written. */
+  readonly status: RecordStatus;
+}
+
+/** One caller's validated event waiting for the group commit that will hold it. */
+export interface PendingRecord {
+  readonly event: AuthEvent;
+  readonly trace: CheckedTrace;
+  /** The event as one element of authlog_record_batch's JSON array (serialised once, at enqueue). */
+  readonly element: string;
+  /** UTF-8 size of `element`: what the flush's byte bound counts. */
+  readonly bytes: number;
+  readonly resolve: (result: RecordResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** authlog_record_batch's element: DATETIME(3) text in UTC, the payload as JSON text (stored as sent). */
+export function batchElement(event: AuthEvent, trace: CheckedTrace): string {
+  return JSON.stringify({
+    at: new Date(event.timestamp).toISOString().replace('T', ' ').replace('Z', ''),
+    account_id: event.account_id,
+    txid: event.txid,
+    payload: JSON.stringify(event),
+    event_type: event.event_type,
+    schema_version: event.schema_version,
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
+  });
+}

@@ -12,11 +12,12 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 let database: TestDatabase;
 let service: AuthDemoService;
 let base: string;
+let registry: ReturnType<typeof createMetricsRegistry>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   const settings = loadAuthDemoSettings({ AUTHLOG_MYSQL_URL: database.url, AUTH_DEMO_PORT: '0', AUTH_DEMO_MYSQL_CONNECTIONS: '4' });
-  const registry = createMetricsRegistry('auth-demo', { processMetrics: false });
+  registry = createMetricsRegistry('auth-demo', { processMetrics: false });
   service = new AuthDemoService({ settings, logger: silentLogger, metrics: new AuthDemoMetrics(registry), registry });
   await service.start();
   base = `http://127.0.0.1:${service.port}`;
@@ -105,6 +106,21 @@ describe('demo auth service', () => {
   });
 });
 
+describe('demo auth service group commit', () => {
+  it('shows in /metrics how many records each group commit wrote', async () => {
+    const committed = async (series: 'count' | 'sum') => {
+      const match = new RegExp(`auth_demo_record_batch_size_${series}\\{service="auth-demo",outcome="committed"\\} (\\d+)`).exec(await registry.metrics());
+      return Number(match?.[1] ?? 0);
+    };
+    const [countBefore, sumBefore] = [await committed('count'), await committed('sum')];
+    const responses = await Promise.all(Array.from({ length: 64 }, () => login(valid())));
+    expect(responses.map((response) => response.status)).toEqual(responses.map(() => 201));
+    // Every login is in some commit, and 64 concurrent logins needed fewer commits than that.
+    expect((await committed('sum')) - sumBefore).toBe(64);
+    expect((await committed('count')) - countBefore).toBeLessThan(64);
+  });
+});
+
 describe('demo auth service process', () => {
   it('serves /healthz and /metrics, and drains and exits 0 on SIGTERM', async () => {
     const [port, opsPort] = [await freePort(), await freePort()];
@@ -125,6 +141,7 @@ describe('demo auth service process', () => {
       expect(recorded.status).toBe(201);
       const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
       expect(metrics).toMatch(/auth_demo_logins_total\{outcome="recorded",result="\w+",service="auth-demo"\} 1/);
+      expect(metrics).toMatch(/auth_demo_record_batch_size_count\{service="auth-demo",outcome="committed"\} 1/);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

@@ -93,7 +93,7 @@ export class AuthDemoService implements RunnableService {
     registerRequestMetrics(app, registry, 'auth_demo');
     app.setErrorHandler(httpErrorHandler(this.#logger, authDemoProblem));
     app.setNotFoundHandler(notFoundHandler);
-    const writer = new OutboxWriter(this.#db);
+    const writer = new OutboxWriter(this.#db, { onFlush: this.#metrics.observeFlush });
     const random = new SeededRandom(Date.now() ^ process.pid);
     const deps = { writer, db: this.#db, random, now: () => new Date() };
 

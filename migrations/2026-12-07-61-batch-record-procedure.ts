@@ -95,7 +95,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           SET v_duplicate = FALSE;
           INSERT INTO authlog (occurred_at, account_id, txid, payload) VALUES (v_occurred_at, v_account_id, v_txid, v_payload);
           IF v_duplicate THEN
-            SELECT account_id INTO v_account FROM authlog WHERE txid = v_txid;
+            -- A locking read: the row may have been committed after this transaction's snapshot
+            -- (a concurrent writer), which a plain read would not see. The 1062 already holds its lock.
+            SET v_account = NULL;
+            SELECT account_id INTO v_account FROM authlog WHERE txid = v_txid LOCK IN SHARE MODE;
+            -- SELECT INTO raises NOT FOUND when no row came back, which must not end the cursor loop.
+            SET v_done = FALSE;
             SET v_duplicates = CONCAT_WS(',', v_duplicates, JSON_OBJECT('ord', v_ord, 'account_id', v_account));
           ELSE
             INSERT INTO outbox (authlog_id, account_id, event_type, schema_version, traceparent, tracestate)

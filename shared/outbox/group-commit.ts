@@ -3,6 +3,7 @@ import type { AuthlogDatabase } from '../db/database.js';
 import { callRecord } from './call-record.js';
 import { callRecordBatch } from './call-record-batch.js';
 import { isCommitUnknown } from './commit-unknown.js';
+import { IdempotencyConflictError } from './idempotency-conflict-error.js';
 import type { PendingRecord } from './pending-record.js';
 
 /** What one flush did: the demo auth service exports it as metrics. */
@@ -113,14 +114,14 @@ export class GroupCommit {
     }
   }
 
-  /** Writes one record alone and settles its caller; false when it failed. */
+  /** Writes one record alone and settles its caller; false when the write failed (a conflict is an answer). */
   async #single(pending: PendingRecord): Promise<boolean> {
     try {
       pending.resolve(await callRecord(this.db, 'authlog_record', pending.event, pending.trace));
       return true;
     } catch (error) {
       pending.reject(error);
-      return false;
+      return error instanceof IdempotencyConflictError;
     }
   }
 }

@@ -11,15 +11,17 @@ import { mysqlConnection } from '../shared/db/mysql-connection.js';
 
 /**
  * outbox-write: what the library costs on the login path. Side by side on the same pool and table:
- *   (a) baseline: the Authlog-only insert transaction an auth service would run without us
- *       (a Kysely transaction: BEGIN, INSERT, COMMIT);
- *   (b) OutboxWriter.record: validation + Authlog row + outbox row in one transaction;
- *   (c) reference: the Authlog-only transaction in one round trip (a procedure), i.e. the best the
- *       baseline could do with the same trick the library uses: (b) against (c) is the marginal
- *       cost of the outbox row itself.
+ *   (a) baseline: the insert an auth service without an outbox runs: one autocommit
+ *       `INSERT INTO authlog ...` through Kysely (one round trip, durable on return, no validation);
+ *   (b) OutboxWriter.record: validation + Authlog row + outbox row, committed before it resolves,
+ *       group-committed with the other writers' concurrent calls;
+ *   (c) second reference: the Authlog-only insert in a stored procedure's own transaction (one trip).
  * Rounds alternate a/b/c so all see the same machine noise and table size; figures are medians.
+ * Writers are concurrent loops, each recording one login after the other (an auth service's
+ * requests); 128 and 512 stand for many auth service instances' worth of logins in flight.
+ * `overhead` = 1 - b/a at 32 writers (negative: the library is faster than the plain insert).
  */
-const WRITERS = [1, 32] as const;
+const WRITERS = [1, 32, 128, 512] as const;
 
 interface Round {
   readonly throughput: number;
@@ -44,6 +46,7 @@ export const outboxWrite: Bench = async ({ quick, log }) => {
     for (const writers of WRITERS) {
       const results = { a: [] as Round[], b: [] as Round[], c: [] as Round[] };
       await runRound(roundMs / 3, writers, simulator, (event) => baselineInsert(scratch.db, event)); // warm-up
+      await runRound(roundMs / 3, writers, simulator, (event) => writer.record(event));
       for (let round = 0; round < rounds; round += 1) {
         results.a.push(await runRound(roundMs, writers, simulator, (event) => baselineInsert(scratch.db, event)));
         results.b.push(await runRound(roundMs, writers, simulator, (event) => writer.record(event)));
@@ -55,28 +58,43 @@ export const outboxWrite: Bench = async ({ quick, log }) => {
         figures[`${variant}_w${writers}_p50_ms`] = round(quantile(latencies, 0.5));
         figures[`${variant}_w${writers}_p99_ms`] = round(quantile(latencies, 0.99));
       }
-      log(`${writers} writer(s): baseline ${figures[`a_w${writers}_per_s`]}/s, library ${figures[`b_w${writers}_per_s`]}/s, one-trip reference ${figures[`c_w${writers}_per_s`]}/s`);
+      // Paired per round (same noise), then the median: more robust than a ratio of medians.
+      figures[`ratio_w${writers}`] = round(median(results.b.map((b, index) => b.throughput / results.a[index]!.throughput)));
+      log(
+        `${writers} writer(s): plain insert ${figures[`a_w${writers}_per_s`]}/s p99 ${figures[`a_w${writers}_p99_ms`]} ms, ` +
+          `library ${figures[`b_w${writers}_per_s`]}/s p99 ${figures[`b_w${writers}_p99_ms`]} ms, ` +
+          `one-trip procedure ${figures[`c_w${writers}_per_s`]}/s, library/plain ${figures[`ratio_w${writers}`]}`,
+      );
     }
   } finally {
     await scratch.drop();
   }
-  return {
-    overhead: round(1 - figures.b_w32_per_s! / figures.a_w32_per_s!),
+  const overhead = (writers: number) => round(1 - figures[`b_w${writers}_per_s`]! / figures[`a_w${writers}_per_s`]!);
+  const result = {
+    overhead: overhead(32),
+    overhead_w128: overhead(128),
+    overhead_w512: overhead(512),
     p99_added_ms_w1: round(figures.b_w1_p99_ms! - figures.a_w1_p99_ms!),
     overhead_vs_one_trip: round(1 - figures.b_w32_per_s! / figures.c_w32_per_s!),
     ...figures,
   };
+  // The goals of issue 14, said plainly.
+  const goals = {
+    'overhead <= 0.0 at 32 writers': result.overhead <= 0,
+    'overhead <= -1.0 at 512 writers': result.overhead_w512 <= -1,
+    'p99 added at 1 writer <= 0.5 ms': result.p99_added_ms_w1 <= 0.5,
+  };
+  for (const [goal, met] of Object.entries(goals)) log(`${goal}: ${met ? 'met' : 'NOT MET'}`);
+  return { ...result, goals_met: Object.values(goals).every(Boolean) };
 };
 
 export default outboxWrite;
 
-/** The plain transaction: one Authlog row, nothing else, no validation. */
+/** The plain autocommit insert: one Authlog row, one round trip, nothing else, no validation. */
 async function baselineInsert(db: Kysely<AuthlogDatabase>, event: AuthEventInput): Promise<void> {
-  const parsed = JSON.stringify(event);
+  const payload = JSON.stringify(event);
   const timestamp = event.timestamp instanceof Date ? event.timestamp : new Date(event.timestamp);
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('authlog').values({ occurred_at: timestamp, account_id: event.account_id, txid: event.txid, payload: parsed }).execute();
-  });
+  await db.insertInto('authlog').values({ occurred_at: timestamp, account_id: event.account_id, txid: event.txid, payload }).execute();
 }
 
 async function oneTripInsert(db: Kysely<AuthlogDatabase>, event: AuthEventInput): Promise<void> {

@@ -17,7 +17,8 @@ interface BatchAnswer {
  */
 export async function callRecordBatch(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[]): Promise<Array<RecordResult | IdempotencyConflictError>> {
   const events = `[${batch.map((pending) => pending.element).join(',')}]`;
-  const result = await sql`CALL authlog_record_batch(${events})`.execute(db);
+  const outbox = `[${batch.map((pending) => pending.outboxElement).join(',')}]`;
+  const result = await sql`CALL authlog_record_batch(${events}, ${outbox})`.execute(db);
   // All new: a bare OK packet. Some recorded before: [one row, OK packet].
   const answer = (result.rows[0] as unknown as BatchAnswer[] | undefined)?.[0];
   const earlier = new Map<number, string>();

@@ -22,6 +22,8 @@ export interface FlushReport {
 export interface GroupCommitLimits {
   readonly maxRecords: number;
   readonly maxBytes: number;
+  /** Flushes in flight at once (each on its own pooled connection). */
+  readonly maxFlushes: number;
 }
 
 /**
@@ -31,13 +33,14 @@ export interface GroupCommitLimits {
  * write of one event). Under load the round trip, the statement and the COMMIT are shared by many
  * rows, which is where a per-login transaction spends its time.
  *
- * One flush at a time per writer: a batch waits at most for the flush before it, and the pool's
- * other connections stay free for the auth service's own queries. Several auth service instances
- * (or several writers) flush concurrently, like any concurrent transactions.
+ * At most `maxFlushes` flushes at a time per writer (default 1: a batch waits at most for the flush
+ * before it, and the pool's other connections stay free for the auth service's own queries). Two
+ * flushes holding the same txid behave like any two concurrent transactions: the second waits for
+ * the first's row and then answers duplicate (or, after a deadlock, is split into single records).
  */
 export class GroupCommit {
   readonly #queue: PendingRecord[] = [];
-  #flushing = false;
+  #flushes = 0;
 
   constructor(
     private readonly db: Kysely<AuthlogDatabase>,
@@ -47,15 +50,15 @@ export class GroupCommit {
 
   add(pending: PendingRecord): void {
     this.#queue.push(pending);
-    if (!this.#flushing) void this.#drain();
+    if (this.#flushes < this.limits.maxFlushes) void this.#drain();
   }
 
   async #drain(): Promise<void> {
-    this.#flushing = true;
+    this.#flushes += 1;
     try {
       while (this.#queue.length > 0) await this.#flush(this.#take());
     } finally {
-      this.#flushing = false;
+      this.#flushes -= 1;
     }
   }
 

@@ -5,7 +5,7 @@ import { parseAuthEvent } from '../event/parse-auth-event.js';
 import type { AuthlogDatabase } from '../db/database.js';
 import { callRecord, type AuthlogExecutor } from './call-record.js';
 import { GroupCommit, type FlushReport } from './group-commit.js';
-import { batchElement, type RecordResult } from './pending-record.js';
+import { batchElement, outboxElement, type RecordResult } from './pending-record.js';
 import { checkTraceContext, type CheckedTrace, type TraceContext } from './trace-context.js';
 
 export type { RecordResult, RecordStatus } from './pending-record.js';
@@ -17,6 +17,8 @@ export interface OutboxWriterOptions {
   readonly maxBatchRecords?: number;
   /** Most bytes of events one group commit sends (default 2 MiB; keep well under max_allowed_packet). */
   readonly maxBatchBytes?: number;
+  /** Group commits of record() in flight at once, each on its own connection (default 1). */
+  readonly maxConcurrentFlushes?: number;
   /** Told after every group commit of record(): batch sizes for metrics. Must not throw. */
   readonly onFlush?: (report: FlushReport) => void;
 }
@@ -44,7 +46,8 @@ export class OutboxWriter {
     if (db.isTransaction) throw new TypeError('OutboxWriter needs the Kysely instance, not a transaction: use recordIn(trx, ...) for that');
     const maxRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 512);
     const maxBytes = positiveInteger('maxBatchBytes', options.maxBatchBytes ?? 2 * 1024 * 1024);
-    this.#groupCommit = new GroupCommit(db, { maxRecords, maxBytes }, options.onFlush ?? (() => {}));
+    const maxFlushes = positiveInteger('maxConcurrentFlushes', options.maxConcurrentFlushes ?? 1);
+    this.#groupCommit = new GroupCommit(db, { maxRecords, maxBytes, maxFlushes }, options.onFlush ?? (() => {}));
   }
 
   /**
@@ -55,8 +58,9 @@ export class OutboxWriter {
     const checked = parseAuthEvent(event);
     const context = checkTraceContext(trace);
     const element = batchElement(checked, context);
+    const outbox = outboxElement(checked, context);
     return new Promise<RecordResult>((resolve, reject) => {
-      this.#groupCommit.add({ event: checked, trace: context, element, bytes: Buffer.byteLength(element), resolve, reject });
+      this.#groupCommit.add({ event: checked, trace: context, element, outboxElement: outbox, bytes: Buffer.byteLength(element) + outbox.length, resolve, reject });
     });
   }
 

@@ -15,6 +15,8 @@ export interface PendingRecord {
   readonly trace: CheckedTrace;
   /** The event as one element of authlog_record_batch's JSON array (serialised once, at enqueue). */
   readonly element: string;
+  /** Its outbox columns for authlog_record_batch's second, small array. */
+  readonly outboxElement: string;
   /** UTF-8 size of `element`: what the flush's byte bound counts. */
   readonly bytes: number;
   readonly resolve: (result: RecordResult) => void;
@@ -33,4 +35,9 @@ export function batchElement(event: AuthEvent, trace: CheckedTrace): string {
     traceparent: trace.traceparent,
     tracestate: trace.tracestate,
   });
+}
+
+/** authlog_record_batch's p_outbox element: [txid, event_type, schema_version, traceparent, tracestate]. */
+export function outboxElement(event: AuthEvent, trace: CheckedTrace): string {
+  return JSON.stringify([event.txid, event.event_type, event.schema_version, trace.traceparent, trace.tracestate]);
 }

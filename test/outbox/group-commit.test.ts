@@ -147,6 +147,7 @@ describe('OutboxWriter.record group commit', () => {
   it('refuses a bad limit, naming it', () => {
     expect(() => new OutboxWriter(database.db, { maxBatchRecords: 0 })).toThrow(/maxBatchRecords/);
     expect(() => new OutboxWriter(database.db, { maxBatchBytes: 1.5 })).toThrow(/maxBatchBytes/);
+    expect(() => new OutboxWriter(database.db, { maxConcurrentFlushes: -1 })).toThrow(/maxConcurrentFlushes/);
   });
 
   it('two writers racing on the same txids: one row each, exactly one caller told recorded', async () => {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuthlogDatabase } from '../db/database.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
-import type { PendingRecord, RecordResult } from './pending-record.js';
+import { batchElement, outboxElement, type PendingRecord, type RecordResult } from './pending-record.js';
 
 interface BatchAnswer {
   /** JSON array of {ord (1-based position), account_id (the account the txid was first recorded for)}. */
@@ -16,8 +16,9 @@ interface BatchAnswer {
  * or when the connection was lost (commit unknown).
  */
 export async function callRecordBatch(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[]): Promise<Array<RecordResult | IdempotencyConflictError>> {
-  const events = `[${batch.map((pending) => pending.element).join(',')}]`;
-  const outbox = `[${batch.map((pending) => pending.outboxElement).join(',')}]`;
+  // Built here, not at enqueue: a lone record (the common case at low load) never needs them.
+  const events = `[${batch.map(batchElement).join(',')}]`;
+  const outbox = `[${batch.map(outboxElement).join(',')}]`;
   const result = await sql`CALL authlog_record_batch(${events}, ${outbox})`.execute(db);
   // All new: a bare OK packet. Some recorded before: [one row, OK packet].
   const answer = (result.rows[0] as unknown as BatchAnswer[] | undefined)?.[0];

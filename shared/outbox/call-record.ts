@@ -22,8 +22,9 @@ export async function callRecord(
   procedure: 'authlog_record' | 'authlog_record_in_tx',
   event: AuthEvent,
   trace: CheckedTrace,
+  payload: string = JSON.stringify(event),
 ): Promise<RecordResult> {
-  const result = await sql`CALL ${sql.raw(procedure)}(${new Date(event.timestamp)}, ${event.account_id}, ${event.txid}, ${JSON.stringify(event)},
+  const result = await sql`CALL ${sql.raw(procedure)}(${new Date(event.timestamp)}, ${event.account_id}, ${event.txid}, ${payload},
     ${event.event_type}, ${event.schema_version}, ${trace.traceparent}, ${trace.tracestate})`.execute(executor);
   // A new record answers with a bare OK packet (no rows); a duplicate with [result set, OK packet].
   const duplicate = (result.rows[0] as unknown as DuplicateAnswer[] | undefined)?.[0];

@@ -120,7 +120,7 @@ export class GroupCommit {
   /** Writes one record alone and settles its caller; false when the write failed (a conflict is an answer). */
   async #single(pending: PendingRecord): Promise<boolean> {
     try {
-      pending.resolve(await callRecord(this.db, 'authlog_record', pending.event, pending.trace));
+      pending.resolve(await callRecord(this.db, 'authlog_record', pending.event, pending.trace, pending.payload));
       return true;
     } catch (error) {
       pending.reject(error);

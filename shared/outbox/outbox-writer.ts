@@ -5,7 +5,7 @@ import { parseAuthEvent } from '../event/parse-auth-event.js';
 import type { AuthlogDatabase } from '../db/database.js';
 import { callRecord, type AuthlogExecutor } from './call-record.js';
 import { GroupCommit, type FlushReport } from './group-commit.js';
-import { batchElement, outboxElement, type RecordResult } from './pending-record.js';
+import type { RecordResult } from './pending-record.js';
 import { checkTraceContext, type CheckedTrace, type TraceContext } from './trace-context.js';
 
 export type { RecordResult, RecordStatus } from './pending-record.js';
@@ -15,7 +15,7 @@ export type { FlushReport } from './group-commit.js';
 export interface OutboxWriterOptions {
   /** Most records one group commit writes (default 512). */
   readonly maxBatchRecords?: number;
-  /** Most bytes of events one group commit sends (default 2 MiB; keep well under max_allowed_packet). */
+  /** Most bytes of event JSON one group commit sends (default 2 MiB; escaping adds a little: keep well under max_allowed_packet). */
   readonly maxBatchBytes?: number;
   /** Group commits of record() in flight at once, each on its own connection (default 1). */
   readonly maxConcurrentFlushes?: number;
@@ -57,10 +57,9 @@ export class OutboxWriter {
   async record(event: AuthEventInput, trace?: TraceContext): Promise<RecordResult> {
     const checked = parseAuthEvent(event);
     const context = checkTraceContext(trace);
-    const element = batchElement(checked, context);
-    const outbox = outboxElement(checked, context);
+    const payload = JSON.stringify(checked);
     return new Promise<RecordResult>((resolve, reject) => {
-      this.#groupCommit.add({ event: checked, trace: context, element, outboxElement: outbox, bytes: Buffer.byteLength(element) + outbox.length, resolve, reject });
+      this.#groupCommit.add({ event: checked, trace: context, payload, bytes: Buffer.byteLength(payload), resolve, reject });
     });
   }
 

@@ -13,23 +13,21 @@ export interface RecordResult {
 export interface PendingRecord {
   readonly event: AuthEvent;
   readonly trace: CheckedTrace;
-  /** The event as one element of authlog_record_batch's JSON array (serialised once, at enqueue). */
-  readonly element: string;
-  /** Its outbox columns for authlog_record_batch's second, small array. */
-  readonly outboxElement: string;
-  /** UTF-8 size of `element`: what the flush's byte bound counts. */
+  /** The event's JSON text, as stored in authlog.payload (serialised once, at enqueue). */
+  readonly payload: string;
+  /** UTF-8 size of `payload`: what the flush's byte bound counts. */
   readonly bytes: number;
   readonly resolve: (result: RecordResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /** authlog_record_batch's element: DATETIME(3) text in UTC, the payload as JSON text (stored as sent). */
-export function batchElement(event: AuthEvent, trace: CheckedTrace): string {
+export function batchElement({ event, trace, payload }: PendingRecord): string {
   return JSON.stringify({
     at: new Date(event.timestamp).toISOString().replace('T', ' ').replace('Z', ''),
     account_id: event.account_id,
     txid: event.txid,
-    payload: JSON.stringify(event),
+    payload,
     event_type: event.event_type,
     schema_version: event.schema_version,
     traceparent: trace.traceparent,
@@ -38,6 +36,6 @@ export function batchElement(event: AuthEvent, trace: CheckedTrace): string {
 }
 
 /** authlog_record_batch's p_outbox element: [txid, event_type, schema_version, traceparent, tracestate]. */
-export function outboxElement(event: AuthEvent, trace: CheckedTrace): string {
+export function outboxElement({ event, trace }: PendingRecord): string {
   return JSON.stringify([event.txid, event.event_type, event.schema_version, trace.traceparent, trace.tracestate]);
 }

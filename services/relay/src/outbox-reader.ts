@@ -24,6 +24,7 @@ export interface ReadResult {
 
 interface Row extends RowDataPacket {
   id: number;
+  authlog_id: number;
   shard: number;
   account_id: string;
   event_type: string;
@@ -57,6 +58,7 @@ export class OutboxReader {
       returnedByShard.set(row.shard, (returnedByShard.get(row.shard) ?? 0) + 1);
       return {
         id: Number(row.id),
+        authlogId: Number(row.authlog_id),
         shard: row.shard,
         accountId: row.account_id,
         txid: row.txid ?? '',
@@ -74,7 +76,7 @@ export class OutboxReader {
 }
 
 const COLUMNS =
-  'SELECT o.id, o.shard, o.account_id, o.event_type, o.schema_version, o.traceparent, o.tracestate, o.created_at, a.txid, a.occurred_at, a.payload ';
+  'SELECT o.id, o.authlog_id, o.shard, o.account_id, o.event_type, o.schema_version, o.traceparent, o.tracestate, o.created_at, a.txid, a.occurred_at, a.payload ';
 
 function byShardQuery(limits: ReadonlyMap<number, number>, exclude: readonly OutboxRecord[]): string | undefined {
   const excluded = new Map<number, number[]>();

@@ -7,7 +7,7 @@ import type { OutboxRecord } from './outbox-record.js';
  * key = account, value = the stored event JSON passed through byte for byte. Everything the headers
  * need comes from columns (outbox, authlog.txid, authlog.occurred_at): the payload is never parsed.
  */
-export function toOutboxMessage(record: OutboxRecord & { readonly payload: Buffer }): Message {
+export function toOutboxMessage(record: Omit<OutboxRecord, 'authlogId'> & { readonly payload: Buffer }): Message {
   return toKafkaMessage(
     {
       id: record.txid,

@@ -54,6 +54,8 @@ export const reportsSettings = {
   REPORTS_RATE_PER_KEY: envInt(600, { min: 1, max: 1_000_000 }),
   /** Refused API keys from one client address per window; beyond it the address gets 429 without a lookup. */
   REPORTS_AUTH_FAILURES_PER_ADDRESS: envInt(20, { min: 1, max: 1_000_000 }),
+  /** Lineage: how long after a hop the next one counts as "missing" rather than "not yet" (the pipeline's lag plus a margin). */
+  REPORTS_PIPELINE_MARGIN_SECONDS: envInt(600, { min: 1, max: 86_400 }),
 } as const;
 
 export type ReportsSettings = Readonly<z.infer<z.ZodObject<typeof reportsSettings>>>;

@@ -12,6 +12,7 @@ import type { RangeLimits } from '../params/time-range.js';
 import type { FreshnessProbe } from '../reports/freshness.js';
 import type { ReportSettings } from '../reports/report-context.js';
 import type { EventSearch } from '../search/event-search.js';
+import type { EventTracer } from '../trace/event-tracer.js';
 
 export interface ApiSettings {
   readonly range: RangeLimits;
@@ -33,6 +34,8 @@ export interface ApiDependencies {
   readonly accounts: AccountStore;
   readonly apiKeys: ApiKeyStore;
   readonly freshness: FreshnessProbe;
+  /** Lineage of one event (GET /v1/events/:txid/trace). */
+  readonly tracer: EventTracer;
   readonly exportLinks: ExportLinks;
   readonly linkRedemptions: LinkRedemptions;
   readonly limiter: RateLimiter | undefined;

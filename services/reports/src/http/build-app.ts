@@ -10,6 +10,7 @@ import { registerLogRoutes } from './log-routes.js';
 import { registerPanelRoutes } from './panel-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import { loadStaticFiles } from './static-files.js';
+import { registerTraceRoutes } from './trace-routes.js';
 
 /** Decided by the matched route, not the raw URL, so no spelling of a path can skip the check. */
 const requiresKey = (request: FastifyRequest): boolean => {
@@ -35,6 +36,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   registerReportRoutes(app, deps);
   registerLogRoutes(app, deps);
   registerAccountRoutes(app, deps);
+  registerTraceRoutes(app, deps);
   registerPanelRoutes(app, files);
   return app;
 }

@@ -55,6 +55,29 @@ export class EventSearch {
     );
   }
 
+  /**
+   * Where one event's document is, if it is indexed: its index and when the indexer wrote it
+   * (lineage). Routed by and filtered to the account, so another account's event is not found.
+   */
+  async findEvent(accountId: string, txid: string, signal?: AbortSignal): Promise<{ index: string; indexedAt: string | undefined } | undefined> {
+    const response = await this.#call(() =>
+      this.client.search<Pick<EventDocument, 'indexed_at'>>(
+        {
+          index: this.names.alias,
+          routing: accountId,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          query: { bool: { filter: [{ ids: { values: [txid] } }, { term: { account_id: accountId } }] } },
+          size: 1,
+          _source: ['indexed_at'],
+        },
+        { signal, requestTimeout: this.options.requestTimeoutMs },
+      ),
+    );
+    const hit = response.hits.hits[0];
+    return hit === undefined ? undefined : { index: hit._index, indexedAt: hit._source?.indexed_at };
+  }
+
   /** A point in time over the account's shards that may hold the scope's range; undefined when no index exists. */
   async openPointInTime(scope: EventScope, keepAlive: string, signal?: AbortSignal): Promise<string | undefined> {
     try {

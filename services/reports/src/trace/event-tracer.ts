@@ -1,0 +1,147 @@
+import { sql, type Kysely } from 'kysely';
+import { toEndpoint } from '../../../../shared/webhooks/endpoint-record.js';
+import type { MessageStatus } from '../../../../shared/webhooks/webhook-tables.js';
+import type { EventSearch } from '../search/event-search.js';
+import type { EventTrace, IndexedHop, PublishedHop, TraceAttempt } from './event-trace.js';
+import type { TraceDatabase } from './trace-database.js';
+import { webhookHop } from './webhook-hop.js';
+
+export interface EventTracerOptions {
+  /** After this long a hop that has not happened counts as missing (the pipeline's lag plus a margin). */
+  readonly marginMs: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Lineage of one event across every hop, read where each hop records it: authlog (committed),
+ * event_publications or the outbox (published), the event index (indexed), the endpoints, the
+ * attempt log and webhook_messages (delivered). Always within the caller's account: an event of
+ * another account is answered exactly like an unknown one (undefined).
+ */
+export class EventTracer {
+  readonly #now: () => number;
+
+  constructor(
+    private readonly db: Kysely<TraceDatabase>,
+    private readonly search: EventSearch,
+    private readonly options: EventTracerOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async trace(accountId: string, txid: string, signal?: AbortSignal): Promise<EventTrace | undefined> {
+    const event = await this.db
+      .selectFrom('authlog')
+      .select(['id', 'occurred_at', 'recorded_at', 'event_type', 'result', 'reason', 'application_key'])
+      .where('txid', '=', txid)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (event === undefined) return undefined;
+    const nowMs = this.#now();
+    const { marginMs } = this.options;
+    const [published, document, webhooks] = await Promise.all([
+      this.#published(accountId, event.id),
+      this.search.findEvent(accountId, txid, signal),
+      this.#endpoints(accountId, txid),
+    ]);
+    const publishedAt = published.acked_at === undefined ? undefined : new Date(published.acked_at);
+    const isPublished = published.status === 'done' || published.status === 'unknown';
+    const indexed = indexedHop(document, isPublished, (publishedAt ?? event.recorded_at).getTime(), nowMs, marginMs);
+    const filterable = { eventType: event.event_type, result: event.result ?? undefined, reason: event.reason ?? undefined, applicationKey: event.application_key ?? undefined };
+    return {
+      txid,
+      account_id: accountId,
+      margin_seconds: Math.round(marginMs / 1000),
+      committed: { status: 'done', at: event.recorded_at.toISOString(), occurred_at: event.occurred_at.toISOString() },
+      published,
+      indexed,
+      webhooks: webhooks.map(({ endpoint, attempts, messageStatus }) =>
+        webhookHop({ endpoint, event: filterable, committedAt: event.recorded_at, publishedAt, published: isPublished, attempts, messageStatus, nowMs, marginMs }),
+      ),
+    };
+  }
+
+  async #published(accountId: string, authlogId: number): Promise<PublishedHop> {
+    const publication = await this.db
+      .selectFrom('event_publications')
+      .select(['kafka_partition', 'kafka_offset', 'acked_at', 'publications'])
+      .where('authlog_id', '=', authlogId)
+      .executeTakeFirst();
+    if (publication !== undefined) {
+      return {
+        status: 'done',
+        partition: publication.kafka_partition,
+        offset: String(publication.kafka_offset),
+        acked_at: publication.acked_at.toISOString(),
+        publications: publication.publications,
+      };
+    }
+    // Through ix_outbox_unpublished: the account's shard, then its unpublished (and retained) rows.
+    const queued = await this.db
+      .selectFrom('outbox')
+      .select(['created_at', 'published_at'])
+      .where(sql<number>`shard`, '=', sql<number>`CRC32(${accountId}) % 64`)
+      .where('authlog_id', '=', authlogId)
+      .executeTakeFirst();
+    if (queued === undefined) {
+      return {
+        status: 'unknown',
+        detail: 'published (the relay removes an outbox row only after Kafka acknowledged it) but its position was not recorded',
+      };
+    }
+    if (queued.published_at !== null) return { status: 'unknown', acked_at: queued.published_at.toISOString(), detail: 'published; its position was not recorded' };
+    return { status: 'not_yet', detail: `waiting in the outbox since ${queued.created_at.toISOString()}` };
+  }
+
+  async #endpoints(accountId: string, txid: string) {
+    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const [attempts, messages] = await Promise.all([
+      this.db
+        .selectFrom('webhook_attempts')
+        .select(['endpoint_id', 'attempt', 'attempted_at', 'trigger_type', 'outcome', 'status_code', 'latency_ms', 'error_code', 'error'])
+        .where('endpoint_id', 'in', ids)
+        .where('message_id', '=', txid)
+        .where('account_id', '=', accountId)
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('webhook_messages')
+        .select(['endpoint_id', 'status'])
+        .where('endpoint_id', 'in', ids)
+        .where('message_id', '=', txid)
+        .where('account_id', '=', accountId)
+        .execute(),
+    ]);
+    const status = new Map<string, MessageStatus>(messages.map((row) => [row.endpoint_id, row.status]));
+    return rows.map((row) => ({
+      endpoint: toEndpoint(row),
+      messageStatus: status.get(row.id),
+      attempts: attempts
+        .filter((attempt) => attempt.endpoint_id === row.id)
+        .map(
+          (attempt): TraceAttempt => ({
+            attempt: attempt.attempt,
+            at: attempt.attempted_at.toISOString(),
+            trigger: attempt.trigger_type,
+            outcome: attempt.outcome,
+            status_code: attempt.status_code,
+            latency_ms: attempt.latency_ms,
+            error_code: attempt.error_code,
+            error: attempt.error,
+          }),
+        ),
+    }));
+  }
+}
+
+function indexedHop(document: { index: string; indexedAt: string | undefined } | undefined, published: boolean, sinceMs: number, nowMs: number, marginMs: number): IndexedHop {
+  if (document !== undefined) {
+    return { status: 'done', index: document.index, ...(document.indexedAt === undefined ? {} : { indexed_at: document.indexedAt }) };
+  }
+  if (!published) return { status: 'not_yet', detail: 'not published yet' };
+  const ageSeconds = Math.round((nowMs - sinceMs) / 1000);
+  if (nowMs - sinceMs < marginMs) return { status: 'not_yet', detail: `not in the index ${ageSeconds} s after publication` };
+  return { status: 'missing', detail: `not in the index ${ageSeconds} s after publication` };
+}

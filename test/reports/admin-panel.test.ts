@@ -131,6 +131,19 @@ describe('Admin Panel', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'reports-panel-failures.png'), fullPage: true });
   });
 
+  it('opens the trace of an event from its log row (issue 17)', async () => {
+    const first = page.locator('[data-testid=log-rows] tr').first();
+    const txid = await first.evaluate((row) => (row as unknown as { dataset: { txid?: string } }).dataset.txid);
+    await first.getByTestId('trace-link').click();
+    await expect.poll(async () => page.getByTestId('trace-body').textContent()).toContain('Committed (Authlog)');
+    expect(await page.locator('#trace-title').textContent()).toBe(`Event ${txid}`);
+    const statuses = await page.getByTestId('trace-body').getByTestId('trace-status').allTextContents();
+    const api = await fixture.get(`/v1/events/${txid}/trace`, {}, fixture.tokens.get(account));
+    expect(statuses.slice(0, 3)).toEqual([api.body.committed.status, api.body.published.status, api.body.indexed.status].map((status: string) => status.replaceAll('_', ' ')));
+    expect(statuses[0]).toBe('done');
+    await page.click('#trace-close');
+  });
+
   it('loads without errors (no CSP violations, no failed requests)', () => {
     expect(errors).toEqual([expect.stringContaining('401')]); // the wrong key of the first test, and nothing else
   });

@@ -3,6 +3,7 @@ import { drawBreakdown, drawDistinctUsers, drawVolume } from './charts.js';
 import { fillSelect, initialiseForm, paramsFor, readFilters } from './filters.js';
 import { formatCount, formatDuration } from './format.js';
 import { LogTable } from './log-table.js';
+import { TraceView } from './trace-view.js';
 
 /**
  * The Admin Panel: asks for an API key once per tab, then loads every report for the chosen range
@@ -125,7 +126,8 @@ async function main() {
   document.getElementById('account-name').textContent = `${session.account.display_name} (${session.account.account_id})`;
   document.getElementById('sign-out').hidden = false;
   document.getElementById('sign-out').addEventListener('click', signOut);
-  table = new LogTable(api, { pageSize: 50, onError: showError });
+  const traces = new TraceView(api);
+  table = new LogTable(api, { pageSize: 50, onError: showError, onTrace: (txid, timeZone) => traces.show(txid, timeZone) });
   initialiseForm(form, session.account.time_zone);
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -13,8 +13,11 @@ export class LogTable {
   #onError;
   #total = null;
 
-  constructor(api, { pageSize = 50, onError }) {
+  #onTrace;
+
+  constructor(api, { pageSize = 50, onError, onTrace }) {
     this.#api = api;
+    this.#onTrace = onTrace;
     this.#pageSize = pageSize;
     this.#onError = onError;
     document.getElementById('older').addEventListener('click', () => this.#go(this.#page + 1));
@@ -66,6 +69,16 @@ export class LogTable {
           if (index === 3) cell.className = `result-${event.result}`;
           row.append(cell);
         }
+        // Every row links to the lineage of its event (where it is in the pipeline, webhooks included).
+        const traceCell = document.createElement('td');
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'link';
+        button.textContent = 'trace';
+        button.dataset.testid = 'trace-link';
+        button.addEventListener('click', () => this.#onTrace?.(event.txid, answer.time_zone));
+        traceCell.append(button);
+        row.append(traceCell);
         return row;
       }),
     );

@@ -11,6 +11,7 @@ import * as batchRecordProcedure from './2026-12-07-61-batch-record-procedure.js
 import * as republishJobs from './2026-12-07-71-republish-jobs.js';
 import * as lifecycleJobRuns from './2026-12-07-72-lifecycle-job-runs.js';
 import * as eventPublications from './2026-12-07-81-event-publications.js';
+import * as completenessLedger from './2026-12-07-82-completeness-ledger.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-71-republish-jobs': republishJobs,
   '2026-12-07-72-lifecycle-job-runs': lifecycleJobRuns,
   '2026-12-07-81-event-publications': eventPublications,
+  '2026-12-07-82-completeness-ledger': completenessLedger,
 };

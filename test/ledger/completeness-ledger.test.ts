@@ -107,7 +107,7 @@ describe('completeness ledger', () => {
       db,
       elasticsearch: harness.elasticsearch,
       names: harness.names,
-      documents: new BackfillRepair({ db: db as never, elasticsearch: harness.elasticsearch, names: harness.names, logger: silentLogger, bulkTimeoutMs: 30_000, maxDocumentBytes: 1_000_000, stop: stop.signal }),
+      documents: new BackfillRepair({ db, elasticsearch: harness.elasticsearch, names: harness.names, logger: silentLogger, bulkTimeoutMs: 30_000, maxDocumentBytes: 1_000_000, stop: stop.signal }),
       deliveries: new RecoverRepair(db, queue, silentLogger),
       metrics,
       logger: silentLogger,

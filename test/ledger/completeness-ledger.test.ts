@@ -47,6 +47,11 @@ describe('completeness ledger', () => {
   let db: Kysely<LedgerDatabase>;
   let endpointId: string;
   const txids = new Map<number, string[]>();
+  const keys: Record<string, string> = {};
+  const completeness = async (account: string, query: string) => {
+    const response = await fetch(`${harness.url('reports')}/v1/completeness?${query}`, { headers: { authorization: `Bearer ${keys[account]}` } });
+    return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+  };
 
   beforeAll(async () => {
     receiver = createServer((request, response) => {
@@ -54,9 +59,11 @@ describe('completeness ledger', () => {
       request.on('end', () => response.writeHead(204).end());
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    harness = await PipelineHarness.start({ services: ['webhook-api', 'webhook-dispatcher', 'indexer', 'relay'] });
+    harness = await PipelineHarness.start({ services: ['webhook-api', 'webhook-dispatcher', 'indexer', 'relay', 'reports'] });
     db = harness.database.db as unknown as Kysely<LedgerDatabase>;
     const key = await harness.createApiKey(A);
+    keys[A] = key;
+    keys[B] = await harness.createApiKey(B);
     const response = await fetch(`${harness.url('webhook-api')}/v1/endpoints`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -153,6 +160,32 @@ describe('completeness ledger', () => {
       expect(text).toMatch(/ledger_gaps_found_total\{[^}]*kind="deliveries"[^}]*\} 1\n/);
       expect(text).toMatch(/ledger_gaps_repaired_total\{[^}]*kind="documents"[^}]*\} 1\n/);
       expect(text).toMatch(/ledger_gaps_repaired_total\{[^}]*kind="deliveries"[^}]*\} 1\n/);
+
+      // The customer's view: their account only, hours complete / repaired / open, and the CSV.
+      const range = `from=${new Date(H1).toISOString()}&to=${new Date(H3 + HOUR).toISOString()}`;
+      const mine = await completeness(A, range);
+      expect(mine.status).toBe(200);
+      const answer = JSON.parse(mine.text) as { account_id: string; summary: Record<string, number>; hours: { hour_start: string; status: string; committed: number; indexed: number }[] };
+      expect(answer.account_id).toBe(A);
+      expect(answer.summary).toEqual({ hours_complete: 1, hours_repaired: 2, hours_repairing: 0, hours_gap: 0, hours_open: 0 });
+      expect(answer.hours.map((hour) => [Date.parse(hour.hour_start), hour.status, hour.committed, hour.indexed])).toEqual([
+        [H1, 'complete', 12, 12],
+        [H2, 'repaired', 12, 12],
+        [H3, 'repaired', 12, 12],
+      ]);
+      const theirs = JSON.parse((await completeness(B, range)).text) as { account_id: string; hours: { hour_start: string }[] };
+      expect(theirs.account_id).toBe(B);
+      expect(theirs.hours.map((hour) => Date.parse(hour.hour_start))).toEqual([H2]);
+      const csv = await completeness(A, `${range}&format=csv`);
+      expect(csv.type).toMatch(/^text\/csv/);
+      const lines = csv.text.trim().split('\n');
+      expect(lines[0]).toBe('hour_start,status,committed,indexed,documents_missing,documents_repaired,endpoint_id,matched,settled,deliveries_missing,deliveries_requeued,endpoint_status');
+      expect(lines.slice(1)).toEqual([
+        `${new Date(H1).toISOString()},complete,12,12,0,0,${endpointId},6,6,0,0,complete`,
+        `${new Date(H2).toISOString()},repaired,12,12,3,3,${endpointId},6,6,0,0,complete`,
+        `${new Date(H3).toISOString()},repaired,12,12,0,0,${endpointId},6,6,0,2,repaired`,
+      ]);
+      expect((await completeness(A, 'from=yesterday')).status).toBe(400);
     } finally {
       stop.abort();
       await queue.close();

@@ -30,8 +30,10 @@ import type { ReportsSettings } from './reports-settings.js';
 import { EventSearch } from './search/event-search.js';
 import { EventTracer } from './trace/event-tracer.js';
 import type { TraceDatabase } from './trace/trace-database.js';
+import { CompletenessReport } from './completeness/completeness-report.js';
+import type { CompletenessDatabase } from '../../../shared/db/completeness-tables.js';
 
-export type ReportsDatabase = { api_keys: ApiKeysTable; accounts: AccountsTable; authlog: AuthlogTable } & TraceDatabase;
+export type ReportsDatabase = { api_keys: ApiKeysTable; accounts: AccountsTable; authlog: AuthlogTable } & TraceDatabase & CompletenessDatabase;
 
 export interface ReportsServiceOptions {
   readonly config: ReportsSettings;
@@ -119,6 +121,7 @@ export class ReportsService implements RunnableService {
       registry,
       freshness: new FreshnessProbe(this.#search, new AuthlogRecordedEvents(db), { cacheMs: config.REPORTS_FRESHNESS_CACHE_MS, windowDays: config.REPORTS_FRESHNESS_WINDOW_DAYS }),
       tracer: new EventTracer(db, this.#search, { marginMs: config.REPORTS_PIPELINE_MARGIN_SECONDS * 1000 }),
+      completeness: new CompletenessReport(db, config.REPORTS_INDEX_PREFIX),
       exportLinks: new ExportLinks(config.REPORTS_LINK_SECRET === undefined ? randomBytes(32) : Buffer.from(config.REPORTS_LINK_SECRET), config.REPORTS_LINK_TTL_MS),
       expensive: new AccountConcurrency(config.REPORTS_MAX_EXPENSIVE_PER_ACCOUNT),
       settings: {

@@ -13,6 +13,7 @@ import type { FreshnessProbe } from '../reports/freshness.js';
 import type { ReportSettings } from '../reports/report-context.js';
 import type { EventSearch } from '../search/event-search.js';
 import type { EventTracer } from '../trace/event-tracer.js';
+import type { CompletenessReport } from '../completeness/completeness-report.js';
 
 export interface ApiSettings {
   readonly range: RangeLimits;
@@ -36,6 +37,8 @@ export interface ApiDependencies {
   readonly freshness: FreshnessProbe;
   /** Lineage of one event (GET /v1/events/:txid/trace). */
   readonly tracer: EventTracer;
+  /** The completeness ledger (GET /v1/completeness). */
+  readonly completeness: CompletenessReport;
   readonly exportLinks: ExportLinks;
   readonly linkRedemptions: LinkRedemptions;
   readonly limiter: RateLimiter | undefined;

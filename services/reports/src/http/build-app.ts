@@ -11,6 +11,7 @@ import { registerPanelRoutes } from './panel-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import { loadStaticFiles } from './static-files.js';
 import { registerTraceRoutes } from './trace-routes.js';
+import { registerCompletenessRoutes } from './completeness-routes.js';
 
 /** Decided by the matched route, not the raw URL, so no spelling of a path can skip the check. */
 const requiresKey = (request: FastifyRequest): boolean => {
@@ -37,6 +38,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   registerLogRoutes(app, deps);
   registerAccountRoutes(app, deps);
   registerTraceRoutes(app, deps);
+  registerCompletenessRoutes(app, deps);
   registerPanelRoutes(app, files);
   return app;
 }

@@ -144,6 +144,17 @@ describe('Admin Panel', () => {
     await page.click('#trace-close');
   });
 
+  it('shows the completeness ledger of the range and exports it as CSV (issue 17)', async () => {
+    // The fixture's hours were never filled by a ledger job: all of October is open, nothing is claimed complete.
+    await apply();
+    expect(await page.getByTestId('completeness-summary').textContent()).toMatch(/^0 complete, 0 repaired, 0 being repaired, 0 with a gap, \d+ open \(the ledger has not run yet\)$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#completeness-csv')]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^completeness-${account}-.*\\.csv$`));
+    expect((await readFile((await download.path())!, 'utf8')).split('\n')[0]).toBe(
+      'hour_start,status,committed,indexed,documents_missing,documents_repaired,endpoint_id,matched,settled,deliveries_missing,deliveries_requeued,endpoint_status',
+    );
+  });
+
   it('loads without errors (no CSP violations, no failed requests)', () => {
     expect(errors).toEqual([expect.stringContaining('401')]); // the wrong key of the first test, and nothing else
   });

@@ -4,6 +4,7 @@ import { fillSelect, initialiseForm, paramsFor, readFilters } from './filters.js
 import { formatCount, formatDuration } from './format.js';
 import { LogTable } from './log-table.js';
 import { TraceView } from './trace-view.js';
+import { CompletenessView } from './completeness-view.js';
 
 /**
  * The Admin Panel: asks for an API key once per tab, then loads every report for the chosen range
@@ -14,6 +15,8 @@ const form = document.getElementById('filters');
 const errorLine = document.getElementById('error');
 let api;
 let table;
+let completeness;
+let timeZone = 'UTC';
 let generation = 0;
 
 function showError(error) {
@@ -43,7 +46,7 @@ async function signIn() {
       const candidate = new Api(key);
       const account = await candidate.get('/v1/account');
       sessionStorage.setItem(KEY, key);
-      return { api: candidate, account };
+      return { api: candidate, account, key };
     } catch (error) {
       sessionStorage.removeItem(KEY);
       message = error instanceof ApiError && error.status === 401 ? 'That key was not accepted.' : error.message;
@@ -79,6 +82,7 @@ async function refresh() {
       api.get('/v1/reports/breakdown', { ...paramsFor('breakdown', filters), by: 'factor' }),
       api.get('/v1/reports/out-of-date', paramsFor('out-of-date', filters)),
       table.load(paramsFor('log', filters)),
+      completeness.load({ from: filters.from, to: filters.to, tz: filters.tz }, filters.tz || timeZone),
     ]);
     if (mine !== generation) return;
     document.getElementById('total-events').textContent = formatCount(volume.total.total);
@@ -127,6 +131,8 @@ async function main() {
   document.getElementById('sign-out').hidden = false;
   document.getElementById('sign-out').addEventListener('click', signOut);
   const traces = new TraceView(api);
+  timeZone = session.account.time_zone;
+  completeness = new CompletenessView(api, session.key, { onError: showError });
   table = new LogTable(api, { pageSize: 50, onError: showError, onTrace: (txid, timeZone) => traces.show(txid, timeZone) });
   initialiseForm(form, session.account.time_zone);
   form.addEventListener('submit', (event) => {

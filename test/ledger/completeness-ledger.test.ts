@@ -192,4 +192,17 @@ describe('completeness ledger', () => {
       redis.disconnect();
     }
   });
+
+  it('runs as a service: healthy, fills rounds on its own, drains on SIGTERM', async () => {
+    const child = await harness.startService('ledger');
+    await until('a ledger round', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${child.opsPort}/metrics`)).text();
+      return /ledger_next_hour_timestamp_seconds(\{[^}]*\})? [1-9]/.test(text) || /"lastRound":"/.test(await (await fetch(`http://127.0.0.1:${child.opsPort}/healthz`)).text());
+    }, 30_000);
+    const health = (await (await fetch(`http://127.0.0.1:${child.opsPort}/healthz`)).json()) as { status: string };
+    expect(health.status).toBe('ok');
+    harness.processes.delete('ledger');
+    await child.stop(30_000);
+    expect((await child.exited).code).toBe(0);
+  });
 });

@@ -20,7 +20,7 @@ import { testStack } from './settings.js';
 import type { Stack } from './stack-env.js';
 import { uniqueName } from './unique-name.js';
 
-export type PipelineService = 'demo-receiver' | 'auth-demo' | 'relay' | 'indexer' | 'webhook-dispatcher' | 'webhook-api' | 'reports';
+export type PipelineService = 'demo-receiver' | 'auth-demo' | 'relay' | 'indexer' | 'webhook-dispatcher' | 'webhook-api' | 'reports' | 'ledger';
 
 export interface PipelineOptions {
   readonly services: readonly PipelineService[];
@@ -242,6 +242,15 @@ export class PipelineHarness {
         return { ...stack, ...webhooks, WEBHOOK_API_PORT: String(port) };
       case 'reports':
         return { ...stack, REPORTS_PORT: String(port), REPORTS_INDEX_PREFIX: this.names.prefix, REPORTS_REDIS_PREFIX: this.redisPrefix, REPORTS_RATE_PER_KEY: '1000000' };
+      case 'ledger':
+        return {
+          ...stack,
+          WEBHOOK_REDIS_PREFIX: this.redisPrefix,
+          WEBHOOK_RETRY_SCHEDULE: webhooks.WEBHOOK_RETRY_SCHEDULE,
+          LEDGER_INDEX_PREFIX: this.names.prefix,
+          LEDGER_CLOSE_AFTER_SECONDS: '60',
+          LEDGER_INTERVAL_MS: '500',
+        };
     }
   }
 }

@@ -52,6 +52,7 @@ export class BackfillRepair implements DocumentRepair {
           request: () => {},
           requestRetry: (error, attempt, delayMs) => logger.debug({ err: error, attempt, delayMs }, 'ledger repair: bulk request failed; retrying'),
           documentRetry: (count, example) => logger.warn({ count, ...example }, 'ledger repair: documents answered 429/5xx; sending them again'),
+          indexUnavailable: (error, attempt, delayMs) => logger.warn({ err: error, attempt, delayMs }, 'ledger repair: the index refuses writes; retrying the same documents'),
         },
       ),
       maxInFlight: 1,

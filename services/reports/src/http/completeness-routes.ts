@@ -5,7 +5,7 @@ import { parseParams } from '../params/parse-params.js';
 import { oneOf, single } from '../params/query-fields.js';
 import { requestScope } from '../params/request-scope.js';
 import type { ApiDependencies } from './api-dependencies.js';
-import { callerOf } from './authenticate.js';
+import { callerOf } from '../../../../shared/http/api-key-hook.js';
 
 const completenessParams = z.object({ from: single.optional(), to: single.optional(), tz: single.optional(), format: oneOf(['json', 'csv']).optional() }).strict();
 

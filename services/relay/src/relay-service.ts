@@ -73,9 +73,7 @@ export class RelayService implements RunnableService {
     const { db, pool } = createDatabase<RelayDatabase>({
       connection: mysql,
       connectionLimit: settings.RELAY_MYSQL_CONNECTIONS,
-      // multipleStatements: the settle sends the lineage INSERT and the DELETE in one trip. Only
-      // the relay's own SQL runs on this pool, and every value it inlines is a checked integer.
-      pool: { connectTimeout: 5000, multipleStatements: true },
+      pool: { connectTimeout: 5000 },
     });
     // READ COMMITTED: no gap locks, and a statement never waits for rows it does not touch (with
     // REPEATABLE READ a DELETE that scans a small outbox waits for a writer's uncommitted row).

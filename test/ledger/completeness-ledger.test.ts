@@ -27,7 +27,7 @@ const H1 = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
 const H2 = H1 + HOUR;
 const H3 = H1 + 2 * HOUR;
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -7,6 +7,7 @@ import { mysqlConnectionSettings } from '../../shared/config/connection-settings
 import { commonSettings } from '../../shared/config/common-settings.js';
 import { isSecretSetting } from '../../shared/config/secret-setting.js';
 import { indexerSettings } from '../../services/indexer/src/indexer-settings.js';
+import { ledgerSettings } from '../../services/ledger/src/ledger-settings.js';
 import { lifecycleSettings } from '../../services/lifecycle/src/lifecycle-settings.js';
 import { relaySettings } from '../../services/relay/src/relay-settings.js';
 import { reportsSettings } from '../../services/reports/src/reports-settings.js';
@@ -56,6 +57,7 @@ const WORKLOADS: Record<string, { settings: z.ZodRawShape; readme: string }> = {
   'authlog-webhook-api': { settings: apiSettings, readme: 'services/webhook-api/README.md' },
   'authlog-reports': { settings: reportsSettings, readme: 'services/reports/README.md' },
   'authlog-lifecycle': { settings: lifecycleSettings, readme: 'services/lifecycle/README.md' },
+  'authlog-ledger': { settings: ledgerSettings, readme: 'services/ledger/README.md' },
   'authlog-migrate': { settings: mysqlConnectionSettings, readme: 'README.md' },
 };
 const deployDoc = readText('docs/deploy.md');

@@ -21,6 +21,19 @@ export interface DeliveryJobData {
   readonly tracked: boolean;
   /** Unix ms when the event was created, for the end-to-end latency metric. */
   readonly createdAt: number;
+  /**
+   * Attempts made before the job existed: 1 when the dispatcher's in-process first attempt failed
+   * (or was handed over still running), so the job's attempts continue the schedule from there.
+   */
+  readonly priorAttempts?: number;
+}
+
+/** A job to add: `delayMs` before its first run, `attempts` when fewer than the schedule's remain. */
+export interface DeliveryJobInput {
+  readonly data: DeliveryJobData;
+  readonly jobId: string;
+  readonly delayMs?: number;
+  readonly attempts?: number;
 }
 
 /** Name of the custom BullMQ backoff strategy the dispatcher's worker implements (the retry schedule). */
@@ -66,10 +79,14 @@ export class DeliveryQueue {
   }
 
   /** Adds the jobs (ids that exist are ignored); resolves once Redis has them all. */
-  async enqueue(jobs: readonly { data: DeliveryJobData; jobId: string }[]): Promise<void> {
+  async enqueue(jobs: readonly DeliveryJobInput[]): Promise<void> {
     for (let start = 0; start < jobs.length; start += 1_000) {
       await this.queue.addBulk(
-        jobs.slice(start, start + 1_000).map(({ data, jobId }) => ({ name: JOB_NAME, data, opts: { ...this.#jobOptions, jobId } })),
+        jobs.slice(start, start + 1_000).map(({ data, jobId, delayMs, attempts }) => ({
+          name: JOB_NAME,
+          data,
+          opts: { ...this.#jobOptions, jobId, ...(delayMs === undefined || delayMs <= 0 ? {} : { delay: Math.round(delayMs) }), ...(attempts === undefined ? {} : { attempts }) },
+        })),
       );
     }
   }

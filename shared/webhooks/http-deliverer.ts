@@ -61,7 +61,7 @@ export class HttpDeliverer {
     });
   }
 
-  async post(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
+  async post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const target = this.#parse(url);

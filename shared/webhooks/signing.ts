@@ -34,7 +34,7 @@ export function secretKey(secret: string): KeyObject {
 }
 
 /** One `v1,<signature>` entry. */
-export function signatureOf(key: KeyObject, messageId: string, timestampSeconds: number, body: string): string {
+export function signatureOf(key: KeyObject, messageId: string, timestampSeconds: number, body: string | Buffer): string {
   const digest = createHmac('sha256', key).update(`${messageId}.${timestampSeconds}.`).update(body).digest('base64');
   return `v1,${digest}`;
 }
@@ -44,7 +44,7 @@ export function standardWebhookHeaders(
   keys: readonly KeyObject[],
   messageId: string,
   timestampSeconds: number,
-  body: string,
+  body: string | Buffer,
 ): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
   return {
     'webhook-id': messageId,

@@ -8,6 +8,7 @@ import { DeliveryFailedError } from '../../../shared/webhooks/errors/delivery-fa
 import type { AttemptResult, HttpDeliverer } from '../../../shared/webhooks/http-deliverer.js';
 import type { MessageStore } from '../../../shared/webhooks/message-store.js';
 import { standardWebhookHeaders } from '../../../shared/webhooks/signing.js';
+import { attemptRow, AttemptObserver } from './attempt-observer.js';
 import type { DispatcherMetrics } from './dispatcher-metrics.js';
 import type { DeliveryTarget, EndpointDirectory } from './endpoint-directory.js';
 import type { EndpointHealth } from './endpoint-health.js';
@@ -23,6 +24,8 @@ export interface ProcessorDependencies {
   readonly logger: Logger;
   /** How long "this message is settled" markers are kept (dedupe window for Kafka replays). */
   readonly settledTtlMs: number;
+  /** Told of a Retry-After, so this process's in-process first attempts to the endpoint pause too. */
+  readonly onPause?: (endpointId: string, ms: number) => void;
 }
 
 export type ProcessOutcome = 'delivered' | 'already_settled' | 'endpoint_deleted' | 'endpoint_disabled';
@@ -41,12 +44,14 @@ export type ProcessOutcome = 'delivered' | 'already_settled' | 'endpoint_deleted
  *     DeliveryFailedError hands the job to BullMQ's retry with our schedule.
  */
 export class DeliveryProcessor {
-  readonly #series = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
+  readonly #observer: AttemptObserver;
   /** Slot tokens: unique per process start and acquisition, cheaper than a UUID per delivery. */
   readonly #instance = randomBytes(6).toString('hex');
   #slots = 0;
 
-  constructor(private readonly deps: ProcessorDependencies) {}
+  constructor(private readonly deps: ProcessorDependencies) {
+    this.#observer = new AttemptObserver(deps.metrics);
+  }
 
   async process(job: Job<DeliveryJobData>, token: string | undefined): Promise<ProcessOutcome> {
     const data = job.data;
@@ -73,8 +78,8 @@ export class DeliveryProcessor {
     try {
       const result = await this.#attempt(target, data);
       release.latencyMs = result.latencyMs;
-      await this.deps.attempts.record(attemptRow(data, job.attemptsMade + 1, result));
-      this.#observe(result);
+      await this.deps.attempts.record(attemptRow(data, (data.priorAttempts ?? 0) + job.attemptsMade + 1, result));
+      this.#observer.observe(result);
       if (result.ok) {
         if (data.tracked) await this.deps.messages.markDelivered(endpoint.id, data.messageId);
         await this.deps.health.recordSuccess(endpoint);
@@ -95,6 +100,7 @@ export class DeliveryProcessor {
         throw new UnrecoverableError(`${reason}: ${failure}`);
       }
       release.pauseMs = result.retryAfterMs ?? 0;
+      if (release.pauseMs > 0) this.deps.onPause?.(endpoint.id, release.pauseMs);
       throw new DeliveryFailedError(failure, true, result.retryAfterMs);
     } finally {
       await this.deps.limiter.release(endpoint.id, data.messageId, slot, release);
@@ -116,37 +122,4 @@ export class DeliveryProcessor {
     this.deps.metrics.messagesFailed.inc({ reason });
     this.deps.logger.info({ endpointId: data.endpointId, messageId: data.messageId, reason, error }, 'webhook message failed; recoverable through the API');
   }
-
-  #observe(result: AttemptResult): void {
-    const outcome = result.ok ? 'success' : 'failure';
-    const key = `${outcome}:${result.errorCode ?? ''}`;
-    // Label lookups hash strings on every call; bound children are reused (a handful of combinations).
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = {
-        count: this.deps.metrics.attempts.labels({ outcome, error_code: result.errorCode ?? '' }),
-        seconds: this.deps.metrics.attemptSeconds.labels({ outcome }),
-      };
-      this.#series.set(key, series);
-    }
-    series.count.inc();
-    series.seconds.observe(result.latencyMs / 1000);
-  }
-}
-
-function attemptRow(data: DeliveryJobData, attempt: number, result: AttemptResult) {
-  return {
-    endpoint_id: data.endpointId,
-    account_id: data.accountId,
-    message_id: data.messageId,
-    attempt,
-    trigger_type: data.trigger,
-    attempted_at: new Date(Date.now() - result.latencyMs),
-    outcome: result.ok ? ('success' as const) : ('failure' as const),
-    status_code: result.statusCode,
-    latency_ms: result.latencyMs,
-    error_code: result.errorCode,
-    error: result.error,
-    response_excerpt: result.responseExcerpt,
-  };
 }

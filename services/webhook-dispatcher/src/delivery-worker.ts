@@ -52,7 +52,7 @@ export class DeliveryWorker {
       // maxStalledCount itself, after recording it; BullMQ's own limit is one higher, a backstop
       // for a run that dies again while recording (the 'failed' handler below records those).
       maxStalledCount: this.settings.maxStalledCount + 1,
-      settings: { backoffStrategy: (attemptsMade, type, error) => this.#backoff(attemptsMade, type, error) },
+      settings: { backoffStrategy: (attemptsMade, type, error, job) => this.#backoff(attemptsMade + priorAttemptsOf(job), type, error) },
     });
     worker.on('error', (error) => this.logger.error({ err: error }, 'delivery worker error'));
     worker.on('failed', (job, error) => {
@@ -95,9 +95,15 @@ export class DeliveryWorker {
     }
   }
 
+  /** `attemptsMade` counts the in-process first attempt too when the job continues one (priorAttempts). */
   #backoff(attemptsMade: number, type: string | undefined, error: Error | undefined): number {
     if (type !== WEBHOOK_BACKOFF) return 0;
     if (error instanceof DeliveryFailedError && error.retryAfterMs !== undefined) return Math.max(MIN_RETRY_AFTER_MS, error.retryAfterMs);
     return this.schedule.delayAfter(attemptsMade) ?? -1;
   }
+}
+
+function priorAttemptsOf(job: { data?: unknown } | undefined): number {
+  const prior = (job?.data as Partial<DeliveryJobData> | undefined)?.priorAttempts;
+  return typeof prior === 'number' ? prior : 0;
 }

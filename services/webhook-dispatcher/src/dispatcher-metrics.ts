@@ -1,9 +1,34 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+/**
+ * How an in-process first attempt ended: delivered (2xx), handed_off (to BullMQ, see
+ * webhook_first_attempt_handoffs_total), failed_for_good (410, disabled, or no retries configured),
+ * endpoint_disabled (recorded as failed without a request), already_settled / endpoint_deleted
+ * (nothing sent); late_delivered / late_failed: a request that had been handed off at the deadline
+ * and answered afterwards.
+ */
+export type FirstAttemptOutcome =
+  | 'delivered'
+  | 'handed_off'
+  | 'failed_for_good'
+  | 'endpoint_disabled'
+  | 'already_settled'
+  | 'endpoint_deleted'
+  | 'late_delivered'
+  | 'late_failed';
+
+/** The uncommitted tail of one partition this process consumes. */
+export interface TailReading {
+  readonly partition: number;
+  readonly messages: number;
+  readonly ageMs: number;
+}
+
 /** Sources the gauges read when Prometheus scrapes. */
 export interface GaugeSources {
   jobCounts(): Promise<Record<string, number>>;
   disabledEndpoints(): Promise<number>;
+  tails(): readonly TailReading[];
 }
 
 /**
@@ -15,11 +40,12 @@ export class DispatcherMetrics {
   readonly attemptSeconds: Histogram<'outcome'>;
   readonly eventToDeliverySeconds: Histogram;
   readonly eventsConsumed: Counter;
-  readonly jobsEnqueued: Counter;
   readonly deadLettered: Counter<'reason'>;
   readonly deferred: Counter;
   readonly messagesFailed: Counter<'reason'>;
   readonly endpointsDisabled: Counter<'reason'>;
+  readonly firstAttempts: Counter<'outcome'>;
+  readonly handOffs: Counter<'reason'>;
 
   constructor(registry: Registry, sources: GaugeSources) {
     const registers = [registry];
@@ -43,7 +69,6 @@ export class DispatcherMetrics {
       registers,
     });
     this.eventsConsumed = new Counter({ name: 'webhook_fanout_events_total', help: 'Events read from Kafka by the fan-out', registers });
-    this.jobsEnqueued = new Counter({ name: 'webhook_fanout_jobs_total', help: 'Delivery jobs handed to BullMQ (duplicates ignored by BullMQ included)', registers });
     this.deadLettered = new Counter({ name: 'webhook_fanout_dead_letters_total', help: 'Events sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
     this.deferred = new Counter({
       name: 'webhook_deferred_total',
@@ -57,6 +82,38 @@ export class DispatcherMetrics {
       registers,
     });
     this.endpointsDisabled = new Counter({ name: 'webhook_endpoints_disabled_total', help: 'Endpoints disabled by the dispatcher', labelNames: ['reason'], registers });
+    this.firstAttempts = new Counter({
+      name: 'webhook_first_attempts_total',
+      help: 'Deliveries taken from Kafka by the partition owner, by how their in-process first attempt ended',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.handOffs = new Counter({
+      name: 'webhook_first_attempt_handoffs_total',
+      help: 'First-attempt deliveries handed to BullMQ, by reason: failed, deadline, queue_bound, paused, unlogged',
+      labelNames: ['reason'],
+      registers,
+    });
+    new Gauge({
+      name: 'webhook_uncommitted_tail_messages',
+      help: 'Messages read after the last committed offset, per partition: what a crash would read (and may send) again',
+      labelNames: ['partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const tail of sources.tails()) this.set({ partition: String(tail.partition) }, tail.messages);
+      },
+    });
+    new Gauge({
+      name: 'webhook_uncommitted_tail_age_seconds',
+      help: 'Age of the oldest message after the last committed offset, per partition',
+      labelNames: ['partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const tail of sources.tails()) this.set({ partition: String(tail.partition) }, tail.ageMs / 1000);
+      },
+    });
     new Gauge({
       name: 'webhook_queue_jobs',
       help: 'Delivery jobs in the queue by state',

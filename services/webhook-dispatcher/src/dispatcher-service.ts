@@ -35,6 +35,9 @@ import { EndpointHealth } from './endpoint-health.js';
 import { FanOutConsumer } from './fan-out-consumer.js';
 import { ensureStartOffsets } from './start-position.js';
 import { StalledJobRecorder } from './stalled-job-recorder.js';
+import { FirstAttempts } from './first-attempts.js';
+import { HandOffQueue } from './hand-off-queue.js';
+import { SettledMarks } from './settled-marks.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
 
@@ -64,6 +67,7 @@ export class DispatcherService implements RunnableService {
   readonly #directory: EndpointDirectory;
   readonly #worker: DeliveryWorker;
   readonly #fanOut: FanOutConsumer;
+  readonly #handOffs: HandOffQueue;
   readonly #probes: readonly ConnectionProbe[];
   #stopping: Promise<void> | undefined;
 
@@ -103,12 +107,20 @@ export class DispatcherService implements RunnableService {
       jobCounts: () => this.#queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
       // Called at scrape time, after construction.
       disabledEndpoints: () => health.countDisabled(),
+      tails: () => this.#fanOut.tails(),
     });
     const health = new EndpointHealth(this.#db, changes, settings.WEBHOOK_DISABLE_AFTER_MS, metrics, logger);
+    const limiter = new EndpointLimiter(this.#redis.commands, prefix, settings.WEBHOOK_TIMEOUT_MS + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS);
     const messages = new MessageStore(this.#db);
+    this.#handOffs = new HandOffQueue(this.#queue, logger);
+    const marks = new SettledMarks(this.#redis.commands, prefix, settings.WEBHOOK_SETTLED_TTL_MS, logger);
+    const firstAttempts = new FirstAttempts(
+      { deadlineMs: settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS, queueBound: settings.WEBHOOK_LANE_QUEUE_BOUND, attemptTimeoutMs: settings.WEBHOOK_TIMEOUT_MS },
+      { deliverer: this.#deliverer, attempts: this.#attempts, messages, health, handOffs: this.#handOffs, marks, limiter, schedule, metrics, logger },
+    );
     const processor = new DeliveryProcessor({
       directory: this.#directory,
-      limiter: new EndpointLimiter(this.#redis.commands, prefix, settings.WEBHOOK_TIMEOUT_MS + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS),
+      limiter,
       deliverer: this.#deliverer,
       attempts: this.#attempts,
       messages,
@@ -116,6 +128,7 @@ export class DispatcherService implements RunnableService {
       metrics,
       logger,
       settledTtlMs: settings.WEBHOOK_SETTLED_TTL_MS,
+      onPause: (endpointId, ms) => firstAttempts.pause(endpointId, ms),
     });
     this.#worker = new DeliveryWorker(
       this.#redis.worker,
@@ -144,11 +157,16 @@ export class DispatcherService implements RunnableService {
         groupId: settings.WEBHOOK_GROUP_ID,
         partitionsConcurrently: settings.WEBHOOK_PARTITIONS_CONCURRENTLY,
         chunkSize: settings.WEBHOOK_FANOUT_CHUNK,
+        tailMaxMessages: settings.WEBHOOK_TAIL_MAX_MESSAGES,
+        tailMaxAgeMs: settings.WEBHOOK_TAIL_MAX_AGE_MS,
+        commitIntervalMs: settings.WEBHOOK_COMMIT_INTERVAL_MS,
+        // Leaves the worker and the rest of the shutdown a share of the deadline.
+        drainMs: Math.max(1_000, Math.floor(settings.SHUTDOWN_DEADLINE_MS / 2)),
         maxBodyBytes: settings.WEBHOOK_MAX_BODY_BYTES,
         sessionTimeoutMs: settings.WEBHOOK_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: settings.WEBHOOK_HEARTBEAT_INTERVAL_MS,
       },
-      { kafka, queue: this.#queue, directory: this.#directory, deadLetters: this.#deadLetters, metrics, logger, onFatal: options.onFatal },
+      { kafka, firstAttempts, marks, directory: this.#directory, deadLetters: this.#deadLetters, metrics, logger, onFatal: options.onFatal },
     );
   }
 
@@ -187,6 +205,7 @@ export class DispatcherService implements RunnableService {
   async #stop(): Promise<void> {
     const steps: ShutdownStep[] = [
       ['fan-out consumer', () => this.#fanOut.stop()],
+      ['hand-offs to BullMQ', () => (this.#handOffs.stop(), Promise.resolve())],
       ['delivery worker', () => this.#worker.stop()],
       ['attempt log', () => this.#attempts.drained()],
       ['delivery queue', () => this.#queue.close()],

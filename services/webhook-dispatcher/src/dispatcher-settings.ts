@@ -36,9 +36,23 @@ export const dispatcherSettings = {
   /** A dispatcher that stops heartbeating loses its partitions after this long (the broker allows 6 s to 5 min). */
   WEBHOOK_SESSION_TIMEOUT_MS: envInt(30_000, { min: 6_000, max: 300_000 }),
   WEBHOOK_HEARTBEAT_INTERVAL_MS: envInt(3_000, { min: 100, max: 60_000 }),
-  /** Kafka messages fanned out per BullMQ addBulk and offset commit. */
+  /** Kafka messages planned together (one endpoint lookup and one settled-marker check per chunk). */
   WEBHOOK_FANOUT_CHUNK: envInt(500, { min: 1, max: 10_000 }),
-  /** Deliveries in flight in this process. */
+  /**
+   * A first attempt (made in process by the partition's consumer) that has not answered this long
+   * after its message was read is handed to BullMQ: a slow or hanging endpoint never holds a
+   * partition's offset longer than this.
+   */
+  WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS: envInt(2_000, { min: 100, max: 60_000 }),
+  /** First attempts queued in process per endpoint; beyond it they go to BullMQ (queue_bound). */
+  WEBHOOK_LANE_QUEUE_BOUND: envInt(1_000, { min: 1, max: 100_000 }),
+  /** Uncommitted messages per partition (what a crash may re-send); at the bound the partition stops fetching. */
+  WEBHOOK_TAIL_MAX_MESSAGES: envInt(5_000, { min: 1, max: 1_000_000 }),
+  /** Age of the oldest unsettled message per partition at which the partition stops fetching. */
+  WEBHOOK_TAIL_MAX_AGE_MS: envInt(10_000, { min: 100, max: 3_600_000 }),
+  /** How often settled offsets are committed. */
+  WEBHOOK_COMMIT_INTERVAL_MS: envInt(200, { min: 10, max: 60_000 }),
+  /** Retries (BullMQ jobs) in flight in this process. */
   WEBHOOK_CONCURRENCY: envInt(100, { min: 1, max: 2_000 }),
   WEBHOOK_CONNECT_TIMEOUT_MS: envInt(5_000, { min: 100, max: 60_000 }),
   /** Whole attempt, connect to the last byte of the response excerpt (Svix: 15 s). */
@@ -76,6 +90,9 @@ export function loadDispatcherSettings(env: Environment = readEnvironment()): Di
   }
   if (settings.WEBHOOK_CONNECT_TIMEOUT_MS > settings.WEBHOOK_TIMEOUT_MS) {
     throw new ConfigError('WEBHOOK_CONNECT_TIMEOUT_MS', `must not exceed WEBHOOK_TIMEOUT_MS (${settings.WEBHOOK_TIMEOUT_MS})`);
+  }
+  if (settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS >= settings.WEBHOOK_TAIL_MAX_AGE_MS) {
+    throw new ConfigError('WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS', `must be below WEBHOOK_TAIL_MAX_AGE_MS (${settings.WEBHOOK_TAIL_MAX_AGE_MS}): every delivery is settled or handed off within the deadline`);
   }
   return settings;
 }

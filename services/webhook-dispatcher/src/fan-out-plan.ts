@@ -2,7 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { AuthEvent } from '../../../shared/event/auth-event.js';
 import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
 import { decodeEventMessage } from '../../../shared/kafka/event-message-decoder.js';
-import { deliveryJobId, type DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
+import type { DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
 import { matchesFilters, type FilterableEvent } from '../../../shared/webhooks/endpoint-filters.js';
 import { webhookBody } from '../../../shared/webhooks/webhook-payload.js';
 import type { RoutingEntry } from './endpoint-directory.js';
@@ -46,33 +46,29 @@ function routable(event: AuthEvent, raw: Buffer | undefined, type: string, { mes
 }
 
 /**
- * One job per (event, matching endpoint of the event's account), with deterministic ids. An
- * endpoint gets only events committed after it was created: a group without offsets starts a
- * little before the oldest endpoint's creation (start-position.ts), and re-reads after a reset go
- * back that far too, so younger endpoints must not receive what came before them.
+ * The ids of the endpoints (of the event's account) whose filters match the event. An endpoint gets
+ * only events committed after it was created: a group without offsets starts a little before the
+ * oldest endpoint's creation (start-position.ts), and re-reads after a reset go back that far too,
+ * so younger endpoints must not receive what came before them.
  */
-export function planDeliveries(
-  events: readonly RoutableEvent[],
-  routes: ReadonlyMap<string, readonly RoutingEntry[]>,
-): { data: DeliveryJobData; jobId: string }[] {
-  const jobs: { data: DeliveryJobData; jobId: string }[] = [];
-  for (const event of events) {
-    for (const endpoint of routes.get(event.accountId) ?? []) {
-      if (event.createdAt < endpoint.createdAt || !matchesFilters(endpoint.filters, event.filterable)) continue;
-      jobs.push({
-        jobId: deliveryJobId(event.messageId, endpoint.id),
-        data: {
-          messageId: event.messageId,
-          endpointId: endpoint.id,
-          accountId: event.accountId,
-          type: event.type,
-          body: event.body,
-          trigger: 'event',
-          tracked: false,
-          createdAt: event.createdAt,
-        },
-      });
-    }
+export function matchingEndpoints(event: RoutableEvent, routes: ReadonlyMap<string, readonly RoutingEntry[]>): string[] {
+  const ids: string[] = [];
+  for (const endpoint of routes.get(event.accountId) ?? []) {
+    if (event.createdAt >= endpoint.createdAt && matchesFilters(endpoint.filters, event.filterable)) ids.push(endpoint.id);
   }
-  return jobs;
+  return ids;
+}
+
+/** The job data of a first attempt (a Kafka event to one endpoint); also what is handed to BullMQ. */
+export function eventDelivery(event: RoutableEvent, endpointId: string): DeliveryJobData {
+  return {
+    messageId: event.messageId,
+    endpointId,
+    accountId: event.accountId,
+    type: event.type,
+    body: event.body,
+    trigger: 'event',
+    tracked: false,
+    createdAt: event.createdAt,
+  };
 }

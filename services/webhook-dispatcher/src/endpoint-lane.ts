@@ -1,0 +1,165 @@
+import type { DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
+import type { DeliveryTarget } from './endpoint-directory.js';
+
+/** Why a first attempt went to BullMQ instead of (or after) being made in process. */
+export type HandOffReason = 'failed' | 'deadline' | 'queue_bound' | 'paused' | 'unlogged';
+
+/** One message to one endpoint, taken from Kafka by the partition owner. */
+export interface LaneDelivery {
+  readonly data: DeliveryJobData;
+  readonly target: DeliveryTarget;
+  /** The body as bytes, made once per event and shared by all its endpoints. */
+  readonly payload: Buffer;
+  readonly takenAt: number;
+  /** Called exactly once, when the delivery is settled (2xx, failed for good, or durably in BullMQ). */
+  readonly onSettled: () => void;
+  startedAt?: number;
+  /** Handed to BullMQ while its request was still running: the request's end no longer settles it. */
+  detached?: boolean;
+}
+
+export interface LaneLimits {
+  readonly maxConcurrency: number;
+  readonly ratePerSecond: number | null;
+}
+
+/** What a lane asks of its owner: make an attempt, or hand a delivery to BullMQ. */
+export interface LaneRunner {
+  attempt(delivery: LaneDelivery, lane: EndpointLane): Promise<void>;
+  handOff(delivery: LaneDelivery, reason: HandOffReason, madeAttempt: boolean): void;
+}
+
+/**
+ * The in-process queue of one endpoint's first attempts: FIFO, bounded, at most `maxConcurrency`
+ * requests in flight and at most `ratePerSecond` started per second (the GCRA of the Redis limiter:
+ * a burst of about one interval), paused while a Retry-After holds. Nothing here touches Redis: a
+ * first attempt that succeeds costs no round trip. Whatever cannot be sent now and soon (over the
+ * bound, paused, or older than the first-attempt deadline) is handed to BullMQ.
+ */
+export class EndpointLane {
+  #queue: LaneDelivery[] = [];
+  #head = 0;
+  readonly #inFlight = new Set<LaneDelivery>();
+  #limits: LaneLimits = { maxConcurrency: 1, ratePerSecond: null };
+  /** Theoretical arrival time of the next request (GCRA), Unix ms. */
+  #tat = 0;
+  #pausedUntil = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly endpointId: string,
+    private readonly runner: LaneRunner,
+    private readonly queueBound: number,
+  ) {}
+
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  get idle(): boolean {
+    return this.queued === 0 && this.#inFlight.size === 0 && this.#timer === undefined;
+  }
+
+  submit(delivery: LaneDelivery, limits: LaneLimits, now = Date.now()): void {
+    this.#limits = limits;
+    if (this.#pausedUntil > now) return this.runner.handOff(delivery, 'paused', false);
+    if (this.queued >= this.queueBound) return this.runner.handOff(delivery, 'queue_bound', false);
+    this.#queue.push(delivery);
+    this.#pump(now);
+  }
+
+  /** A Retry-After: everything queued goes to BullMQ (which waits as long), new ones follow until then. */
+  pause(ms: number, now = Date.now()): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, now + ms);
+    for (let delivery = this.#shift(); delivery !== undefined; delivery = this.#shift()) this.runner.handOff(delivery, 'paused', false);
+  }
+
+  /**
+   * Hands to BullMQ what has waited longer than `deadlineMs` since it was taken: queued ones (no
+   * request made) and running ones (detached: the request goes on, its end is logged, and the
+   * BullMQ job waits until it is over). The slot of a detached request stays taken until it ends.
+   */
+  expire(deadlineMs: number, now = Date.now()): void {
+    const cutoff = now - deadlineMs;
+    for (const delivery of this.#inFlight) {
+      if (delivery.detached !== true && delivery.takenAt <= cutoff) {
+        delivery.detached = true;
+        this.runner.handOff(delivery, 'deadline', true);
+      }
+    }
+    // FIFO: the oldest queued are at the head.
+    while (this.queued > 0 && this.#queue[this.#head]!.takenAt <= cutoff) this.runner.handOff(this.#shift()!, 'deadline', false);
+  }
+
+  /** Every delivery still held (queued, or running and not detached), for a shutdown that cannot wait. */
+  drainAll(): void {
+    for (const delivery of this.#inFlight) {
+      if (delivery.detached !== true) {
+        delivery.detached = true;
+        this.runner.handOff(delivery, 'deadline', true);
+      }
+    }
+    for (let delivery = this.#shift(); delivery !== undefined; delivery = this.#shift()) this.runner.handOff(delivery, 'deadline', false);
+  }
+
+  /** Nothing queued, running, paused or rate-booked: the lane can be dropped (its state is all default). */
+  forgettable(now = Date.now()): boolean {
+    return this.idle && this.#pausedUntil <= now && this.#tat <= now;
+  }
+
+  /** How long the endpoint stays paused, 0 when it is not. */
+  pausedForMs(now = Date.now()): number {
+    return Math.max(0, this.#pausedUntil - now);
+  }
+
+  close(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #pump(now = Date.now()): void {
+    while (this.queued > 0 && this.#inFlight.size < this.#limits.maxConcurrency) {
+      const wait = this.#rateWait(now);
+      if (wait > 0) {
+        this.#timer ??= setTimeout(() => {
+          this.#timer = undefined;
+          this.#pump();
+        }, wait);
+        return;
+      }
+      const delivery = this.#shift()!;
+      this.#inFlight.add(delivery);
+      delivery.startedAt = now;
+      void this.runner.attempt(delivery, this).finally(() => {
+        this.#inFlight.delete(delivery);
+        this.#pump();
+      });
+    }
+  }
+
+  /** 0 when a request may start now (and books it), else how long to wait. */
+  #rateWait(now: number): number {
+    const rate = this.#limits.ratePerSecond;
+    if (rate === null || rate <= 0) return 0;
+    const interval = 1_000 / rate;
+    const due = Math.max(this.#tat, now);
+    if (due - now > interval) return Math.ceil(due - now - interval);
+    this.#tat = due + interval;
+    return 0;
+  }
+
+  #shift(): LaneDelivery | undefined {
+    if (this.#head >= this.#queue.length) return undefined;
+    const delivery = this.#queue[this.#head]!;
+    this.#head += 1;
+    if (this.#head > 1_024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return delivery;
+  }
+}

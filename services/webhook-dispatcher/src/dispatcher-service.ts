@@ -198,7 +198,10 @@ export class DispatcherService implements RunnableService {
     const fanOut = this.#fanOut.health();
     const redis = this.#redis.commands.status;
     const working = this.#worker.isRunning && redis === 'ready';
-    return { status: !working ? 'failing' : fanOut.status, checks: { fanOut, worker: this.#worker.isRunning ? 'running' : 'stopped', redis } };
+    const failingSince = this.#handOffs.failingSince;
+    const handOffs = failingSince === undefined ? { status: 'ok' as const } : { status: 'degraded' as const, failingForMs: Date.now() - failingSince };
+    const status = !working ? 'failing' : fanOut.status === 'ok' && handOffs.status === 'ok' ? 'ok' : 'degraded';
+    return { status, checks: { fanOut, handOffs, worker: this.#worker.isRunning ? 'running' : 'stopped', redis } };
   }
 
   /** Stops reading Kafka first, then lets in-flight deliveries finish; every step runs even if one fails. */

@@ -26,7 +26,8 @@ export interface LaneLimits {
 /** What a lane asks of its owner: make an attempt, or hand a delivery to BullMQ. */
 export interface LaneRunner {
   attempt(delivery: LaneDelivery, lane: EndpointLane): Promise<void>;
-  handOff(delivery: LaneDelivery, reason: HandOffReason, madeAttempt: boolean): void;
+  /** `waitMs`: for a delivery not attempted, the rate slot the lane booked for it (the job waits for it). */
+  handOff(delivery: LaneDelivery, reason: HandOffReason, madeAttempt: boolean, waitMs?: number): void;
 }
 
 /**
@@ -67,7 +68,7 @@ export class EndpointLane {
   submit(delivery: LaneDelivery, limits: LaneLimits, now = Date.now()): void {
     this.#limits = limits;
     if (this.#pausedUntil > now) return this.runner.handOff(delivery, 'paused', false);
-    if (this.queued >= this.queueBound) return this.runner.handOff(delivery, 'queue_bound', false);
+    if (this.queued >= this.queueBound) return this.runner.handOff(delivery, 'queue_bound', false, this.#bookSlot(now));
     this.#queue.push(delivery);
     this.#pump(now);
   }
@@ -92,7 +93,7 @@ export class EndpointLane {
       }
     }
     // FIFO: the oldest queued are at the head.
-    while (this.queued > 0 && this.#queue[this.#head]!.takenAt <= cutoff) this.runner.handOff(this.#shift()!, 'deadline', false);
+    while (this.queued > 0 && this.#queue[this.#head]!.takenAt <= cutoff) this.runner.handOff(this.#shift()!, 'deadline', false, this.#bookSlot(now));
   }
 
   /** Every delivery still held (queued, or running and not detached), for a shutdown that cannot wait. */
@@ -103,7 +104,8 @@ export class EndpointLane {
         this.runner.handOff(delivery, 'deadline', true);
       }
     }
-    for (let delivery = this.#shift(); delivery !== undefined; delivery = this.#shift()) this.runner.handOff(delivery, 'deadline', false);
+    const now = Date.now();
+    for (let delivery = this.#shift(); delivery !== undefined; delivery = this.#shift()) this.runner.handOff(delivery, 'deadline', false, this.#bookSlot(now));
   }
 
   /** Nothing queued, running, paused or rate-booked: the lane can be dropped (its state is all default). */
@@ -150,6 +152,19 @@ export class EndpointLane {
     if (due - now > interval) return Math.ceil(due - now - interval);
     this.#tat = due + interval;
     return 0;
+  }
+
+  /**
+   * A rate-limited endpoint's delivery handed off unsent keeps its place in the endpoint's schedule:
+   * the lane books its slot, and the job waits for it, so the lane and BullMQ together stay within
+   * the rate (BullMQ's own limiter also applies, which only spaces them more).
+   */
+  #bookSlot(now: number): number {
+    const rate = this.#limits.ratePerSecond;
+    if (rate === null || rate <= 0) return 0;
+    const due = Math.max(this.#tat, now);
+    this.#tat = due + 1_000 / rate;
+    return due - now;
   }
 
   #shift(): LaneDelivery | undefined {

@@ -134,19 +134,20 @@ export class FirstAttempts implements LaneRunner {
     }
   }
 
-  handOff(delivery: LaneDelivery, reason: HandOffReason, madeAttempt: boolean, retryAfterMs?: number): void {
+  /** `waitMs`: the Retry-After of a failed attempt, or the rate slot booked for one not attempted. */
+  handOff(delivery: LaneDelivery, reason: HandOffReason, madeAttempt: boolean, waitMs?: number): void {
     let counter = this.#reasons.get(reason);
     if (counter === undefined) this.#reasons.set(reason, (counter = this.deps.metrics.handOffs.labels({ reason })));
     counter.inc();
     const { schedule } = this.deps;
     const prior = madeAttempt ? 1 : 0;
-    let delayMs = 0;
+    let delayMs = madeAttempt ? 0 : (waitMs ?? 0);
     if (reason === 'deadline' && madeAttempt) {
       // The request goes on: its job runs once it is surely over, so the two never overlap.
       const running = Date.now() - (delivery.startedAt ?? delivery.takenAt);
       delayMs = Math.max(schedule.delayAfter(1) ?? 0, this.settings.attemptTimeoutMs - running + 1_000);
     } else if (reason === 'failed') {
-      delayMs = retryAfterMs === undefined ? (schedule.delayAfter(1) ?? 0) : Math.max(1_000, retryAfterMs);
+      delayMs = waitMs === undefined ? (schedule.delayAfter(1) ?? 0) : Math.max(1_000, waitMs);
     } else if (reason === 'paused') {
       delayMs = this.#lanes.get(delivery.data.endpointId)?.pausedForMs() ?? 0;
     }

@@ -255,6 +255,9 @@ async function dispatcherPhase(
     return await measurePhase(receivers, deliveries, child.pid, log);
   } finally {
     await child.stop();
+    // How the first attempts ended and what went to BullMQ, by reason (logged by the dispatcher at stop).
+    const summary = await child.waitForLog('first attempts stopped', 2_000).catch(() => undefined);
+    if (summary !== undefined) log(`dispatcher first attempts: ${JSON.stringify(summary)}`);
     await child.kill();
   }
 }

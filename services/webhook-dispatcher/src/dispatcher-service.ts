@@ -159,6 +159,7 @@ export class DispatcherService implements RunnableService {
         chunkSize: settings.WEBHOOK_FANOUT_CHUNK,
         tailMaxMessages: settings.WEBHOOK_TAIL_MAX_MESSAGES,
         tailMaxAgeMs: settings.WEBHOOK_TAIL_MAX_AGE_MS,
+        firstAttemptBudget: settings.WEBHOOK_FIRST_ATTEMPT_BUDGET,
         commitIntervalMs: settings.WEBHOOK_COMMIT_INTERVAL_MS,
         // Leaves the worker and the rest of the shutdown a share of the deadline.
         drainMs: Math.max(1_000, Math.floor(settings.SHUTDOWN_DEADLINE_MS / 2)),

@@ -50,6 +50,11 @@ export const dispatcherSettings = {
   WEBHOOK_TAIL_MAX_MESSAGES: envInt(5_000, { min: 1, max: 1_000_000 }),
   /** Age of the oldest unsettled message per partition at which the partition stops fetching. */
   WEBHOOK_TAIL_MAX_AGE_MS: envInt(10_000, { min: 100, max: 3_600_000 }),
+  /**
+   * First attempts open (queued or running) in this process at which the consumer stops taking
+   * messages: it keeps the in-process backlog short enough to be sent within the deadline.
+   */
+  WEBHOOK_FIRST_ATTEMPT_BUDGET: envInt(1_000, { min: 1, max: 100_000 }),
   /** How often settled offsets are committed. */
   WEBHOOK_COMMIT_INTERVAL_MS: envInt(200, { min: 10, max: 60_000 }),
   /** Retries (BullMQ jobs) in flight in this process. */

@@ -46,11 +46,15 @@ export class EndpointLane {
   #tat = 0;
   #pausedUntil = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** Mean attempt latency (EWMA, ms), undefined until the first attempt ends. */
+  #latencyMs: number | undefined;
 
   constructor(
     readonly endpointId: string,
     private readonly runner: LaneRunner,
     private readonly queueBound: number,
+    /** What may wait here: about as much as the endpoint answers within this time. */
+    private readonly deadlineMs: number,
   ) {}
 
   get queued(): number {
@@ -68,7 +72,7 @@ export class EndpointLane {
   submit(delivery: LaneDelivery, limits: LaneLimits, now = Date.now()): void {
     this.#limits = limits;
     if (this.#pausedUntil > now) return this.runner.handOff(delivery, 'paused', false);
-    if (this.queued >= this.queueBound) return this.runner.handOff(delivery, 'queue_bound', false, this.#bookSlot(now));
+    if (this.queued >= this.#bound()) return this.runner.handOff(delivery, 'queue_bound', false, this.#bookSlot(now));
     this.#queue.push(delivery);
     this.#pump(now);
   }
@@ -137,10 +141,25 @@ export class EndpointLane {
       this.#inFlight.add(delivery);
       delivery.startedAt = now;
       void this.runner.attempt(delivery, this).finally(() => {
+        const latency = Date.now() - now;
+        this.#latencyMs = this.#latencyMs === undefined ? latency : this.#latencyMs * 0.8 + latency * 0.2;
         this.#inFlight.delete(delivery);
         this.#pump();
       });
     }
+  }
+
+  /**
+   * The queue bound: `queueBound`, and no more than the endpoint can be expected to take within the
+   * deadline at its measured latency and concurrency (and its rate), so that a slow endpoint's
+   * backlog goes to BullMQ at once instead of each delivery waiting out the deadline first.
+   */
+  #bound(): number {
+    const { maxConcurrency, ratePerSecond } = this.#limits;
+    let bound = this.queueBound;
+    if (this.#latencyMs !== undefined) bound = Math.min(bound, Math.max(maxConcurrency, Math.floor((this.deadlineMs * maxConcurrency) / Math.max(1, this.#latencyMs))));
+    if (ratePerSecond !== null && ratePerSecond > 0) bound = Math.min(bound, Math.max(1, Math.floor((this.deadlineMs * ratePerSecond) / 1_000)));
+    return bound;
   }
 
   /** 0 when a request may start now (and books it), else how long to wait. */

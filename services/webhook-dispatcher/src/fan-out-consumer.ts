@@ -24,6 +24,8 @@ export interface FanOutSettings {
   readonly tailMaxMessages: number;
   /** Age of the oldest unsettled message at which the partition stops taking more. */
   readonly tailMaxAgeMs: number;
+  /** First attempts open in this process (queued or running) at which partitions stop taking more. */
+  readonly firstAttemptBudget: number;
   readonly commitIntervalMs: number;
   /** How long stop() waits for first attempts and hand-offs before leaving the rest uncommitted. */
   readonly drainMs: number;
@@ -167,7 +169,7 @@ export class FanOutConsumer {
     for (;;) {
       if (this.#abort.signal.aborted) return 0;
       const room = this.settings.tailMaxMessages - tail.count;
-      if (room > 0 && tail.unsettledAgeMs() < this.settings.tailMaxAgeMs) return room;
+      if (room > 0 && tail.unsettledAgeMs() < this.settings.tailMaxAgeMs && this.deps.firstAttempts.open < this.settings.firstAttemptBudget) return room;
       await sleep(10, this.#abort.signal);
       if (Date.now() - lastBeat >= this.settings.heartbeatIntervalMs) {
         lastBeat = Date.now();

@@ -47,6 +47,8 @@ export class FirstAttempts implements LaneRunner {
   readonly #observer: AttemptObserver;
   readonly #outcomes = new Map<string, { inc(): void }>();
   readonly #reasons = new Map<string, { inc(): void }>();
+  /** Totals since start, logged at shutdown (the same as the counters, without a scrape). */
+  readonly #totals: Record<string, number> = {};
   /** Deliveries taken and not settled yet. */
   #open = 0;
 
@@ -74,7 +76,7 @@ export class FirstAttempts implements LaneRunner {
     }
     let lane = this.#lanes.get(endpoint.id);
     if (lane === undefined) {
-      lane = new EndpointLane(endpoint.id, this, this.settings.queueBound);
+      lane = new EndpointLane(endpoint.id, this, this.settings.queueBound, this.settings.deadlineMs);
       this.#lanes.set(endpoint.id, lane);
     }
     lane.submit(delivery, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
@@ -116,6 +118,7 @@ export class FirstAttempts implements LaneRunner {
     }
     clearInterval(this.#sweeper);
     for (const lane of this.#lanes.values()) lane.close();
+    this.deps.logger.info({ ...this.#totals, stillOpen: this.#open }, 'first attempts stopped');
   }
 
   async attempt(delivery: LaneDelivery, lane: EndpointLane): Promise<void> {
@@ -139,6 +142,7 @@ export class FirstAttempts implements LaneRunner {
     let counter = this.#reasons.get(reason);
     if (counter === undefined) this.#reasons.set(reason, (counter = this.deps.metrics.handOffs.labels({ reason })));
     counter.inc();
+    this.#totals[`handoff_${reason}`] = (this.#totals[`handoff_${reason}`] ?? 0) + 1;
     const { schedule } = this.deps;
     const prior = madeAttempt ? 1 : 0;
     let delayMs = madeAttempt ? 0 : (waitMs ?? 0);
@@ -228,6 +232,7 @@ export class FirstAttempts implements LaneRunner {
     let counter = this.#outcomes.get(outcome);
     if (counter === undefined) this.#outcomes.set(outcome, (counter = this.deps.metrics.firstAttempts.labels({ outcome })));
     counter.inc();
+    this.#totals[outcome] = (this.#totals[outcome] ?? 0) + 1;
   }
 
   #sweep(): void {

@@ -16,6 +16,8 @@ export interface LaneDelivery {
   startedAt?: number;
   /** Handed to BullMQ while its request was still running: the request's end no longer settles it. */
   detached?: boolean;
+  /** The receiver answered (or the request failed): the deadline no longer applies, whatever logging still takes. */
+  answered?: boolean;
 }
 
 export interface LaneLimits {
@@ -91,7 +93,7 @@ export class EndpointLane {
   expire(deadlineMs: number, now = Date.now()): void {
     const cutoff = now - deadlineMs;
     for (const delivery of this.#inFlight) {
-      if (delivery.detached !== true && delivery.takenAt <= cutoff) {
+      if (delivery.detached !== true && delivery.answered !== true && delivery.takenAt <= cutoff) {
         delivery.detached = true;
         this.runner.handOff(delivery, 'deadline', true);
       }
@@ -103,7 +105,7 @@ export class EndpointLane {
   /** Every delivery still held (queued, or running and not detached), for a shutdown that cannot wait. */
   drainAll(): void {
     for (const delivery of this.#inFlight) {
-      if (delivery.detached !== true) {
+      if (delivery.detached !== true && delivery.answered !== true) {
         delivery.detached = true;
         this.runner.handOff(delivery, 'deadline', true);
       }

@@ -71,6 +71,10 @@ export class FanOutConsumer {
   #committing: Promise<void> | undefined;
   #failingSince: number | undefined;
   #lastError: string | undefined;
+  /** Deliveries per message, recent mean: turns the first-attempt budget into messages to take. */
+  #fanOutRatio = 1;
+  /** Deliveries partitions are planning right now (taken against the budget before they are submitted). */
+  #reserved = 0;
 
   constructor(
     private readonly settings: FanOutSettings,
@@ -144,18 +148,14 @@ export class FanOutConsumer {
       if (room === 0) return;
       const chunk = batch.messages.slice(start, start + Math.min(this.settings.chunkSize, room));
       start += chunk.length;
-      const { events, dead } = this.#parse(batch.topic, batch.partition, chunk);
-      // The publisher retries until Kafka has the letters (or the consumer stops, which throws).
-      await waitWithHeartbeat(this.deps.deadLetters.publish(dead, this.#abort.signal), heartbeat, this.settings.heartbeatIntervalMs);
-      let planned: Planned[] = [];
-      await this.#untilDone('fan-out', async () => void (planned = await this.#plan(chunk, events)), heartbeat);
-      if (this.#abort.signal.aborted) return;
-      const now = Date.now();
-      for (const message of planned) {
-        const entry = tail.take(message.offset, message.deliveries.length, now);
-        const onSettled = () => tail.settle(entry);
-        for (const delivery of message.deliveries) this.deps.firstAttempts.submit({ ...delivery, takenAt: now, onSettled });
+      const reserved = Math.ceil(chunk.length * this.#fanOutRatio);
+      this.#reserved += reserved;
+      try {
+        await this.#takeChunk(batch.topic, batch.partition, chunk, tail, heartbeat);
+      } finally {
+        this.#reserved -= reserved;
       }
+      if (this.#abort.signal.aborted) return;
       // Read, not committed: the next fetch starts after it; the commit follows the tail.
       resolveOffset(chunk[chunk.length - 1]!.offset);
       this.deps.metrics.eventsConsumed.inc(chunk.length);
@@ -163,13 +163,35 @@ export class FanOutConsumer {
     }
   }
 
+  /** Dead-letters what cannot be sent, plans the rest and hands its first attempts to the lanes. */
+  async #takeChunk(topic: string, partition: number, chunk: KafkaMessage[], tail: PartitionTail, heartbeat: () => Promise<void>): Promise<void> {
+    const { events, dead } = this.#parse(topic, partition, chunk);
+    // The publisher retries until Kafka has the letters (or the consumer stops, which throws).
+    await waitWithHeartbeat(this.deps.deadLetters.publish(dead, this.#abort.signal), heartbeat, this.settings.heartbeatIntervalMs);
+    let planned: Planned[] = [];
+    await this.#untilDone('fan-out', async () => void (planned = await this.#plan(chunk, events)), heartbeat);
+    if (this.#abort.signal.aborted) return;
+    const now = Date.now();
+    let deliveries = 0;
+    for (const message of planned) {
+      const entry = tail.take(message.offset, message.deliveries.length, now);
+      const onSettled = () => tail.settle(entry);
+      deliveries += message.deliveries.length;
+      for (const delivery of message.deliveries) this.deps.firstAttempts.submit({ ...delivery, takenAt: now, onSettled });
+    }
+    this.#fanOutRatio = this.#fanOutRatio * 0.7 + (deliveries / chunk.length) * 0.3;
+  }
+
   /** Messages the tail can take now; waits (heartbeating) while it is over its bounds, 0 when stopping. */
   async #roomIn(tail: PartitionTail, heartbeat: () => Promise<void>): Promise<number> {
     let lastBeat = Date.now();
     for (;;) {
       if (this.#abort.signal.aborted) return 0;
-      const room = this.settings.tailMaxMessages - tail.count;
-      if (room > 0 && tail.unsettledAgeMs() < this.settings.tailMaxAgeMs && this.deps.firstAttempts.open < this.settings.firstAttemptBudget) return room;
+      const budget = this.settings.firstAttemptBudget - this.deps.firstAttempts.open - this.#reserved;
+      // Nothing open at all: one message goes even if its endpoints alone exceed the budget.
+      const idle = this.deps.firstAttempts.open + this.#reserved === 0;
+      const room = Math.min(this.settings.tailMaxMessages - tail.count, Math.max(idle ? 1 : 0, Math.floor(budget / Math.max(0.01, this.#fanOutRatio))));
+      if (room > 0 && tail.unsettledAgeMs() < this.settings.tailMaxAgeMs) return room;
       await sleep(10, this.#abort.signal);
       if (Date.now() - lastBeat >= this.settings.heartbeatIntervalMs) {
         lastBeat = Date.now();

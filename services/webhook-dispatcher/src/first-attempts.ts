@@ -127,6 +127,8 @@ export class FirstAttempts implements LaneRunner {
     const keys = target.keys.filter((key) => key.expiresAt > now).map((key) => key.key);
     const headers = standardWebhookHeaders(keys, data.messageId, Math.floor(now / 1000), delivery.payload);
     const result = await this.deps.deliverer.post(target.endpoint.url, headers, delivery.payload);
+    // From here on the lane's deadline leaves it alone: `detached` no longer changes.
+    delivery.answered = true;
     try {
       await this.#afterAttempt(delivery, lane, result);
     } catch (error) {

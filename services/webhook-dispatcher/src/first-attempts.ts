@@ -13,6 +13,13 @@ import type { EndpointHealth } from './endpoint-health.js';
 import type { HandOffQueue } from './hand-off-queue.js';
 import type { SettledMarks } from './settled-marks.js';
 
+/** Settled deliveries remembered in process (~100 B each). */
+const RECENT_MAX = 50_000;
+
+function claimKey(endpointId: string, messageId: string): string {
+  return `${endpointId}\n${messageId}`;
+}
+
 export interface FirstAttemptSettings {
   /** Taken this long ago and not settled: handed to BullMQ (see EndpointLane.expire). */
   readonly deadlineMs: number;
@@ -51,6 +58,14 @@ export class FirstAttempts implements LaneRunner {
   readonly #totals: Record<string, number> = {};
   /** Deliveries taken and not settled yet. */
   #open = 0;
+  /**
+   * Open deliveries by `<endpoint>\n<message>`, with the settle callbacks of copies of the same
+   * message read meanwhile (a producer's duplicate, a re-read): a copy is settled when the original
+   * is, so neither is sent twice nor committed before the original is settled.
+   */
+  readonly #claims = new Map<string, (() => void)[]>();
+  /** Recently settled deliveries (bounded, oldest dropped): a copy read soon after is settled at once, before its settled marker may be in Redis. */
+  readonly #recent = new Set<string>();
 
   constructor(
     private readonly settings: FirstAttemptSettings,
@@ -68,6 +83,15 @@ export class FirstAttempts implements LaneRunner {
 
   /** Queues a first attempt (the target was read just before, from the endpoint cache). */
   submit(delivery: LaneDelivery): void {
+    const key = claimKey(delivery.data.endpointId, delivery.data.messageId);
+    const followers = this.#claims.get(key);
+    if (followers !== undefined || this.#recent.has(key)) {
+      this.#count('already_settled');
+      if (followers === undefined) delivery.onSettled();
+      else followers.push(delivery.onSettled);
+      return;
+    }
+    this.#claims.set(key, []);
     this.#open += 1;
     const { endpoint } = delivery.target;
     if (!endpoint.enabled) {
@@ -228,6 +252,11 @@ export class FirstAttempts implements LaneRunner {
     this.#count(outcome);
     this.#open -= 1;
     delivery.onSettled();
+    const key = claimKey(delivery.data.endpointId, delivery.data.messageId);
+    for (const follower of this.#claims.get(key) ?? []) follower();
+    this.#claims.delete(key);
+    this.#recent.add(key);
+    if (this.#recent.size > RECENT_MAX) this.#recent.delete(this.#recent.values().next().value!);
   }
 
   #count(outcome: FirstAttemptOutcome): void {

@@ -124,6 +124,15 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   } finally {
     await baseline.disconnect().catch(() => undefined);
     await Promise.all([relay.stop(), dispatcher.stop()]);
+    // How the first attempts ended and what went to BullMQ, by reason (logged by the dispatcher at stop).
+    const summary = await dispatcher.waitForLog('first attempts stopped', 2_000).catch(() => undefined);
+    if (summary !== undefined) log(`dispatcher first attempts: ${JSON.stringify(summary)}`);
+    const warnings = new Map<string, number>();
+    for (const line of dispatcher.lines) {
+      const match = /"level":"(?:warn|error)".*"msg":"([^"]*)"/.exec(line);
+      if (match !== null) warnings.set(match[1]!, (warnings.get(match[1]!) ?? 0) + 1);
+    }
+    if (warnings.size > 0) log(`dispatcher warnings: ${JSON.stringify(Object.fromEntries(warnings))}`);
     await Promise.all([relay.kill(), dispatcher.kill()]);
     await receivers.close();
     const mine = (await admin.listTopics()).filter((name) => name.startsWith(topic));

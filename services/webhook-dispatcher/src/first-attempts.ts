@@ -153,14 +153,15 @@ export class FirstAttempts implements LaneRunner {
     const result = await this.deps.deliverer.post(target.endpoint.url, headers, delivery.payload);
     // From here on the lane's deadline leaves it alone: `detached` no longer changes.
     delivery.answered = true;
-    try {
-      await this.#afterAttempt(delivery, lane, result);
-    } catch (error) {
+    // The lane's slot is the receiver's: it is free once the answer is in. Logging (group commit,
+    // slower when MySQL is busy) goes on without holding it; the delivery stays open (budget,
+    // offsets) until it is logged.
+    void this.#afterAttempt(delivery, lane, result).catch((error: unknown) => {
       // MySQL could not take the log, the failure or the health change: BullMQ takes the delivery
       // over and runs it again (at-least-once) rather than leave it half done.
       this.deps.logger.warn({ err: error, endpointId: data.endpointId, messageId: data.messageId }, 'first attempt could not be recorded; handed to BullMQ');
       if (delivery.detached !== true) this.handOff(delivery, 'unlogged', false);
-    }
+    });
   }
 
   /** `waitMs`: the Retry-After of a failed attempt, or the rate slot booked for one not attempted. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import { createElasticsearch } from '../shared/elasticsearch/create-elasticsearch.js';
 import { eventIndexNames, type EventIndexNames } from '../shared/elasticsearch/event-index.js';
 import { ensureEventTemplate } from '../shared/elasticsearch/event-template.js';
@@ -12,7 +12,7 @@ import { AuthlogPageReader } from '../services/indexer/src/backfill/authlog-page
 import type { BackfillDatabase } from '../services/indexer/src/backfill/backfill-tables.js';
 import { toBulkItem, type BulkItem } from '../services/indexer/src/bulk-item.js';
 import { createElasticsearchBulkSender } from '../services/indexer/src/elasticsearch-bulk-sender.js';
-import { ChildService } from './indexer-support/child-service.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
 import { countEventDocuments, deleteEventIndices } from './indexer-support/elasticsearch-cleanup.js';
 import { fillAuthlog } from './indexer-support/fill-authlog.js';
 import type { Bench } from './support/bench-context.js';
@@ -132,9 +132,9 @@ async function bareRound(es: Client, db: Kysely<BackfillDatabase>, count: number
 
 /** Subject (c): the backfill command, as an operator runs it, to completion. */
 async function backfillRound(es: Client, mysqlUrl: string, rows: number, names: EventIndexNames): Promise<number> {
-  const child = new ChildService(BACKFILL, { AUTHLOG_MYSQL_URL: mysqlUrl, AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL, INDEXER_INDEX_PREFIX: names.prefix, LOG_LEVEL: 'warn' });
+  const child = new SpawnedProcess(BACKFILL, { AUTHLOG_MYSQL_URL: mysqlUrl, AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL, INDEXER_INDEX_PREFIX: names.prefix, LOG_LEVEL: 'warn' });
   try {
-    const code = await child.exited;
+    const { code } = await child.exited;
     const summary = JSON.parse(child.lines.at(-1) ?? '{}') as { status?: string; rowsIndexed?: number; seconds?: number };
     if (code !== 0 || summary.status !== 'completed' || summary.rowsIndexed !== rows) throw new Error(`backfill exited ${code}: ${child.lines.at(-1)} ${child.stderr.slice(-500)}`);
     const count = await countEventDocuments(es, names);

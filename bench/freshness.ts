@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import { createElasticsearch } from '../shared/elasticsearch/create-elasticsearch.js';
 import { eventIndexNames, type EventIndexNames } from '../shared/elasticsearch/event-index.js';
 import { ensureEventTemplate } from '../shared/elasticsearch/event-template.js';
@@ -11,7 +11,8 @@ import { OutboxWriter } from '../shared/outbox/outbox-writer.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import { toBulkItem, type BulkItem } from '../services/indexer/src/bulk-item.js';
 import { createElasticsearchBulkSender } from '../services/indexer/src/elasticsearch-bulk-sender.js';
-import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
+import { INDEXER_MAIN, RELAY_MAIN } from './support/bench-scripts.js';
 import { deleteEventIndices } from './indexer-support/elasticsearch-cleanup.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
@@ -33,7 +34,6 @@ import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-c
  */
 const RATE = 2_000;
 const POLL_MS = 100;
-const INDEXER = 'dist/services/indexer/src/main.js';
 
 interface Phase {
   readonly latenciesMs: number[];
@@ -90,8 +90,8 @@ async function pipelinePhase(es: Client, names: EventIndexNames, run: string, se
   const topic = `bench-fresh-${run}`;
   const groupId = `bench-fresh-${run}`;
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
-  const relay = new ChildService(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, RELAY_TOPIC_PARTITIONS: '6', OPS_PORT: '0', LOG_LEVEL: 'info' });
-  const indexer = new ChildService(INDEXER, {
+  const relay = new SpawnedProcess(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, RELAY_TOPIC_PARTITIONS: '6', OPS_PORT: '0', LOG_LEVEL: 'info' });
+  const indexer = new SpawnedProcess(INDEXER_MAIN, {
     AUTHLOG_KAFKA_BROKERS: brokers,
     AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL,
     INDEXER_TOPIC: topic,

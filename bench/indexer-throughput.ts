@@ -12,7 +12,8 @@ import { silentLogger } from '../shared/log/logger.js';
 import { bulkBody, toBulkItem, type BulkItem } from '../services/indexer/src/bulk-item.js';
 import { createElasticsearchBodySender } from '../services/indexer/src/elasticsearch-bulk-sender.js';
 import { indexerSettings } from '../services/indexer/src/indexer-settings.js';
-import { ChildService } from './indexer-support/child-service.js';
+import { INDEXER_MAIN } from './support/bench-scripts.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
 import { CpuMeter, stackPid } from './indexer-support/cpu-time.js';
 import { countEventDocuments, deleteEventIndices } from './indexer-support/elasticsearch-cleanup.js';
 import { produceEvents, simulatedEvents } from './indexer-support/event-stream.js';
@@ -44,7 +45,6 @@ const PARTITIONS = 6;
 const INDEXER_DEFAULTS = loadConfig(indexerSettings);
 const BULK_DOCS = INDEXER_DEFAULTS.INDEXER_BATCH_MAX_DOCS;
 const IN_FLIGHT = INDEXER_DEFAULTS.INDEXER_MAX_IN_FLIGHT_BULKS;
-const INDEXER = 'dist/services/indexer/src/main.js';
 const BARE_CONSUMER = 'dist/bench/indexer-support/bare-consumer.js';
 
 interface RoundResult {
@@ -97,7 +97,7 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
       bare.push(bareResult);
       log(`round ${n + 1}: bare bulk loader ${Math.round(bareResult.docsPerSecond)} docs/s, CPU us/doc ${JSON.stringify(bareResult.cpu)}`);
       const runConsumer = () => consumerRound(es, admin, BARE_CONSUMER, { topic, dlqTopic, total, groupId: `bench-bare-consumer-${run}-${n}`, names: eventIndexNames(`bench-bc-${run}-${n}`) });
-      const runIndexer = () => consumerRound(es, admin, INDEXER, { topic, dlqTopic, total, groupId: `bench-indexer-${run}-${n}`, names: eventIndexNames(`bench-idx-${run}-${n}`) });
+      const runIndexer = () => consumerRound(es, admin, INDEXER_MAIN, { topic, dlqTopic, total, groupId: `bench-indexer-${run}-${n}`, names: eventIndexNames(`bench-idx-${run}-${n}`) });
       // Alternating which consumer goes first spreads the drift of a noisy machine over both.
       const consumerFirst = n % 2 === 0;
       const first = await (consumerFirst ? runConsumer() : runIndexer());
@@ -206,7 +206,7 @@ async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexName
 
 /** A consumer process (the built indexer or the bare consumer), from partition assignment to every offset committed. */
 async function consumerRound(es: Client, admin: Admin, script: string, options: { topic: string; dlqTopic: string; total: number; groupId: string; names: EventIndexNames }): Promise<RoundResult> {
-  const child = new ChildService(script, {
+  const child = new SpawnedProcess(script, {
     AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','),
     AUTHLOG_ES_URL: benchSettings.AUTHLOG_ES_URL,
     INDEXER_TOPIC: options.topic,

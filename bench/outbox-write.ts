@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuthlogDatabase } from '../shared/db/database.js';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import type { AuthEventInput } from '../shared/event/auth-event-schema.js';
 import { OutboxWriter } from '../shared/outbox/outbox-writer.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';

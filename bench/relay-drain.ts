@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import { createKafka } from '../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
 import { chunksOf, partitionerFor } from '../services/relay/src/event-publisher.js';
 import { fillOutbox, messageOf, simulatedRows } from './relay-support/fill-outbox.js';
-import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
+import { RELAY_MAIN } from './support/bench-scripts.js';
 import { processCpuSeconds } from './indexer-support/cpu-time.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
@@ -55,7 +56,7 @@ export const relayDrain: Bench = async ({ quick, log }) => {
     log(`bare producer: ${round(bare[0]!)} events/s`);
 
     const relayTopic = await freshTopic('relay');
-    const relay = new ChildService(RELAY_MAIN, {
+    const relay = new SpawnedProcess(RELAY_MAIN, {
       OPS_PORT: '0',
       LOG_LEVEL: 'info',
       AUTHLOG_MYSQL_URL: scratch.url,
@@ -73,7 +74,7 @@ export const relayDrain: Bench = async ({ quick, log }) => {
     while (published < total) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       published = await topicSize(admin, relayTopic);
-      if (!relay.running) throw new Error(`relay exited with ${await relay.exited}: ${relay.stderr}`);
+      if (!relay.running) throw new Error(`relay exited with ${(await relay.exited).code}: ${relay.stderr}`);
     }
     const relaySeconds = (performance.now() - at) / 1000;
     const relayCpu = (processCpuSeconds(relay.pid) ?? Number.NaN) - (cpuBefore ?? Number.NaN);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka } from 'kafkajs';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import type { AuthEventInput } from '../shared/event/auth-event-schema.js';
 import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
 import { eventAttributes, toKafkaMessage } from '../shared/kafka/cloud-event.js';
@@ -9,7 +9,8 @@ import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
 import { OutboxWriter } from '../shared/outbox/outbox-writer.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
-import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
+import { RELAY_MAIN } from './support/bench-scripts.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
@@ -69,7 +70,7 @@ export const relayLatency: Bench = async ({ quick, log }) => {
     await scratch.pool.promise().query('DELETE FROM outbox');
 
     // (b) subject: the relay process publishes what the writers commit.
-    const relay = new ChildService(RELAY_MAIN, {
+    const relay = new SpawnedProcess(RELAY_MAIN, {
       OPS_PORT: '0',
       LOG_LEVEL: 'info',
       AUTHLOG_MYSQL_URL: scratch.url,

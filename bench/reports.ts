@@ -14,7 +14,7 @@ import { NO_FILTERS, type EventScope } from '../services/reports/src/search/even
 import { EventSearch } from '../services/reports/src/search/event-search.js';
 import { startOfLocalDay } from '../services/reports/src/params/zoned-time.js';
 import { ApiKeyStore } from '../shared/auth/api-key-store.js';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import { createElasticsearch } from '../shared/elasticsearch/create-elasticsearch.js';
 import { toEventDocument } from '../shared/elasticsearch/event-document.js';
 import { eventIndexNames, monthlyIndexFor, type EventIndexNames } from '../shared/elasticsearch/event-index.js';

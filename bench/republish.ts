@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import { mysqlConnection } from '../shared/db/mysql-connection.js';
 import type { AuthEvent } from '../shared/event/auth-event.js';
 import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
@@ -11,7 +11,7 @@ import { silentLogger } from '../shared/log/logger.js';
 import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import { RepublishReader } from '../services/republish/src/republish-reader.js';
 import type { RepublishDatabase } from '../services/republish/src/republish-tables.js';
-import { ChildService } from './indexer-support/child-service.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
 import { fillAuthlog } from './indexer-support/fill-authlog.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
@@ -108,11 +108,11 @@ async function bareRound(kafka: Kafka, topic: string, pages: readonly Message[][
 }
 
 async function subjectRound(mysqlUrl: string, topic: string, rows: number): Promise<number> {
-  const child = new ChildService(REPUBLISH, { AUTHLOG_MYSQL_URL: mysqlUrl, AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','), LOG_LEVEL: 'warn' }, [
+  const child = new SpawnedProcess(REPUBLISH, { AUTHLOG_MYSQL_URL: mysqlUrl, AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','), LOG_LEVEL: 'warn' }, [
     '--from', '2026-09-01', '--to', '2026-12-01', '--topic', topic, '--rate', '0', '--batch-size', String(PAGE), '--scan-window', '1000000000', '--partitions', '12',
   ]);
   try {
-    const code = await child.exited;
+    const { code } = await child.exited;
     const summary = JSON.parse(child.lines.at(-1) ?? '{}') as { status?: string; rowsPublished?: number; totalsMatch?: boolean; seconds?: number };
     if (code !== 0 || summary.status !== 'completed' || summary.rowsPublished !== rows || summary.totalsMatch !== true) throw new Error(`republish exited ${code}: ${child.lines.at(-1)} ${child.stderr.slice(-500)}`);
     return rows / (summary.seconds ?? Number.NaN);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase } from '../testing/scratch-database.js';
 import { createKafka } from '../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
@@ -9,12 +9,13 @@ import { AuthSimulator } from '../shared/simulation/auth-simulator.js';
 import { NO_FILTERS } from '../shared/webhooks/endpoint-filters.js';
 import { EndpointStore } from '../shared/webhooks/endpoint-store.js';
 import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
-import { ChildService, RELAY_MAIN } from './indexer-support/child-service.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
+import { DISPATCHER_MAIN, RELAY_MAIN } from './support/bench-scripts.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { quantile, round } from './support/stats.js';
 import { writeAtRate } from './support/write-at-rate.js';
-import { deleteRedisKeys } from './webhook-support/redis-keys.js';
+import { deleteRedisKeys } from '../testing/redis-keys.js';
 import { BenchReceivers } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
 import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
@@ -32,7 +33,6 @@ import { KeyRing } from '../shared/crypto/key-ring.js';
  */
 const RATE = 1_000;
 const ACCOUNTS = 10;
-const DISPATCHER = 'dist/services/webhook-dispatcher/src/main.js';
 
 export const webhookLatency: Bench = async ({ quick, log }) => {
   // The warm-up is not counted: freshly started services (JIT, connection pools, caches) run
@@ -51,9 +51,9 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
   await admin.connect();
   await ensureTopic(admin, topic, { partitions: 6 });
   const brokers = benchSettings.AUTHLOG_KAFKA_BROKERS.join(',');
-  const relay = new ChildService(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, OPS_PORT: '0', LOG_LEVEL: 'info' });
+  const relay = new SpawnedProcess(RELAY_MAIN, { AUTHLOG_MYSQL_URL: scratch.url, AUTHLOG_KAFKA_BROKERS: brokers, RELAY_TOPIC: topic, OPS_PORT: '0', LOG_LEVEL: 'info' });
   const encryptionKeys = KeyRing.generateEntry('bench');
-  const dispatcher = new ChildService(DISPATCHER, benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys));
+  const dispatcher = new SpawnedProcess(DISPATCHER_MAIN, benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys));
   const baseline = kafka.consumer({ groupId: baselineGroup, maxWaitTimeInMs: 100 });
   const committed = new Map<string, { at: number; counted: boolean }>();
   const subjectMs: number[] = [];
@@ -139,7 +139,7 @@ export const webhookLatency: Bench = async ({ quick, log }) => {
     if (mine.length > 0) await admin.deleteTopics({ topics: mine });
     await admin.deleteGroups([baselineGroup, `${prefix}-group`]).catch(() => undefined);
     await admin.disconnect();
-    await deleteRedisKeys(prefix);
+    await deleteRedisKeys(benchSettings.AUTHLOG_REDIS_URL, prefix);
     await scratch.drop();
   }
 };

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Partitioners } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import { createScratchDatabase, type ScratchDatabase } from '../shared/db/scratch-database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database.js';
 import { parseAuthEvent } from '../shared/event/parse-auth-event.js';
 import { eventAttributes, toKafkaMessage } from '../shared/kafka/cloud-event.js';
 import { createKafka } from '../shared/kafka/create-kafka.js';
@@ -17,12 +17,13 @@ import { NO_FILTERS } from '../shared/webhooks/endpoint-filters.js';
 import { EndpointStore } from '../shared/webhooks/endpoint-store.js';
 import { webhookBody } from '../shared/webhooks/webhook-payload.js';
 import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
-import { ChildService } from './indexer-support/child-service.js';
+import { DISPATCHER_MAIN } from './support/bench-scripts.js';
+import { SpawnedProcess } from '../testing/spawned-process.js';
 import { processCpuSeconds, stackPid } from './indexer-support/cpu-time.js';
 import type { Bench } from './support/bench-context.js';
 import { benchSettings } from './support/bench-settings.js';
 import { round } from './support/stats.js';
-import { deleteRedisKeys } from './webhook-support/redis-keys.js';
+import { deleteRedisKeys } from '../testing/redis-keys.js';
 import { BenchReceivers, throughputOf } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
 import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
@@ -46,7 +47,6 @@ import { KeyRing } from '../shared/crypto/key-ring.js';
 const ACCOUNTS = 10;
 const ENDPOINTS_PER_EVENT = 3;
 const CONCURRENCY = 200;
-const DISPATCHER = 'dist/services/webhook-dispatcher/src/main.js';
 const BARE_LOOP = 'dist/bench/webhook-support/bare-loop.js';
 
 interface Phase {
@@ -110,9 +110,9 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
     if (mine.length > 0) await admin.deleteTopics({ topics: mine });
     await admin.deleteGroups([`${prefixes.subject}-group`]).catch(() => undefined);
     await admin.disconnect();
-    await deleteRedisKeys(prefixes.subject);
-    await deleteRedisKeys(`${prefixes.bare}-a`);
-    await deleteRedisKeys(`${prefixes.bare}-b`);
+    await deleteRedisKeys(benchSettings.AUTHLOG_REDIS_URL, prefixes.subject);
+    await deleteRedisKeys(benchSettings.AUTHLOG_REDIS_URL, `${prefixes.bare}-a`);
+    await deleteRedisKeys(benchSettings.AUTHLOG_REDIS_URL, `${prefixes.bare}-b`);
     await scratch.drop();
     rmSync(jobsDir, { recursive: true, force: true });
   }
@@ -224,7 +224,7 @@ async function bareLoopPhase(
       redis.disconnect();
     }
   }
-  const child = new ChildService(BARE_LOOP, {
+  const child = new SpawnedProcess(BARE_LOOP, {
     BARE_REDIS_URL: benchSettings.AUTHLOG_REDIS_URL,
     BARE_PREFIX: prefix,
     BARE_QUEUE: 'bare',
@@ -249,7 +249,7 @@ async function dispatcherPhase(
   deliveries: number,
   log: (message: string) => void,
 ): Promise<Phase> {
-  const child = new ChildService(DISPATCHER, { ...benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys), WEBHOOK_CONCURRENCY: String(CONCURRENCY) });
+  const child = new SpawnedProcess(DISPATCHER_MAIN, { ...benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys), WEBHOOK_CONCURRENCY: String(CONCURRENCY) });
   try {
     await child.waitForLog('dispatching webhooks');
     return await measurePhase(receivers, deliveries, child.pid, log);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleEvent } from '../../test/support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { AuthSimulator } from '../simulation/auth-simulator.js';
 import { SeededRandom } from '../simulation/random.js';
 import { isCanonicalAuthEvent } from './canonical-event.js';

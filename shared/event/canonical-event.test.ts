@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAuthEvent } from './parse-auth-event.js';
 import { AuthSimulator } from '../simulation/auth-simulator.js';
 import { SeededRandom } from '../simulation/random.js';
-import { sampleEvent } from '../../test/support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { isCanonicalAuthEvent } from './canonical-event.js';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors/validation-error.js';
-import { sampleEvent } from '../../test/support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { parseAuthEvent } from './parse-auth-event.js';
 
 function issuesOf(input: unknown): { field: string; expected: string }[] {

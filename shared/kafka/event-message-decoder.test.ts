@@ -2,8 +2,8 @@ import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import type { AuthEvent } from '../event/auth-event.js';
 import { parseAuthEvent } from '../event/parse-auth-event.js';
-import { consumedEvent } from '../../test/support/consumed-message.js';
-import { sampleEvent } from '../../test/support/sample-event.js';
+import { consumedEvent } from '../../testing/consumed-message.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { DecodeFailure } from './decode-failure.js';
 import { decodeEventKeys, decodeEventMessage } from './event-message-decoder.js';
 

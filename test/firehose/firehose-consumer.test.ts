@@ -10,7 +10,7 @@ import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { readMessages } from '../support/read-messages.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { testSettings } from '../support/settings.js';
 import { uniqueName } from '../support/unique-name.js';
 

@@ -5,9 +5,9 @@ import { eventAttributes, toKafkaMessage } from '../../shared/kafka/cloud-event.
 import { createKafka } from '../../shared/kafka/create-kafka.js';
 import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 import { silentLogger } from '../../shared/log/logger.js';
-import { SpawnedProcess } from '../indexer/support/spawned-process.js';
+import { SpawnedProcess } from '../../testing/spawned-process.js';
 import { readMessages } from '../support/read-messages.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { testSettings } from '../support/settings.js';
 import { uniqueName } from '../support/unique-name.js';
 

@@ -9,7 +9,7 @@ import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { simulatedEvents } from '../indexer/support/event-messages.js';
 import { waitFor } from '../indexer/support/indexer-harness.js';
-import { SpawnedProcess } from '../indexer/support/spawned-process.js';
+import { SpawnedProcess } from '../../testing/spawned-process.js';
 import { readMessages } from '../support/read-messages.js';
 import { testSettings } from '../support/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

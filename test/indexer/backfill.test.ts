@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { uniqueName } from '../support/unique-name.js';
 import { eventMessage, simulatedEvents } from './support/event-messages.js';
 import { IndexerHarness, waitFor } from './support/indexer-harness.js';
-import { SpawnedProcess } from './support/spawned-process.js';
+import { SpawnedProcess } from '../../testing/spawned-process.js';
 
 const BACKFILL = 'dist/services/indexer/src/backfill/main.js';
 

@@ -4,7 +4,7 @@ import { freePort } from '../support/free-port.js';
 import { uniqueName } from '../support/unique-name.js';
 import { eventMessage, simulatedEvents } from './support/event-messages.js';
 import { IndexerHarness, waitFor } from './support/indexer-harness.js';
-import { SpawnedProcess } from './support/spawned-process.js';
+import { SpawnedProcess } from '../../testing/spawned-process.js';
 
 const MAIN = 'dist/services/indexer/src/main.js';
 

@@ -4,11 +4,11 @@ import { monthlyIndexFor } from '../../shared/elasticsearch/event-index.js';
 import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { GroupActiveError } from '../../services/indexer/src/errors/group-active-error.js';
 import { resetGroupOffsets } from '../../services/indexer/src/replay/reset-group-offsets.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
 import { eventMessage, simulatedEvents } from './support/event-messages.js';
 import { deleteIndices, IndexerHarness, waitFor } from './support/indexer-harness.js';
-import { SpawnedProcess } from './support/spawned-process.js';
+import { SpawnedProcess } from '../../testing/spawned-process.js';
 
 let harness: IndexerHarness;
 

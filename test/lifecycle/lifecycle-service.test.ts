@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../indexer/support/indexer-harness.js';
-import { SpawnedProcess } from '../indexer/support/spawned-process.js';
+import { SpawnedProcess } from '../../testing/spawned-process.js';
 import { freePort } from '../support/free-port.js';
 import { testSettings } from '../support/settings.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

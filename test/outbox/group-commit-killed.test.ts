@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter, type FlushReport } from '../../shared/outbox/outbox-writer.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let database: TestDatabase;

@@ -5,7 +5,7 @@ import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
 import type { AuthEventInput } from '../../shared/event/auth-event-schema.js';
 import { IdempotencyConflictError } from '../../shared/outbox/idempotency-conflict-error.js';
 import { OutboxWriter, type FlushReport } from '../../shared/outbox/outbox-writer.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let database: TestDatabase;

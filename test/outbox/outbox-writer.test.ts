@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors/validation-error.js';
 import { IdempotencyConflictError } from '../../shared/outbox/idempotency-conflict-error.js';
 import { OutboxWriter } from '../../shared/outbox/outbox-writer.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let database: TestDatabase;

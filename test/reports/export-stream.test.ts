@@ -6,7 +6,7 @@ import { NO_FILTERS } from '../../services/reports/src/search/event-scope.js';
 import type { EventSearch, SearchParts } from '../../services/reports/src/search/event-search.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 
 /**
  * The export is a pull stream: it reads a page only when the consumer wants more, so a slow client

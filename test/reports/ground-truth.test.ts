@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../shared/outbox/outbox-writer.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { parseCsv } from './support/csv-parse.js';
 import * as truth from './support/ground-truth.js';
 import { startReportsFixture, type ReportsFixture } from './support/reports-fixture.js';

@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { ApiKeyStore } from '../../shared/auth/api-key-store.js';
 import { mysqlConnection } from '../../shared/db/mysql-connection.js';
-import { createScratchDatabase, type ScratchDatabase } from '../../shared/db/scratch-database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../testing/scratch-database.js';
 import { createElasticsearch } from '../../shared/elasticsearch/create-elasticsearch.js';
 import { elasticsearchConnection, plainElasticsearchConnection } from '../../shared/elasticsearch/elasticsearch-connection.js';
 import { eventIndexNames, type EventIndexNames } from '../../shared/elasticsearch/event-index.js';

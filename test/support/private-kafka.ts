@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEnvironment } from '../../shared/config/environment.js';
-import { reapOnExit } from './child-reaper.js';
+import { reapOnExit } from '../../testing/child-reaper.js';
 import { freePort } from './free-port.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

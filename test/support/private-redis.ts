@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { reapOnExit } from './child-reaper.js';
+import { reapOnExit } from '../../testing/child-reaper.js';
 import { freePort } from './free-port.js';
 
 /**

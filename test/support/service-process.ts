@@ -1,47 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { readEnvironment } from '../../shared/config/environment.js';
-import { reapOnExit } from './child-reaper.js';
+import { SpawnedProcess, type ProcessExit } from '../../testing/spawned-process.js';
 import { freePort } from './free-port.js';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /**
  * A built service (`dist/services/<name>/src/main.js`, compiled by test/global-setup.ts) running as
- * a child process, as production runs it: its own ops port, its JSON log lines kept for assertions
- * and failure messages. `stop()` drains it with SIGTERM, `kill()` crashes it with SIGKILL; tests
- * must call one of them so no process outlives its test.
+ * a child process, as production runs it: its own ops port, only PATH, HOME and `env` in its
+ * environment, its JSON log lines kept for assertions and failure messages. `stop()` drains it with
+ * SIGTERM, `kill()` crashes it with SIGKILL; tests must call one of them so no process outlives its test.
  */
 export class ServiceProcess {
-  readonly lines: string[] = [];
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly #child: ChildProcess;
+  readonly #process: SpawnedProcess;
 
   private constructor(
     readonly service: string,
     readonly opsPort: number,
     env: Readonly<Record<string, string>>,
   ) {
-    const main = resolve(ROOT, 'dist', 'services', service, 'src', 'main.js');
-    const inherited = readEnvironment();
-    this.#child = spawn(process.execPath, [main], {
-      cwd: ROOT,
-      env: { PATH: inherited.PATH ?? '', HOME: inherited.HOME ?? '', LOG_LEVEL: 'info', ...env, OPS_PORT: String(opsPort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    this.#process = new SpawnedProcess(`dist/services/${service}/src/main.js`, { LOG_LEVEL: 'info', ...env, OPS_PORT: String(opsPort) }, [], {
+      inheritEnvironment: false,
     });
-    let partial = '';
-    this.#child.stdout?.on('data', (chunk: Buffer) => {
-      const complete = (partial + chunk.toString('utf8')).split('\n');
-      partial = complete.pop() ?? '';
-      this.lines.push(...complete);
-      if (this.lines.length > 20_000) this.lines.splice(0, 10_000);
-    });
-    this.#child.stderr?.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-20_000);
-    });
-    reapOnExit(this.#child);
-    this.exited = new Promise((done) => this.#child.once('exit', (code, signal) => done({ code, signal })));
   }
 
   /** Starts `service` and resolves once its /healthz answers 200 (RUNNING and able to work). */
@@ -61,12 +37,24 @@ export class ServiceProcess {
     return new ServiceProcess(service, await freePort(), env);
   }
 
+  get lines(): string[] {
+    return this.#process.lines;
+  }
+
+  get stderr(): string {
+    return this.#process.stderr;
+  }
+
+  get exited(): Promise<ProcessExit> {
+    return this.#process.exited;
+  }
+
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#process.pid;
   }
 
   get running(): boolean {
-    return this.#child.exitCode === null && this.#child.signalCode === null;
+    return this.#process.running;
   }
 
   async waitHealthy(timeoutMs = 60_000): Promise<void> {
@@ -89,22 +77,17 @@ export class ServiceProcess {
   }
 
   /** SIGTERM, then SIGKILL after `deadlineMs`; resolves with the exit code (null when killed). */
-  async stop(deadlineMs = 30_000): Promise<number | null> {
-    if (this.running) this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), deadlineMs);
-    const { code } = await this.exited;
-    clearTimeout(timer);
-    return code;
+  stop(deadlineMs = 30_000): Promise<number | null> {
+    return this.#process.stop(deadlineMs);
   }
 
   /** A crash: SIGKILL, no drain. */
-  async kill(): Promise<void> {
-    if (this.running) this.#child.kill('SIGKILL');
-    await this.exited;
+  kill(): Promise<void> {
+    return this.#process.kill();
   }
 
   /** The last log lines and stderr, for a failure message. */
   describe(): string {
-    return `last log lines:\n${this.lines.slice(-15).join('\n')}\nstderr:\n${this.stderr.slice(-3000)}`;
+    return this.#process.describe();
   }
 }

@@ -1,4 +1,4 @@
-import { createScratchDatabase, type ScratchDatabase } from '../../shared/db/scratch-database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../testing/scratch-database.js';
 import { testSettings } from './settings.js';
 import { mysqlConnection } from '../../shared/db/mysql-connection.js';
 

@@ -4,7 +4,7 @@ import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
 import { eventAttributes, toKafkaMessage } from '../../shared/kafka/cloud-event.js';
 import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
 import { Receiver } from './support/receiver.js';
 import { WebhookFixture, type RunningDispatcher } from './support/webhook-fixture.js';

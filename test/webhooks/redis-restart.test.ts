@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { PrivateRedis } from '../support/private-redis.js';
 import { uniqueName } from '../support/unique-name.js';
 import { waitForAll } from './support/distinct.js';

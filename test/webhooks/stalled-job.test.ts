@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryJobId } from '../../shared/webhooks/delivery-queue.js';
 import { MessageStore } from '../../shared/webhooks/message-store.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
 import { Receiver } from './support/receiver.js';
 import { SpawnedDispatcher } from './support/spawned-dispatcher.js';

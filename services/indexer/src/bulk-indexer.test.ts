@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
 import { eventIndexNames, monthlyIndexFor } from '../../../shared/elasticsearch/event-index.js';
 import { toEventDocument } from '../../../shared/elasticsearch/event-document.js';
-import { sampleEvent } from '../../../test/support/sample-event.js';
+import { sampleEvent } from '../../../testing/sample-event.js';
 import { bulkBody, toBulkItem, type BulkItem } from './bulk-item.js';
 import { BulkIndexer, type BulkObserver } from './bulk-indexer.js';
 import type { BulkSender, ItemOutcome } from './elasticsearch-bulk-sender.js';

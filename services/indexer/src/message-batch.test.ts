@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { toEventDocument } from '../../../shared/elasticsearch/event-document.js';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
 import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
-import { consumedEvent } from '../../../test/support/consumed-message.js';
-import { sampleEvent } from '../../../test/support/sample-event.js';
+import { consumedEvent } from '../../../testing/consumed-message.js';
+import { sampleEvent } from '../../../testing/sample-event.js';
 import { bulkBody, type BulkItem } from './bulk-item.js';
 import { MessageBatch } from './message-batch.js';
 

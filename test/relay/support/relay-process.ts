@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { readEnvironment } from '../../../shared/config/environment.js';
+import { SpawnedProcess } from '../../../testing/spawned-process.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const MAIN = join(ROOT, 'dist', 'services', 'relay', 'src', 'main.js');
+const MAIN = 'dist/services/relay/src/main.js';
 
 interface LogLine {
   readonly msg?: string;
@@ -13,41 +10,39 @@ interface LogLine {
 
 /** `node dist/services/relay/src/main.js` (compiled by test/global-setup.ts) as a child process, as production runs it. */
 export class RelayProcess {
-  readonly lines: LogLine[] = [];
+  /** The exit code, or null when a signal killed it. */
   readonly exited: Promise<number | null>;
+  readonly #process: SpawnedProcess;
   #opsPort = 0;
 
-  private constructor(readonly child: ChildProcess) {
-    this.exited = new Promise((resolvePromise) => child.once('exit', (code, signal) => resolvePromise(signal === null ? code : null)));
-    let buffer = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        try {
-          this.lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.lines.push({ msg: line });
-        }
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => this.lines.push({ msg: chunk.toString(), level: 'stderr' }));
+  private constructor(process: SpawnedProcess) {
+    this.#process = process;
+    this.exited = process.exited.then(({ code, signal }) => (signal === null ? code : null));
   }
 
   /** Starts a relay and resolves once it runs (shards acquired, loop started). */
   static async start(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<RelayProcess> {
-    const child = spawn(process.execPath, [MAIN], { env: { ...readEnvironment(), ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const relay = new RelayProcess(child);
+    const relay = new RelayProcess(new SpawnedProcess(MAIN, { ...env, LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' }));
     await relay.waitForLog('relay running', options.timeoutMs ?? 30_000);
     const listening = relay.lines.find((line) => line.msg?.startsWith('ops server listening'));
     relay.#opsPort = Number(listening?.port ?? 0);
     return relay;
   }
 
+  /** Its log lines, parsed (a line that is not JSON becomes `{ msg }`), then its stderr. */
+  get lines(): LogLine[] {
+    const parsed = this.#process.lines.map((line): LogLine => {
+      try {
+        return JSON.parse(line) as LogLine;
+      } catch {
+        return { msg: line };
+      }
+    });
+    return this.#process.stderr === '' ? parsed : [...parsed, { msg: this.#process.stderr, level: 'stderr' }];
+  }
+
   get pid(): number {
-    return this.child.pid ?? 0;
+    return this.#process.pid ?? 0;
   }
 
   get instanceId(): string {
@@ -59,7 +54,7 @@ export class RelayProcess {
     for (;;) {
       const found = this.lines.find((line) => line.msg?.startsWith(message));
       if (found !== undefined) return found;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`relay exited before "${message}":\n${this.tail()}`);
+      if (!this.#process.running) throw new Error(`relay exited before "${message}":\n${this.tail()}`);
       if (Date.now() > deadline) throw new Error(`relay did not log "${message}" within ${timeoutMs} ms:\n${this.tail()}`);
       await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
     }
@@ -81,13 +76,12 @@ export class RelayProcess {
   }
 
   signal(signal: NodeJS.Signals): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    this.#process.signal(signal);
   }
 
   /** SIGKILL if still running, and wait for the exit: every test ends with this. */
   async destroy(): Promise<void> {
-    this.signal('SIGKILL');
-    await this.exited;
+    await this.#process.kill();
   }
 
   tail(lines = 30): string {

@@ -17,7 +17,7 @@ import { loadDispatcherSettings } from '../../../services/webhook-dispatcher/src
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 import { testSettings } from '../../support/settings.js';
 import { uniqueName } from '../../support/unique-name.js';
-import { deleteRedisKeys } from './redis-keys.js';
+import { deleteRedisKeys } from '../../../testing/redis-keys.js';
 import type { Kysely } from 'kysely';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { KeyRing } from '../../../shared/crypto/key-ring.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthEventInput } from '../../shared/event/auth-event-schema.js';
+import type { AuthEventInput } from '../shared/event/auth-event-schema.js';
 
 /** A valid event; `overrides` replace top-level fields. */
 export function sampleEvent(overrides: Partial<Record<keyof AuthEventInput, unknown>> = {}): AuthEventInput {

@@ -1,6 +1,6 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { AuthEvent } from '../../shared/event/auth-event.js';
-import { eventAttributes, toKafkaMessage } from '../../shared/kafka/cloud-event.js';
+import type { AuthEvent } from '../shared/event/auth-event.js';
+import { eventAttributes, toKafkaMessage } from '../shared/kafka/cloud-event.js';
 
 /** A record-batch message (with headers) as kafkajs hands it to a consumer. */
 export type ConsumedMessage = Extract<KafkaMessage, { headers: IHeaders }>;

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 
-/** Deletes every key under `prefix:` (a test's namespace) from the Redis at `url`. */
+/** Deletes every key under `prefix:` (a test's or a benchmark's namespace) from the Redis at `url`. */
 export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {

@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Pool } from 'mysql2';
 import { randomBytes } from 'node:crypto';
-import { runMigrations } from '../../migrations/migrate.js';
-import { createDatabase } from './create-database.js';
-import type { AuthlogDatabase } from './database.js';
-import { withDatabase, type MysqlConnection } from './mysql-connection.js';
+import { runMigrations } from '../migrations/migrate.js';
+import { createDatabase } from '../shared/db/create-database.js';
+import type { AuthlogDatabase } from '../shared/db/database.js';
+import { withDatabase, type MysqlConnection } from '../shared/db/mysql-connection.js';
 
 export interface ScratchDatabase {
   readonly name: string;

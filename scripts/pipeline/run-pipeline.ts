@@ -18,9 +18,9 @@ const FIGURES: BoardFigure[] = [
   { label: 'logins', process: 'auth-demo', metric: 'auth_demo_logins_total' },
   { label: 'outbox backlog', process: 'relay', metric: 'relay_backlog_rows' },
   { label: 'published', process: 'relay', metric: 'relay_published_events_total' },
-  { label: 'indexed', process: 'indexer', metric: 'authlog_indexer_documents_indexed_total' },
+  { label: 'indexed', process: 'indexer', metric: 'indexer_documents_indexed_total' },
   { label: 'webhook attempts', process: 'webhook-dispatcher', metric: 'webhook_attempts_total' },
-  { label: 'received', process: 'demo-receiver', metric: 'receiver_distinct_messages' },
+  { label: 'received', process: 'demo-receiver', metric: 'demo_receiver_distinct_messages' },
 ];
 
 const root = resolve(import.meta.dirname, '..', '..', '..');

@@ -56,7 +56,7 @@ describe('the built indexer process', () => {
     expect(await harness.count()).toBe(300);
     // Nothing was committed, so the restarted process indexed all 300 again, the first bulk included
     // (more only if kafkajs re-delivered something: still one document per event).
-    expect(await metric(opsPort, 'authlog_indexer_documents_indexed_total')).toBeGreaterThanOrEqual(300);
+    expect(await metric(opsPort, 'indexer_documents_indexed_total')).toBeGreaterThanOrEqual(300);
 
     restarted.signal('SIGTERM');
     expect((await restarted.exited).code).toBe(0);

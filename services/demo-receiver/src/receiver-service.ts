@@ -31,8 +31,8 @@ export class ReceiverService implements RunnableService {
     private readonly logger: Logger,
     registry: Registry,
   ) {
-    this.#deliveries = new Counter({ name: 'receiver_deliveries_total', help: 'Deliveries received, by signature check', labelNames: ['verified'], registers: [registry] });
-    this.#distinct = new Gauge({ name: 'receiver_distinct_messages', help: 'Distinct webhook-ids received', registers: [registry] });
+    this.#deliveries = new Counter({ name: 'demo_receiver_deliveries_total', help: 'Deliveries received, by signature check', labelNames: ['verified'], registers: [registry] });
+    this.#distinct = new Gauge({ name: 'demo_receiver_distinct_messages', help: 'Distinct webhook-ids received', registers: [registry] });
     this.#server = createServer(nodeServerTimeouts(this.settings), (request, response) => {
       void this.#handle(request).then(
         ({ status, body }) => response.writeHead(status, { 'content-type': 'application/json' }).end(body),

@@ -22,38 +22,38 @@ export class IndexerMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.indexed = new Counter({ name: 'authlog_indexer_documents_indexed_total', help: 'Documents Elasticsearch accepted', registers });
-    this.indexedPerSecond = new Gauge({ name: 'authlog_indexer_documents_indexed_per_second', help: 'Documents indexed per second over the last lag interval', registers });
+    this.indexed = new Counter({ name: 'indexer_documents_indexed_total', help: 'Documents Elasticsearch accepted', registers });
+    this.indexedPerSecond = new Gauge({ name: 'indexer_documents_indexed_per_second', help: 'Documents indexed per second over the last lag interval', registers });
     this.bulkDuration = new Histogram({
-      name: 'authlog_indexer_bulk_duration_seconds',
+      name: 'indexer_bulk_duration_seconds',
       help: 'Latency of _bulk requests (answered: Elasticsearch replied; failed: the whole request failed)',
       labelNames: ['outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.bulkDocuments = new Histogram({
-      name: 'authlog_indexer_bulk_documents',
+      name: 'indexer_bulk_documents',
       help: 'Documents per _bulk request',
       buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
       registers,
     });
     this.retries = new Counter({
-      name: 'authlog_indexer_retries_total',
+      name: 'indexer_retries_total',
       help: 'Retries: whole bulk requests (request), single documents answered 429/5xx (document), documents whose index refuses writes (index_unavailable), dead-letter publishes (dead_letter)',
       labelNames: ['kind'],
       registers,
     });
-    this.deadLettered = new Counter({ name: 'authlog_indexer_dead_lettered_total', help: 'Messages sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
-    this.commitFailures = new Counter({ name: 'authlog_indexer_commit_failures_total', help: 'Offset commits that failed (retried with the next bulk)', registers });
+    this.deadLettered = new Counter({ name: 'indexer_dead_lettered_total', help: 'Messages sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
+    this.commitFailures = new Counter({ name: 'indexer_commit_failures_total', help: 'Offset commits that failed (retried with the next bulk)', registers });
     this.consumerLag = new Gauge({
-      name: 'authlog_indexer_consumer_lag',
+      name: 'indexer_consumer_lag',
       help: 'Messages not yet committed by the group, per partition (high watermark minus committed offset)',
       labelNames: ['topic', 'partition'],
       registers,
     });
-    this.consumerLagTotal = new Gauge({ name: 'authlog_indexer_consumer_lag_total', help: 'Sum of the consumer lag over all partitions', labelNames: ['topic'], registers });
-    this.paused = new Gauge({ name: 'authlog_indexer_consumption_paused', help: '1 while consumption is paused because Elasticsearch or the DLQ is failing', registers });
-    this.rebalances = new Counter({ name: 'authlog_indexer_rebalances_total', help: 'Partition assignments received (group joins)', registers });
+    this.consumerLagTotal = new Gauge({ name: 'indexer_consumer_lag_total', help: 'Sum of the consumer lag over all partitions', labelNames: ['topic'], registers });
+    this.paused = new Gauge({ name: 'indexer_consumption_paused', help: '1 while consumption is paused because Elasticsearch or the DLQ is failing', registers });
+    this.rebalances = new Counter({ name: 'indexer_rebalances_total', help: 'Partition assignments received (group joins)', registers });
   }
 
   bulkObserver(logger: Logger): BulkObserver {

@@ -8,7 +8,7 @@ import { authDemoSettings } from '../../services/auth-demo/src/auth-demo-setting
 import { indexerSettings } from '../../services/indexer/src/indexer-settings.js';
 import { relaySettings } from '../../services/relay/src/relay-settings.js';
 import { reportsSettings } from '../../services/reports/src/reports-settings.js';
-import { apiSettings } from '../../services/webhook-api/src/api-settings.js';
+import { webhookApiSettings } from '../../services/webhook-api/src/webhook-api-settings.js';
 import { dispatcherSettings } from '../../services/webhook-dispatcher/src/dispatcher-settings.js';
 
 /**
@@ -21,7 +21,7 @@ const compose = parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'doc
   services: Record<string, Service>;
   secrets: Record<string, { file?: string; environment?: string }>;
 };
-const shapes: z.ZodRawShape[] = [authDemoSettings, indexerSettings, relaySettings, reportsSettings, apiSettings, dispatcherSettings];
+const shapes: z.ZodRawShape[] = [authDemoSettings, indexerSettings, relaySettings, reportsSettings, webhookApiSettings, dispatcherSettings];
 const secretNames = new Set(shapes.flatMap((shape) => Object.entries(shape).filter(([, schema]) => isSecretSetting(schema)).map(([name]) => name)));
 
 describe('docker-compose.yml secrets', () => {

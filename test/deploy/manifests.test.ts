@@ -11,7 +11,7 @@ import { ledgerSettings } from '../../services/ledger/src/ledger-settings.js';
 import { lifecycleSettings } from '../../services/lifecycle/src/lifecycle-settings.js';
 import { relaySettings } from '../../services/relay/src/relay-settings.js';
 import { reportsSettings } from '../../services/reports/src/reports-settings.js';
-import { apiSettings } from '../../services/webhook-api/src/api-settings.js';
+import { webhookApiSettings } from '../../services/webhook-api/src/webhook-api-settings.js';
 import { dispatcherSettings } from '../../services/webhook-dispatcher/src/dispatcher-settings.js';
 
 /**
@@ -54,7 +54,7 @@ const WORKLOADS: Record<string, { settings: z.ZodRawShape; readme: string }> = {
   'authlog-relay': { settings: relaySettings, readme: 'services/relay/README.md' },
   'authlog-indexer': { settings: indexerSettings, readme: 'services/indexer/README.md' },
   'authlog-webhook-dispatcher': { settings: dispatcherSettings, readme: 'services/webhook-dispatcher/README.md' },
-  'authlog-webhook-api': { settings: apiSettings, readme: 'services/webhook-api/README.md' },
+  'authlog-webhook-api': { settings: webhookApiSettings, readme: 'services/webhook-api/README.md' },
   'authlog-reports': { settings: reportsSettings, readme: 'services/reports/README.md' },
   'authlog-lifecycle': { settings: lifecycleSettings, readme: 'services/lifecycle/README.md' },
   'authlog-ledger': { settings: ledgerSettings, readme: 'services/ledger/README.md' },

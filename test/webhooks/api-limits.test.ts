@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ApiKeyStore } from '../../shared/auth/api-key-store.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../shared/ops/metrics.js';
-import { loadApiSettings } from '../../services/webhook-api/src/api-settings.js';
+import { loadWebhookApiSettings } from '../../services/webhook-api/src/webhook-api-settings.js';
 import { WebhookApiService } from '../../services/webhook-api/src/webhook-api-service.js';
 import { testSettings } from '../support/settings.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -103,7 +103,7 @@ describe('webhook API rate limits', () => {
     const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port) });
     const registry = createMetricsRegistry('webhook-api-test', { processMetrics: false });
     const service = new WebhookApiService({
-      settings: loadApiSettings(fixture.env({ WEBHOOK_API_PORT: '0', AUTHLOG_REDIS_URL: `redis://127.0.0.1:${proxy.port}`, WEBHOOK_REDIS_PREFIX: uniqueName('open') })),
+      settings: loadWebhookApiSettings(fixture.env({ WEBHOOK_API_PORT: '0', AUTHLOG_REDIS_URL: `redis://127.0.0.1:${proxy.port}`, WEBHOOK_REDIS_PREFIX: uniqueName('open') })),
       registry,
       logger: silentLogger,
     });

@@ -2,9 +2,9 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../shared/log/logger.js';
 import { ReceiverService } from './receiver-service.js';
-import { loadReceiverSettings } from './receiver-settings.js';
+import { loadDemoReceiverSettings } from './demo-receiver-settings.js';
 
-const receiver = () => new ReceiverService(loadReceiverSettings({ RECEIVER_PORT: '0' }), silentLogger, new Registry());
+const receiver = () => new ReceiverService(loadDemoReceiverSettings({ RECEIVER_PORT: '0' }), silentLogger, new Registry());
 
 describe('demo receiver lifecycle', () => {
   it('stops a hanging request at once, and a second stop is the same stop', async () => {
@@ -22,7 +22,7 @@ describe('demo receiver lifecycle', () => {
   it('a stop after a start that never listened (port taken) resolves: there is nothing to close', async () => {
     const holder = receiver();
     await holder.start();
-    const second = new ReceiverService(loadReceiverSettings({ RECEIVER_PORT: String(holder.port) }), silentLogger, new Registry());
+    const second = new ReceiverService(loadDemoReceiverSettings({ RECEIVER_PORT: String(holder.port) }), silentLogger, new Registry());
     await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
     await expect(second.stop()).resolves.toBeUndefined();
     await holder.stop();

@@ -6,7 +6,7 @@ import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
-import type { ReceiverSettings } from './receiver-settings.js';
+import type { DemoReceiverSettings } from './demo-receiver-settings.js';
 import { verifySignature } from './verify-signature.js';
 
 type Mode = 'ok' | 'fail' | 'hang';
@@ -27,7 +27,7 @@ export class ReceiverService implements RunnableService {
   #stopping: Promise<void> | undefined;
 
   constructor(
-    private readonly settings: ReceiverSettings,
+    private readonly settings: DemoReceiverSettings,
     private readonly logger: Logger,
     registry: Registry,
   ) {

@@ -4,10 +4,10 @@ import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { TrafficGenerator } from './traffic-generator.js';
 import { TrafficMetrics } from './traffic-metrics.js';
-import { loadTrafficSettings } from './traffic-settings.js';
+import { loadTrafficGeneratorSettings } from './traffic-generator-settings.js';
 
 // Wiring only: settings -> logger -> generator -> runner (ops server, signals, drain deadline).
-const settings = settingsOrExit('traffic-generator', () => loadTrafficSettings());
+const settings = settingsOrExit('traffic-generator', () => loadTrafficGeneratorSettings());
 const logger = createLogger('traffic-generator', settings.LOG_LEVEL);
 logger.info({ target: settings.TRAFFIC_TARGET_URL, rate: settings.TRAFFIC_RATE, accounts: settings.TRAFFIC_ACCOUNTS }, 'traffic configured');
 const registry = createMetricsRegistry('traffic-generator');

@@ -8,7 +8,7 @@ import { AuthSimulator } from '../../../shared/simulation/auth-simulator.js';
 import { sleep } from '../../../shared/util/sleep.js';
 import { LoginClient, type LoginOutcome } from './login-client.js';
 import type { TrafficMetrics } from './traffic-metrics.js';
-import type { TrafficSettings } from './traffic-settings.js';
+import type { TrafficGeneratorSettings } from './traffic-generator-settings.js';
 
 const TICK_MS = 100;
 const PEAK = Math.max(...HOURLY_RHYTHM);
@@ -20,7 +20,7 @@ const PEAK = Math.max(...HOURLY_RHYTHM);
  * service slows down the generator falls behind instead of piling up requests.
  */
 export class TrafficGenerator implements RunnableService {
-  readonly #settings: TrafficSettings;
+  readonly #settings: TrafficGeneratorSettings;
   readonly #logger: Logger;
   readonly #metrics: TrafficMetrics;
   readonly #simulator: AuthSimulator;
@@ -33,7 +33,7 @@ export class TrafficGenerator implements RunnableService {
   #sent = 0;
   #stopping: Promise<void> | undefined;
 
-  constructor(options: { settings: TrafficSettings; logger: Logger; metrics: TrafficMetrics }) {
+  constructor(options: { settings: TrafficGeneratorSettings; logger: Logger; metrics: TrafficMetrics }) {
     this.#settings = options.settings;
     this.#logger = options.logger;
     this.#metrics = options.metrics;

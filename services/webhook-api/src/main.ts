@@ -7,10 +7,10 @@ import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
 import { warnAboutExceptions } from '../../../shared/webhooks/webhook-settings.js';
-import { loadApiSettings } from './api-settings.js';
+import { loadWebhookApiSettings } from './webhook-api-settings.js';
 import { WebhookApiService } from './webhook-api-service.js';
 
-const settings = settingsOrExit('webhook-api', () => loadApiSettings());
+const settings = settingsOrExit('webhook-api', () => loadWebhookApiSettings());
 const logger = createLogger('webhook-api', settings.LOG_LEVEL);
 logger.info(
   { mysql: redactUrl(settings.AUTHLOG_MYSQL_URL), redis: redactUrl(settings.AUTHLOG_REDIS_URL), port: settings.WEBHOOK_API_PORT, ssrfAllowList: settings.WEBHOOK_SSRF_ALLOW },

@@ -23,7 +23,7 @@ import { SecretStore } from '../../../shared/webhooks/secret-store.js';
 import { systemResolver, type Resolver } from '../../../shared/webhooks/ssrf/address-policy.js';
 import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
-import type { ApiSettings } from './api-settings.js';
+import type { WebhookApiSettings } from './webhook-api-settings.js';
 import { buildApp, type WebhookApiLimits } from './build-app.js';
 import { RateLimiter } from '../../../shared/http/rate-limiter.js';
 import { DeliveryRequests } from './delivery-requests.js';
@@ -31,7 +31,7 @@ import { requestSchemas } from './request-schemas.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
 export interface WebhookApiOptions {
-  readonly settings: ApiSettings;
+  readonly settings: WebhookApiSettings;
   readonly registry: Registry;
   readonly logger: Logger;
   /** For tests: how the API resolves endpoint host names when validating URLs. */
@@ -138,7 +138,7 @@ export class WebhookApiService implements RunnableService {
   }
 }
 
-function webhookApiLimits(settings: ApiSettings): WebhookApiLimits {
+function webhookApiLimits(settings: WebhookApiSettings): WebhookApiLimits {
   const windowMs = settings.WEBHOOK_API_RATE_WINDOW_MS;
   return {
     perKey: { name: 'key', max: settings.WEBHOOK_API_RATE_PER_KEY, windowMs },

@@ -2,7 +2,7 @@ import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
 import { silentLogger } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import type { Resolver } from '../../../shared/webhooks/ssrf/address-policy.js';
-import { loadApiSettings } from '../../../services/webhook-api/src/api-settings.js';
+import { loadWebhookApiSettings } from '../../../services/webhook-api/src/webhook-api-settings.js';
 import { WebhookApiService } from '../../../services/webhook-api/src/webhook-api-service.js';
 import type { WebhookFixture } from './webhook-fixture.js';
 
@@ -39,7 +39,7 @@ export class ApiClient {
 export async function startApi(fixture: WebhookFixture, overrides: Record<string, string> = {}, resolver?: Resolver) {
   const env = fixture.env({ WEBHOOK_API_PORT: '0', WEBHOOK_API_KEY_CACHE_MS: '0', ...overrides });
   const service = new WebhookApiService({
-    settings: loadApiSettings(env),
+    settings: loadWebhookApiSettings(env),
     registry: createMetricsRegistry('webhook-api-test', { processMetrics: false }),
     logger: silentLogger,
     ...(resolver === undefined ? {} : { resolver }),

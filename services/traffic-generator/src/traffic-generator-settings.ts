@@ -5,7 +5,7 @@ import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
 
 /** Every variable the traffic generator reads (services/traffic-generator/README.md). */
-export const trafficSettings = {
+export const trafficGeneratorSettings = {
   ...commonSettings.ops,
   ...opsPort(9107),
   TRAFFIC_TARGET_URL: envUrl('http://127.0.0.1:7001', ['http', 'https']),
@@ -25,6 +25,6 @@ export const trafficSettings = {
   TRAFFIC_SEED: envInt(0, { min: 0 }),
 } as const;
 
-export type TrafficSettings = Readonly<z.infer<z.ZodObject<typeof trafficSettings>>>;
+export type TrafficGeneratorSettings = Readonly<z.infer<z.ZodObject<typeof trafficGeneratorSettings>>>;
 
-export const loadTrafficSettings = (env?: Environment): TrafficSettings => loadConfig(trafficSettings, env);
+export const loadTrafficGeneratorSettings = (env?: Environment): TrafficGeneratorSettings => loadConfig(trafficGeneratorSettings, env);

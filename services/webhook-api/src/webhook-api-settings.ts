@@ -7,7 +7,7 @@ import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
 import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 /** Every variable the webhook API reads, with defaults for the local stack (services/webhook-api/README.md). */
-export const apiSettings = {
+export const webhookApiSettings = {
   ...commonSettings.mysql,
   ...commonSettings.redis,
   ...commonSettings.ops,
@@ -42,8 +42,8 @@ export const apiSettings = {
   WEBHOOK_API_REPLAY_PER_KEY: envInt(60, { min: 1, max: 1_000_000 }),
 } as const;
 
-export type ApiSettings = Readonly<z.infer<z.ZodObject<typeof apiSettings>>>;
+export type WebhookApiSettings = Readonly<z.infer<z.ZodObject<typeof webhookApiSettings>>>;
 
-export function loadApiSettings(env?: Environment): ApiSettings {
-  return loadConfig(apiSettings, env);
+export function loadWebhookApiSettings(env?: Environment): WebhookApiSettings {
+  return loadConfig(webhookApiSettings, env);
 }

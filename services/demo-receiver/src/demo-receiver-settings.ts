@@ -6,7 +6,7 @@ import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
 import type { Environment } from '../../../shared/config/environment.js';
 
 /** Every variable the demo receiver reads (services/demo-receiver/README.md). */
-export const receiverSettings = {
+export const demoReceiverSettings = {
   ...commonSettings.ops,
   ...opsPort(9108),
   ...httpServerSettings,
@@ -18,6 +18,6 @@ export const receiverSettings = {
   RECEIVER_TOLERANCE_SECONDS: envInt(300, { min: 1, max: 86_400 }),
 } as const;
 
-export type ReceiverSettings = Readonly<z.infer<z.ZodObject<typeof receiverSettings>>>;
+export type DemoReceiverSettings = Readonly<z.infer<z.ZodObject<typeof demoReceiverSettings>>>;
 
-export const loadReceiverSettings = (env?: Environment): ReceiverSettings => loadConfig(receiverSettings, env);
+export const loadDemoReceiverSettings = (env?: Environment): DemoReceiverSettings => loadConfig(demoReceiverSettings, env);

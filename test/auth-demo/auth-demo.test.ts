@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../shared/db/create-database.js';
+import type { AuthlogDatabase } from '../../shared/db/database.js';
+import { mysqlConnection } from '../../shared/db/mysql-connection.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../shared/ops/metrics.js';
 import { AuthDemoMetrics } from '../../services/auth-demo/src/auth-demo-metrics.js';
@@ -18,7 +21,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const settings = loadAuthDemoSettings({ AUTHLOG_MYSQL_URL: database.url, AUTH_DEMO_PORT: '0', AUTH_DEMO_MYSQL_CONNECTIONS: '4' });
   registry = createMetricsRegistry('auth-demo', { processMetrics: false });
-  service = new AuthDemoService({ settings, logger: silentLogger, metrics: new AuthDemoMetrics(registry), registry });
+  // Its own pool, as main builds it: the service's stop() destroys it, database.drop() needs its own.
+  const { db } = createDatabase<AuthlogDatabase>({ connection: mysqlConnection(settings), connectionLimit: settings.AUTH_DEMO_MYSQL_CONNECTIONS });
+  service = new AuthDemoService({ settings, db, logger: silentLogger, metrics: new AuthDemoMetrics(registry), registry });
   await service.start();
   base = `http://127.0.0.1:${service.port}`;
 });

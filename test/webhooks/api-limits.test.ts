@@ -8,7 +8,7 @@ import { WebhookApiService } from '../../services/webhook-api/src/webhook-api-se
 import { testSettings } from '../support/settings.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { uniqueName } from '../support/unique-name.js';
-import { ApiClient, startApi } from './support/api-client.js';
+import { ApiClient, startApi, webhookApiClients } from './support/api-client.js';
 import { WebhookFixture } from './support/webhook-fixture.js';
 
 /**
@@ -102,8 +102,10 @@ describe('webhook API rate limits', () => {
     const redis = new URL(testSettings.AUTHLOG_REDIS_URL);
     const proxy = await TcpProxy.start({ host: redis.hostname, port: Number(redis.port) });
     const registry = createMetricsRegistry('webhook-api-test', { processMetrics: false });
+    const settings = loadWebhookApiSettings(fixture.env({ WEBHOOK_API_PORT: '0', AUTHLOG_REDIS_URL: `redis://127.0.0.1:${proxy.port}`, WEBHOOK_REDIS_PREFIX: uniqueName('open') }));
     const service = new WebhookApiService({
-      settings: loadWebhookApiSettings(fixture.env({ WEBHOOK_API_PORT: '0', AUTHLOG_REDIS_URL: `redis://127.0.0.1:${proxy.port}`, WEBHOOK_REDIS_PREFIX: uniqueName('open') })),
+      settings,
+      ...webhookApiClients(settings),
       registry,
       logger: silentLogger,
     });

@@ -4,9 +4,6 @@ import { fastify, type FastifyInstance } from 'fastify';
 import { AuthlogError } from '../../../shared/errors/authlog-error.js';
 import { ValidationError } from '../../../shared/errors/validation-error.js';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
-import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
-import { createDatabase } from '../../../shared/db/create-database.js';
-import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import type { AuthlogDatabase } from '../../../shared/db/database.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
@@ -36,18 +33,24 @@ export class AuthDemoService implements RunnableService {
   readonly #metrics: AuthDemoMetrics;
   readonly #db: Kysely<AuthlogDatabase>;
   readonly #app: FastifyInstance;
-  readonly #probe: ConnectionProbe;
+  readonly #probes: readonly ConnectionProbe[];
   #lastDatabaseError: string | undefined;
   #stopping: Promise<void> | undefined;
 
-  constructor(options: { settings: AuthDemoSettings; logger: Logger; metrics: AuthDemoMetrics; registry: Registry }) {
+  /** `db` is built by main (like every service's clients) and destroyed by stop(); `probes` are its connection probes. */
+  constructor(options: {
+    settings: AuthDemoSettings;
+    db: Kysely<AuthlogDatabase>;
+    probes?: readonly ConnectionProbe[];
+    logger: Logger;
+    metrics: AuthDemoMetrics;
+    registry: Registry;
+  }) {
     this.#settings = options.settings;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
-    const connection = mysqlConnection(options.settings);
-    const { db, pool } = createDatabase<AuthlogDatabase>({ connection, connectionLimit: options.settings.AUTH_DEMO_MYSQL_CONNECTIONS });
-    this.#db = db;
-    this.#probe = mysqlProbe(pool, connection);
+    this.#db = options.db;
+    this.#probes = options.probes ?? [];
     this.#app = this.#buildApp(options.registry);
   }
 
@@ -57,7 +60,7 @@ export class AuthDemoService implements RunnableService {
   }
 
   connectionProbes(): readonly ConnectionProbe[] {
-    return [this.#probe];
+    return this.#probes;
   }
 
   async start(): Promise<void> {

@@ -4,12 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
-import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
-import { redisProbe } from '../../../shared/connections/redis-probe.js';
 import { keyRingOf } from '../../../shared/crypto/encryption-settings.js';
-import { createDatabase } from '../../../shared/db/create-database.js';
-import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
-import { createRedis } from '../../../shared/redis/create-redis.js';
 import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
@@ -30,7 +25,16 @@ import { DeliveryRequests } from './delivery-requests.js';
 import { requestSchemas } from './request-schemas.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
-export interface WebhookApiOptions {
+/** The clients main builds (like every service's) and stop() closes. */
+export interface WebhookApiClients {
+  readonly db: Kysely<WebhooksDatabase>;
+  /** `commands`: rate limits and endpoint-change notices; `queue`: the delivery queue (BullMQ). */
+  readonly redis: { readonly commands: Redis; readonly queue: Redis };
+  /** Checked before start. */
+  readonly probes?: readonly ConnectionProbe[];
+}
+
+export interface WebhookApiOptions extends WebhookApiClients {
   readonly settings: WebhookApiSettings;
   readonly registry: Registry;
   readonly logger: Logger;
@@ -55,16 +59,10 @@ export class WebhookApiService implements RunnableService {
   constructor(options: WebhookApiOptions) {
     this.#options = options;
     const { settings, logger, registry } = options;
-    const redis = redisConnection(settings);
-    this.#redis = {
-      commands: createRedis(redis, { maxRetriesPerRequest: 2 }),
-      queue: createRedis(redis, { maxRetriesPerRequest: 2 }),
-    };
+    this.#redis = options.redis;
     for (const [name, client] of Object.entries(this.#redis)) client.on('error', (error) => logger.debug({ err: error, connection: name }, 'redis connection error'));
-    const mysql = mysqlConnection(settings);
-    const database = createDatabase<WebhooksDatabase>({ connection: mysql, connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS });
-    this.#db = database.db;
-    this.#probes = [mysqlProbe(database.pool, mysql), redisProbe(redis)];
+    this.#db = options.db;
+    this.#probes = options.probes ?? [];
     this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings), logger);
     const keys = keyRingOf(settings);
     const endpoints = new EndpointStore(this.#db, keys);

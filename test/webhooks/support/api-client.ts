@@ -1,9 +1,14 @@
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import { createDatabase } from '../../../shared/db/create-database.js';
+import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { silentLogger } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
+import { createRedis } from '../../../shared/redis/create-redis.js';
+import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import type { Resolver } from '../../../shared/webhooks/ssrf/address-policy.js';
-import { loadWebhookApiSettings } from '../../../services/webhook-api/src/webhook-api-settings.js';
-import { WebhookApiService } from '../../../services/webhook-api/src/webhook-api-service.js';
+import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
+import { loadWebhookApiSettings, type WebhookApiSettings } from '../../../services/webhook-api/src/webhook-api-settings.js';
+import { WebhookApiService, type WebhookApiClients } from '../../../services/webhook-api/src/webhook-api-service.js';
 import type { WebhookFixture } from './webhook-fixture.js';
 
 export interface ApiAnswer {
@@ -35,11 +40,22 @@ export class ApiClient {
   }
 }
 
+/** The clients the API's main builds, for a service run in this process (its stop() closes them). */
+export function webhookApiClients(settings: WebhookApiSettings): WebhookApiClients {
+  const redis = redisConnection(settings);
+  return {
+    db: createDatabase<WebhooksDatabase>({ connection: mysqlConnection(settings), connectionLimit: settings.WEBHOOK_MYSQL_CONNECTIONS }).db,
+    redis: { commands: createRedis(redis, { maxRetriesPerRequest: 2 }), queue: createRedis(redis, { maxRetriesPerRequest: 2 }) },
+  };
+}
+
 /** Runs the webhook API in this process against the fixture's database and Redis namespace. */
 export async function startApi(fixture: WebhookFixture, overrides: Record<string, string> = {}, resolver?: Resolver) {
   const env = fixture.env({ WEBHOOK_API_PORT: '0', WEBHOOK_API_KEY_CACHE_MS: '0', ...overrides });
+  const settings = loadWebhookApiSettings(env);
   const service = new WebhookApiService({
-    settings: loadWebhookApiSettings(env),
+    settings,
+    ...webhookApiClients(settings),
     registry: createMetricsRegistry('webhook-api-test', { processMetrics: false }),
     logger: silentLogger,
     ...(resolver === undefined ? {} : { resolver }),

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readEnvironment } from '../../shared/config/environment.js';
-import { reapOnExit } from '../../testing/child-reaper.js';
 import { freePort } from './free-port.js';
+import { PrivateServer } from './private-server.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -14,14 +14,14 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
  * settings as scripts/stack; it reuses the classpath that `scripts/stack start kafka` resolved.
  * About 3 s to start and 512 MiB of heap: use one per test file, not per test.
  */
-export class PrivateKafka {
-  #process: ChildProcess | undefined;
-
+export class PrivateKafka extends PrivateServer {
   private constructor(
-    readonly dir: string,
-    readonly port: number,
+    dir: string,
+    port: number,
     private readonly classpath: string,
-  ) {}
+  ) {
+    super(dir, port);
+  }
 
   static async start(): Promise<PrivateKafka> {
     const dir = await mkdtemp(join(tmpdir(), 'authlog-kafka-'));
@@ -44,16 +44,12 @@ export class PrivateKafka {
     return [`127.0.0.1:${this.port}`];
   }
 
-  /** Starts (again) on the same port and data; resolves when the broker accepts clients. */
-  async resume(): Promise<void> {
-    if (this.#process !== undefined) return;
-    const child = spawn('java', [...this.#jvmOptions(), 'kafka.Kafka', join(this.dir, 'server.properties')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#process = child;
-    reapOnExit(child);
-    child.once('exit', () => {
-      if (this.#process === child) this.#process = undefined;
-    });
-    await new Promise<void>((resolvePromise, reject) => {
+  protected override spawnServer(): ChildProcess {
+    return spawn('java', [...this.#jvmOptions(), 'kafka.Kafka', join(this.dir, 'server.properties')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  protected override waitReady(child: ChildProcess): Promise<void> {
+    return new Promise<void>((resolvePromise, reject) => {
       const timer = setTimeout(() => reject(new Error(`private Kafka did not start within 60 s (${this.dir})`)), 60_000);
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -70,30 +66,6 @@ export class PrivateKafka {
         reject(new Error(`private Kafka exited with ${code} while starting`));
       });
     });
-  }
-
-  /** Graceful stop (SIGTERM), as an operator or orchestrator would. */
-  async stop(): Promise<void> {
-    await this.#signal('SIGTERM');
-  }
-
-  /** Crash (SIGKILL). */
-  async kill(): Promise<void> {
-    await this.#signal('SIGKILL');
-  }
-
-  async destroy(): Promise<void> {
-    await this.kill();
-    await rm(this.dir, { recursive: true, force: true });
-  }
-
-  async #signal(signal: NodeJS.Signals): Promise<void> {
-    const child = this.#process;
-    if (child === undefined) return;
-    const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()));
-    child.kill(signal);
-    await exited;
-    this.#process = undefined;
   }
 
   #jvmOptions(): string[] {

@@ -1,17 +1,15 @@
-import kafkajs, { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
 import { FirehoseConsumer } from '../../shared/firehose/firehose-consumer.js';
 import type { FirehoseEvent, FirehoseHandler } from '../../shared/firehose/firehose-event.js';
 import { FirehoseRejection } from '../../shared/firehose/firehose-rejection.js';
 import { eventAttributes, toKafkaMessage } from '../../shared/kafka/cloud-event.js';
-import { createKafka } from '../../shared/kafka/create-kafka.js';
 import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
-import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { readMessages } from '../support/read-messages.js';
 import { sampleEvent } from '../../testing/sample-event.js';
-import { testSettings } from '../support/settings.js';
+import { connectKafkaTestClients, type KafkaTestClients } from '../support/kafka-test-clients.js';
 import { uniqueName } from '../support/unique-name.js';
 
 const { ConfigResourceTypes } = kafkajs;
@@ -21,20 +19,15 @@ let producer: Producer;
 const topics: string[] = [];
 const fast = { initialMs: 20, maxMs: 100, factor: 2 };
 
+let clients: KafkaTestClients | undefined;
+
 beforeAll(async () => {
-  kafka = createKafka({ clientId: 'firehose-test', connection: kafkaConnection(testSettings), logger: silentLogger });
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  clients = await connectKafkaTestClients('firehose-test', topics);
+  ({ kafka, admin, producer } = clients);
 });
 
 afterAll(async () => {
-  await producer?.disconnect();
-  const existing = await admin.listTopics();
-  const mine = existing.filter((topic) => topics.some((prefix) => topic.startsWith(prefix)));
-  if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-  await admin?.disconnect();
+  await clients?.close();
 });
 
 async function newTopic(): Promise<string> {

@@ -1,37 +1,29 @@
-import { ConfigResourceTypes, Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../../shared/kafka/create-kafka.js';
 import type { DeadLetter } from '../../shared/kafka/dead-letter.js';
 import { DEAD_LETTER_HEADERS } from '../../shared/kafka/dead-letter-headers.js';
 import { DeadLetterPublisher } from '../../shared/kafka/dead-letter-publisher.js';
 import { TopicMissingError } from '../../shared/kafka/errors/topic-missing-error.js';
 import { ensureTopic } from '../../shared/kafka/topics.js';
 import { waitForTopic } from '../../shared/kafka/wait-for-topic.js';
-import { silentLogger } from '../../shared/log/logger.js';
 import { readMessages } from '../support/read-messages.js';
-import { testSettings } from '../support/settings.js';
+import { connectKafkaTestClients, type KafkaTestClients } from '../support/kafka-test-clients.js';
 import { uniqueName } from '../support/unique-name.js';
-import { kafkaConnection } from '../../shared/kafka/kafka-connection.js';
 
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
 const topics: string[] = [];
 
+let clients: KafkaTestClients | undefined;
+
 beforeAll(async () => {
-  kafka = createKafka({ clientId: 'kafka-kit-test', connection: kafkaConnection(testSettings), logger: silentLogger });
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  clients = await connectKafkaTestClients('kafka-kit-test', topics);
+  ({ kafka, admin, producer } = clients);
 });
 
 afterAll(async () => {
-  await producer?.disconnect();
-  const existing = await admin.listTopics();
-  const mine = topics.filter((topic) => existing.includes(topic));
-  if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-  await admin?.disconnect();
+  await clients?.close();
 });
 
 function topicName(what: string): string {

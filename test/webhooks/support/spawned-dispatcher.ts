@@ -14,8 +14,10 @@ export class SpawnedDispatcher {
     try {
       await process.waitForLine('"dispatching webhooks"', timeoutMs);
     } catch (error) {
+      const exitedFirst = !process.running;
       await process.kill();
-      throw new Error(`dispatcher did not start: ${process.describe()}`, { cause: error });
+      const what = exitedFirst ? `exited with ${(await process.exited).code} while starting` : `did not start within ${timeoutMs} ms`;
+      throw new Error(`dispatcher ${what}: ${process.describe()}`, { cause: error });
     }
     return new SpawnedDispatcher(process);
   }

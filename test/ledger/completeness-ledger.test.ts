@@ -16,7 +16,7 @@ import type { LedgerDatabase } from '../../services/ledger/src/ledger-database.j
 import { LedgerMetrics } from '../../services/ledger/src/ledger-metrics.js';
 import { RecoverRepair } from '../../services/ledger/src/recover-repair.js';
 import { PipelineHarness } from '../support/pipeline-harness.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { testStack } from '../support/settings.js';
 import type { Kysely } from 'kysely';
 

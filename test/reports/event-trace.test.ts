@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../shared/outbox/outbox-writer.js';
 import { PipelineHarness } from '../support/pipeline-harness.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 
 const ACCOUNT = 'acct_trace';
 const OTHER = 'acct_trace_other';

@@ -15,11 +15,11 @@ import { BackfillRepair } from './backfill-repair.js';
 import { CompletenessLedger } from './completeness-ledger.js';
 import type { LedgerDatabase } from './ledger-database.js';
 import { LedgerMetrics } from './ledger-metrics.js';
-import type { LedgerConfig } from './ledger-settings.js';
+import type { LedgerSettings } from './ledger-settings.js';
 import { RecoverRepair } from './recover-repair.js';
 
 export interface LedgerServiceOptions {
-  readonly config: LedgerConfig;
+  readonly config: LedgerSettings;
   readonly db: Kysely<LedgerDatabase>;
   readonly elasticsearch: Client;
   readonly redis: Redis;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
+import type { Environment } from '../../../shared/config/environment.js';
+import { loadConfig } from '../../../shared/config/load-config.js';
 import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 /** Every setting of the ledger job (README.md explains each). */
@@ -33,4 +35,6 @@ export const ledgerSettings = {
   LEDGER_MAX_DOCUMENT_BYTES: envInt(1_048_576, { min: 1_024, max: 50_000_000 }),
 } as const;
 
-export type LedgerConfig = Readonly<z.infer<z.ZodObject<typeof ledgerSettings>>>;
+export type LedgerSettings = Readonly<z.infer<z.ZodObject<typeof ledgerSettings>>>;
+
+export const loadLedgerSettings = (env?: Environment): LedgerSettings => loadConfig(ledgerSettings, env);

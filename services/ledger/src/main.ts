@@ -2,7 +2,6 @@
  * The completeness ledger job: `node dist/services/ledger/src/main.js` (settings: README.md).
  * Wiring only; the logic is in the modules beside this file.
  */
-import { loadConfig } from '../../../shared/config/load-config.js';
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { connectionOrExit } from '../../../shared/connections/connection-or-exit.js';
 import { elasticsearchProbe } from '../../../shared/connections/elasticsearch-probe.js';
@@ -20,9 +19,9 @@ import { createRedis } from '../../../shared/redis/create-redis.js';
 import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import type { LedgerDatabase } from './ledger-database.js';
 import { LedgerService } from './ledger-service.js';
-import { ledgerSettings } from './ledger-settings.js';
+import { loadLedgerSettings } from './ledger-settings.js';
 
-const config = settingsOrExit('ledger', () => loadConfig(ledgerSettings));
+const config = settingsOrExit('ledger', () => loadLedgerSettings());
 const logger = createLogger('ledger', config.LOG_LEVEL);
 logger.info({ mysql: redactUrl(config.AUTHLOG_MYSQL_URL), indexPrefix: config.LEDGER_INDEX_PREFIX }, 'starting');
 const registry = createMetricsRegistry('ledger');

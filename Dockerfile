@@ -8,6 +8,7 @@ COPY shared shared
 COPY services services
 COPY migrations migrations
 COPY bench bench
+COPY testing testing
 COPY scripts scripts
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 

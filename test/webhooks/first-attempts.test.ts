@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryJobId } from '../../shared/webhooks/delivery-queue.js';
-import { sampleEvent } from '../support/sample-event.js';
+import { sampleEvent } from '../../testing/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
 import { waitForAll } from './support/distinct.js';
 import { Receiver, type Behaviour } from './support/receiver.js';

@@ -82,7 +82,8 @@ export class PipelineHarness {
       await admin.disconnect();
       for (const service of options.services) await harness.startService(service);
     } catch (error) {
-      await harness.shutdown();
+      // The start failure is what the test must report; a cleanup failure must not replace it.
+      await harness.shutdown().catch((cleanup: unknown) => console.error('pipeline cleanup after a failed start:', cleanup));
       throw error;
     }
     return harness;
@@ -176,7 +177,7 @@ export class PipelineHarness {
       }
     });
     await step(() => this.elasticsearch.indices.delete({ index: this.names.pattern, ignore_unavailable: true, allow_no_indices: true }));
-    await step(() => this.elasticsearch.indices.deleteIndexTemplate({ name: this.names.templateName }));
+    await step(() => this.elasticsearch.indices.deleteIndexTemplate({ name: this.names.templateName }, { ignore: [404] }));
     await step(() => this.elasticsearch.close());
     await step(() => deleteRedisPrefix(this.options.redisUrl === undefined ? redisConnection(this.stack.settings) : redisConnectionOf(this.options.redisUrl), this.redisPrefix));
     await step(() => this.database.drop());

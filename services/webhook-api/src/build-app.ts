@@ -12,6 +12,7 @@ import { registerRequestMetrics } from '../../../shared/http/request-metrics.js'
 import { fastifyTimeouts, type HttpServerSettings } from '../../../shared/http/server-timeouts.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import { deliveryRoutes, type DeliveryRouteDependencies } from './delivery-routes.js';
+import { eventTypeRoutes } from './event-type-routes.js';
 import { endpointRoutes, type EndpointRouteDependencies } from './endpoint-routes.js';
 
 export interface WebhookApiLimits extends ApiKeyLimits {
@@ -41,6 +42,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));
   app.setNotFoundHandler(notFoundHandler);
   endpointRoutes(app, deps.endpointRoutes);
+  eventTypeRoutes(app);
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
   return app;
 }

@@ -5,6 +5,7 @@ import { newId } from '../../../shared/webhooks/endpoint-store.js';
 import { deliveryJobId, type DeliveryQueue, type DeliveryTrigger } from '../../../shared/webhooks/delivery-queue.js';
 import type { MessageRecord, MessageStore } from '../../../shared/webhooks/message-store.js';
 import { TEST_WEBHOOK_TYPE, testWebhookBody } from '../../../shared/webhooks/webhook-payload.js';
+import { exampleWebhookBody } from './event-type-catalog.js';
 import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { HttpProblem } from '../../../shared/http/http-problem.js';
 
@@ -21,10 +22,14 @@ export class DeliveryRequests {
     private readonly limits: { recoverMaxAgeMs: number; recoverMaxMessages: number },
   ) {}
 
-  async sendTest(accountId: string, endpointId: string): Promise<string> {
+  /** `type` (a catalog type, already checked) sends an example event of it instead of the plain ping. */
+  async sendTest(accountId: string, endpointId: string, type?: string): Promise<string> {
     const endpoint = await this.#enabledEndpoint(accountId, endpointId);
     const messageId = newId('msg');
-    const message = { endpointId: endpoint.id, messageId, accountId, type: TEST_WEBHOOK_TYPE, body: testWebhookBody(accountId, endpoint.id, new Date()) };
+    const example = type === undefined ? undefined : exampleWebhookBody(type, accountId, new Date());
+    const message = example === undefined || type === undefined
+      ? { endpointId: endpoint.id, messageId, accountId, type: TEST_WEBHOOK_TYPE, body: testWebhookBody(accountId, endpoint.id, new Date()) }
+      : { endpointId: endpoint.id, messageId, accountId, type, body: example };
     await this.#send([message], 'test', () => undefined);
     return messageId;
   }

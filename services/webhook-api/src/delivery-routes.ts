@@ -7,6 +7,7 @@ import { listAttempts } from './attempt-queries.js';
 import { callerOf } from '../../../shared/http/api-key-hook.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
+import { testEventType } from './event-type-routes.js';
 import { attemptView, messageView } from './views.js';
 
 export interface DeliveryRouteDependencies {
@@ -25,8 +26,8 @@ export function deliveryRoutes(app: FastifyInstance, deps: DeliveryRouteDependen
   const { endpoints, schemas } = deps;
 
   app.post<WithId>('/v1/endpoints/:endpointId/test', async (request, reply) => {
-    parseInput(schemas.empty, request.body);
-    const messageId = await deps.requests.sendTest(callerOf(request).accountId, request.params.endpointId);
+    const type = testEventType(parseInput(schemas.sendTest, request.body).event_type);
+    const messageId = await deps.requests.sendTest(callerOf(request).accountId, request.params.endpointId, type);
     return reply.code(202).send({ message_id: messageId });
   });
 

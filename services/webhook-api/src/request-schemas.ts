@@ -55,6 +55,7 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
     listMessages: z.object({ limit: limit(250), status: z.enum(['pending', 'delivered', 'failed'], { message: 'pending, delivered or failed' }).optional() }).strict(),
     rotateSecret: z.object({ secret: secret.optional() }).strict(),
     recover: z.object({ since: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-26T12:00:00Z' }) }).strict(),
+    sendTest: z.object({ event_type: z.string({ message: 'a webhook type of GET /v1/event-types' }).max(128, { message: 'at most 128 characters' }).optional() }).strict(),
     empty: z.object({}).strict(),
   };
 }

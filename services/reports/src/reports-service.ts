@@ -112,6 +112,7 @@ export class ReportsService implements RunnableService {
       accounts: new AccountStore(db, 30_000),
       apiKeys: new ApiKeyStore(db, config.REPORTS_API_KEY_CACHE_MS),
       linkRedemptions: new LinkRedemptions(this.options.redis, config.REPORTS_REDIS_PREFIX),
+      idempotency: { redis: this.options.redis, prefix: config.REPORTS_REDIS_PREFIX },
       limiter: new RateLimiter(this.options.redis, { prefix: config.REPORTS_REDIS_PREFIX, service: 'reports', registry, logger }),
       limits: {
         perKey: { name: 'key', max: config.REPORTS_RATE_PER_KEY, windowMs: config.REPORTS_RATE_WINDOW_MS },

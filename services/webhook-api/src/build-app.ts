@@ -5,6 +5,7 @@ import { EndpointLimitError } from '../../../shared/webhooks/errors/endpoint-lim
 import { EndpointNotFoundError } from '../../../shared/webhooks/errors/endpoint-not-found-error.js';
 import { apiKeyHook, callerOf, type ApiKeyLimits } from '../../../shared/http/api-key-hook.js';
 import { httpErrorHandler, notFoundHandler } from '../../../shared/http/error-handler.js';
+import { registerIdempotency, type IdempotencyOptions } from '../../../shared/http/idempotency-hook.js';
 import { HttpProblem } from '../../../shared/http/http-problem.js';
 import { RateLimitedError } from '../../../shared/http/rate-limited-error.js';
 import type { RateLimit, RateLimiter } from '../../../shared/http/rate-limiter.js';
@@ -29,6 +30,7 @@ export interface AppDependencies {
   readonly timeouts: HttpServerSettings;
   readonly logger: Logger;
   readonly registry: Registry;
+  readonly idempotency: Pick<IdempotencyOptions, 'redis' | 'prefix'>;
   readonly endpointRoutes: EndpointRouteDependencies;
   readonly deliveryRoutes: Omit<DeliveryRouteDependencies, 'schemas' | 'endpoints'>;
 }
@@ -39,6 +41,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   registerRequestMetrics(app, deps.registry, 'webhook_api');
   app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits }));
   app.addHook('onRequest', ownQuota(deps));
+  registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger });
   app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));
   app.setNotFoundHandler(notFoundHandler);
   endpointRoutes(app, deps.endpointRoutes);

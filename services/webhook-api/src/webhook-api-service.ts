@@ -74,6 +74,7 @@ export class WebhookApiService implements RunnableService {
       timeouts: settings,
       logger,
       registry,
+      idempotency: { redis: this.#redis.commands, prefix: settings.WEBHOOK_REDIS_PREFIX },
       endpointRoutes: {
         endpoints,
         secrets: new SecretStore(this.#db, endpoints, keys),

@@ -1,6 +1,7 @@
 import type { Counter, Registry } from 'prom-client';
 import type { ApiKeyStore } from '../../../../shared/auth/api-key-store.js';
 import type { ApiKeyLimits } from '../../../../shared/http/api-key-hook.js';
+import type { IdempotencyOptions } from '../../../../shared/http/idempotency-hook.js';
 import type { RateLimiter } from '../../../../shared/http/rate-limiter.js';
 import type { HttpServerSettings } from '../../../../shared/http/server-timeouts.js';
 import type { Logger } from '../../../../shared/log/logger.js';
@@ -42,6 +43,8 @@ export interface ApiDependencies {
   readonly exportLinks: ExportLinks;
   readonly linkRedemptions: LinkRedemptions;
   readonly limiter: RateLimiter | undefined;
+  /** Where Idempotency-Key answers are kept (shared/http/idempotency-hook.ts). */
+  readonly idempotency: Pick<IdempotencyOptions, 'redis' | 'prefix'>;
   readonly limits: ApiKeyLimits;
   readonly timeouts: HttpServerSettings;
   /** The request metrics (shared/http) register here. */

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { apiKeyHook } from '../../../../shared/http/api-key-hook.js';
+import { registerIdempotency } from '../../../../shared/http/idempotency-hook.js';
 import { httpErrorHandler, notFoundHandler } from '../../../../shared/http/error-handler.js';
 import { registerRequestMetrics } from '../../../../shared/http/request-metrics.js';
 import { fastifyTimeouts } from '../../../../shared/http/server-timeouts.js';
@@ -33,6 +34,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   app.setNotFoundHandler(notFoundHandler);
   registerRequestMetrics(app, deps.registry, 'reports');
   app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey }));
+  registerIdempotency(app, { ...deps.idempotency, service: 'reports', registry: deps.registry, logger: deps.logger });
 
   registerReportRoutes(app, deps);
   registerLogRoutes(app, deps);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthEvent } from '../../../shared/event/auth-event.js';
-import { eventTypeSchemas, type JsonSchema } from '../../../shared/event/event-json-schema.js';
+import { eventTypeSchemas, type JsonSchema, type PublishedSchema } from '../../../shared/event/event-json-schema.js';
 import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
 import type { EventType } from '../../../shared/event/vocabulary.js';
 import { AuthSimulator } from '../../../shared/simulation/auth-simulator.js';
@@ -26,6 +26,9 @@ const DESCRIPTIONS: Readonly<Record<EventType, string>> = {
 };
 
 const EXAMPLE_ACCOUNT = 'acct_example';
+// Generating the schemas runs zod's JSON Schema conversion: once per process, not per test event.
+let generated: readonly PublishedSchema[] | undefined;
+const publishedSchemas = (): readonly PublishedSchema[] => (generated ??= eventTypeSchemas());
 const EXAMPLE_TIME = new Date('2026-11-26T12:00:00.000Z');
 
 /**
@@ -39,7 +42,7 @@ export function exampleEvent(eventType: EventType, accountId: string, at: Date, 
 
 /** The webhook body of an example event (used by `POST .../test` with an `event_type`). */
 export function exampleWebhookBody(type: string, accountId: string, at: Date): string | undefined {
-  const entry = eventTypeSchemas().find((schema) => schema.ceType === type);
+  const entry = publishedSchemas().find((schema) => schema.ceType === type);
   if (entry === undefined) return undefined;
   const event = exampleEvent(entry.eventType, accountId, at, randomUUID());
   return webhookBody(entry.ceType, event.timestamp, JSON.stringify(event));
@@ -47,20 +50,20 @@ export function exampleWebhookBody(type: string, accountId: string, at: Date): s
 
 /** Every webhook type, built once from the model (the catalog cannot change while the process runs). */
 export function eventTypeCatalog(): readonly CatalogEntry[] {
-  return eventTypeSchemas().map((published) => {
-    const data = exampleEvent(published.eventType, EXAMPLE_ACCOUNT, EXAMPLE_TIME);
+  return publishedSchemas().map((contract) => {
+    const data = exampleEvent(contract.eventType, EXAMPLE_ACCOUNT, EXAMPLE_TIME);
     return {
-      type: published.ceType,
-      event_type: published.eventType,
-      schema_version: published.version,
-      description: DESCRIPTIONS[published.eventType],
-      schema: published.schema,
-      example: { type: published.ceType, timestamp: data.timestamp, data },
+      type: contract.ceType,
+      event_type: contract.eventType,
+      schema_version: contract.version,
+      description: DESCRIPTIONS[contract.eventType],
+      schema: contract.schema,
+      example: { type: contract.ceType, timestamp: data.timestamp, data },
     };
   });
 }
 
 /** The webhook types a test may send, in the catalog's order. */
 export function catalogTypes(): readonly string[] {
-  return eventTypeSchemas().map((schema) => schema.ceType);
+  return publishedSchemas().map((schema) => schema.ceType);
 }

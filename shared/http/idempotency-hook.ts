@@ -103,7 +103,9 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
         await store.release(mine.key, mine.ticket);
       } else {
         const contentType = reply.getHeader('content-type');
-        await store.complete(mine.key, mine.ticket, { fingerprint: mine.fingerprint, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : null, body });
+        const kept = await store.complete(mine.key, mine.ticket, { fingerprint: mine.fingerprint, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : null, body });
+        // The request outlived its claim (runningMs) and a retry may have done the work again: say so.
+        if (!kept) options.logger.warn({ route: request.routeOptions.url }, 'request outlived its Idempotency-Key claim; its answer was not kept');
       }
     } catch (error) {
       // The work is done and answered; the key then expires after `runningMs` (a retry meanwhile gets 409).

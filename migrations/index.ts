@@ -12,6 +12,7 @@ import * as republishJobs from './2026-12-07-71-republish-jobs.js';
 import * as lifecycleJobRuns from './2026-12-07-72-lifecycle-job-runs.js';
 import * as eventPublications from './2026-12-07-81-event-publications.js';
 import * as completenessLedger from './2026-12-07-82-completeness-ledger.js';
+import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-72-lifecycle-job-runs': lifecycleJobRuns,
   '2026-12-07-81-event-publications': eventPublications,
   '2026-12-07-82-completeness-ledger': completenessLedger,
+  '2026-12-07-91-record-rows-procedure': recordRowsProcedure,
 };

@@ -2,9 +2,12 @@ import type { Kysely } from 'kysely';
 import type { AuthlogDatabase } from '../db/database.js';
 import { callRecord } from './call-record.js';
 import { callRecordBatch } from './call-record-batch.js';
+import { callRecordRows } from './call-record-rows.js';
 import { isCommitUnknown } from './commit-unknown.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
-import type { PendingRecord } from './pending-record.js';
+import type { PendingRecord, RecordResult } from './pending-record.js';
+
+const ER_DUP_ENTRY = 1062;
 
 /** What one flush did: the demo auth service exports it as metrics. */
 export interface FlushReport {
@@ -98,7 +101,7 @@ export class GroupCommit {
     };
     if (batch.length === 1) return report((await this.#single(batch[0]!)) ? 'committed' : 'failed');
     try {
-      const answers = await callRecordBatch(this.db, batch);
+      const answers = await this.#writeBatch(batch);
       batch.forEach((pending, index) => {
         const answer = answers[index]!;
         if (answer instanceof Error) pending.reject(answer);
@@ -114,6 +117,21 @@ export class GroupCommit {
       // so each caller gets exactly what a single record() would have given it.
       await Promise.all(batch.map((pending) => this.#single(pending)));
       report('split');
+    }
+  }
+
+  /**
+   * The fast path is two plain multi-row inserts (authlog_record_rows). When some txid was recorded
+   * before (1062: a retry, or a concurrent writer; that transaction was rolled back as a whole),
+   * authlog_record_batch writes the batch again and tells each duplicate apart, still in one
+   * transaction and one round trip: the rare case pays its JSON walk, the common case does not.
+   */
+  async #writeBatch(batch: readonly PendingRecord[]): Promise<Array<RecordResult | IdempotencyConflictError>> {
+    try {
+      return await callRecordRows(this.db, batch);
+    } catch (error) {
+      if ((error as { errno?: unknown } | null)?.errno !== ER_DUP_ENTRY) throw error;
+      return callRecordBatch(this.db, batch);
     }
   }
 

@@ -8,6 +8,13 @@ import { IdempotencyConflictError } from './idempotency-conflict-error.js';
 import type { PendingRecord, RecordResult } from './pending-record.js';
 
 const ER_DUP_ENTRY = 1062;
+const ER_LOCK_DEADLOCK = 1213;
+/** Tries of one batch when it is chosen as a deadlock victim, before it is split into single records. */
+const DEADLOCK_ATTEMPTS = 3;
+
+function errno(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { errno?: unknown }).errno : undefined;
+}
 
 /** What one flush did: the demo auth service exports it as metrics. */
 export interface FlushReport {
@@ -36,13 +43,17 @@ export interface GroupCommitLimits {
  * write of one event). Under load the round trip, the statement and the COMMIT are shared by many
  * rows, which is where a per-login transaction spends its time.
  *
- * At most `maxFlushes` flushes at a time per writer (default 1: a batch waits at most for the flush
- * before it, and the pool's other connections stay free for the auth service's own queries). Two
+ * At most `maxFlushes` flushes at a time per writer, and a second one only while a full batch waits
+ * behind a running one (so at moderate load one connection takes everything, and at high load
+ * several full batches run on both of the server's cores; the pool's other connections stay free
+ * for the auth service's own queries). Two
  * flushes holding the same txid behave like any two concurrent transactions: the second waits for
  * the first's row and then answers duplicate (or, after a deadlock, is split into single records).
  */
 export class GroupCommit {
   readonly #queue: PendingRecord[] = [];
+  /** Txids of the flushes in flight: a second copy waits for the first to commit, as it would alone. */
+  readonly #inFlight = new Set<string>();
   #flushes = 0;
 
   constructor(
@@ -63,7 +74,14 @@ export class GroupCommit {
     this.#flushes += 1;
     try {
       while (this.#queue.length > 0) {
-        await this.#flush(this.#take());
+        const batch = this.#take();
+        if (batch.length === 0) break; // all waiting txids are in other flushes: those drains go on
+        for (const pending of batch) this.#inFlight.add(pending.event.txid);
+        try {
+          await this.#flush(batch);
+        } finally {
+          for (const pending of batch) this.#inFlight.delete(pending.event.txid);
+        }
         // The callers just answered send their next records within this turn of the event loop
         // (a few promise hops each): take the batch after them, not the first few of them. This is
         // one turn, not a timer, and only when a flush was in flight (a lone record never waits).
@@ -75,8 +93,9 @@ export class GroupCommit {
   }
 
   /**
-   * The oldest records within the limits. A txid already in the batch stays queued for the next
-   * flush: it then meets the committed first copy and gets exactly the answer it would alone.
+   * The oldest records within the limits. A txid already in this batch or in a flush in flight
+   * stays queued for a later flush: it then meets the committed first copy and gets exactly the
+   * answer it would alone (and two of our own flushes never lock the same txid: no deadlock).
    */
   #take(): PendingRecord[] {
     const batch: PendingRecord[] = [];
@@ -85,7 +104,7 @@ export class GroupCommit {
     let bytes = 0;
     for (const pending of this.#queue) {
       const fits = batch.length === 0 || (batch.length < this.limits.maxRecords && bytes + pending.bytes <= this.limits.maxBytes);
-      if (fits && !txids.has(pending.event.txid)) {
+      if (fits && !txids.has(pending.event.txid) && !this.#inFlight.has(pending.event.txid)) {
         batch.push(pending);
         txids.add(pending.event.txid);
         bytes += pending.bytes;
@@ -136,11 +155,20 @@ export class GroupCommit {
    * transaction and one round trip: the rare case pays its JSON walk, the common case does not.
    */
   async #writeBatch(batch: readonly PendingRecord[]): Promise<Array<RecordResult | IdempotencyConflictError>> {
-    try {
-      return await callRecordRows(this.db, batch);
-    } catch (error) {
-      if ((error as { errno?: unknown } | null)?.errno !== ER_DUP_ENTRY) throw error;
-      return callRecordBatch(this.db, batch);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        try {
+          return await callRecordRows(this.db, batch);
+        } catch (error) {
+          if (errno(error) !== ER_DUP_ENTRY) throw error;
+          return await callRecordBatch(this.db, batch);
+        }
+      } catch (error) {
+        // A deadlock victim was rolled back as a whole (nothing of it committed): writing the same
+        // batch again is safe. Two flushes meeting on the txid index's gap locks (a duplicate's
+        // check takes shared next-key locks) is the usual cause once several run at once.
+        if (errno(error) !== ER_LOCK_DEADLOCK || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      }
     }
   }
 

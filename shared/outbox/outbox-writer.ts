@@ -13,11 +13,14 @@ export type { AuthlogExecutor } from './call-record.js';
 export type { FlushReport } from './group-commit.js';
 
 export interface OutboxWriterOptions {
-  /** Most records one group commit writes (default 512). */
+  /** Most records one group commit writes (default 128). */
   readonly maxBatchRecords?: number;
   /** Most bytes of event JSON one group commit sends (default 2 MiB; escaping adds a little: keep well under max_allowed_packet). */
   readonly maxBatchBytes?: number;
-  /** Group commits of record() in flight at once, each on its own connection (default 1). */
+  /**
+   * Group commits of record() in flight at once, each on its own pooled connection (default 4). A
+   * second one opens only while a full batch (maxBatchRecords) waits behind a running one.
+   */
   readonly maxConcurrentFlushes?: number;
   /** Told after every group commit of record(): batch sizes for metrics. Must not throw. */
   readonly onFlush?: (report: FlushReport) => void;
@@ -44,9 +47,9 @@ export class OutboxWriter {
   ) {
     // authlog_record opens its own transaction, which would silently commit a caller's open one.
     if (db.isTransaction) throw new TypeError('OutboxWriter needs the Kysely instance, not a transaction: use recordIn(trx, ...) for that');
-    const maxRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 512);
+    const maxRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 128);
     const maxBytes = positiveInteger('maxBatchBytes', options.maxBatchBytes ?? 2 * 1024 * 1024);
-    const maxFlushes = positiveInteger('maxConcurrentFlushes', options.maxConcurrentFlushes ?? 1);
+    const maxFlushes = positiveInteger('maxConcurrentFlushes', options.maxConcurrentFlushes ?? 4);
     this.#groupCommit = new GroupCommit(db, { maxRecords, maxBytes, maxFlushes }, options.onFlush ?? (() => {}));
   }
 

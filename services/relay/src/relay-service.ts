@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
-import { kafkaProbe } from '../../../shared/connections/kafka-probe.js';
-import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
-import { createDatabase } from '../../../shared/db/create-database.js';
-import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
-import { createKafka } from '../../../shared/kafka/create-kafka.js';
-import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { ensureTopic } from '../../../shared/kafka/topics.js';
 import { eventsTopicConfig } from '../../../shared/retention/topic-retention.js';
 import type { Logger } from '../../../shared/log/logger.js';
@@ -23,6 +18,7 @@ import { OutboxReader } from './outbox-reader.js';
 import type { OutboxRecord } from './outbox-record.js';
 import { OutboxSettler } from './outbox-settler.js';
 import { PeriodicTask } from './periodic-task.js';
+import type { RelayClients } from './relay-clients.js';
 import type { RelayDatabase } from './relay-database.js';
 import { RelayLoop } from './relay-loop.js';
 import { RelayMetrics } from './relay-metrics.js';
@@ -37,6 +33,8 @@ export interface RelayServiceOptions {
   readonly settings: RelaySettings;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** Its MySQL pool and Kafka client (relay-clients.ts); the service closes them when it stops. */
+  readonly clients: RelayClients;
   /** Observer of settled batches (tests, benchmarks). */
   readonly onSettled?: (records: readonly OutboxRecord[]) => void;
   /** Called when the publishing loop fails in a way it cannot recover from (a bug): main exits non-zero. */
@@ -53,7 +51,7 @@ export class RelayService implements RunnableService {
   readonly #logger: Logger;
   readonly #metrics: RelayMetrics;
   readonly #db: Kysely<RelayDatabase>;
-  readonly #kafka: ReturnType<typeof createKafka>;
+  readonly #kafka: Kafka;
   readonly #publisher: KafkaEventPublisher;
   readonly #leases: ShardLeaseManager;
   readonly #loop: RelayLoop;
@@ -69,28 +67,11 @@ export class RelayService implements RunnableService {
     this.instanceId = `${settings.RELAY_INSTANCE_NAME}@${hostname().slice(0, 16)}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.#logger = logger.child({ instance: this.instanceId });
     this.#metrics = new RelayMetrics(options.registry);
-    const mysql = mysqlConnection(settings);
-    const { db, pool } = createDatabase<RelayDatabase>({
-      connection: mysql,
-      connectionLimit: settings.RELAY_MYSQL_CONNECTIONS,
-      pool: { connectTimeout: 5000 },
-    });
-    // READ COMMITTED: no gap locks, and a statement never waits for rows it does not touch (with
-    // REPEATABLE READ a DELETE that scans a small outbox waits for a writer's uncommitted row).
-    pool.on('connection', (connection) => {
-      connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    });
+    const { db, pool } = options.clients;
     this.#db = db;
     const promisePool = pool.promise();
-    const kafka = kafkaConnection(settings);
-    this.#kafka = createKafka({
-      clientId: `authlog-relay-${settings.RELAY_INSTANCE_NAME}`,
-      connection: kafka,
-      logger: this.#logger,
-      // Fail a send within seconds: the relay retries the same batch itself, with back-off and health.
-      retry: { retries: 4, maxRetryTime: 2000 },
-    });
-    this.#probes = [mysqlProbe(pool, mysql), kafkaProbe(this.#kafka, kafka)];
+    this.#kafka = options.clients.kafka;
+    this.#probes = options.clients.probes;
     this.#publisher = new KafkaEventPublisher({
       kafka: this.#kafka,
       topic: settings.RELAY_TOPIC,

@@ -4,6 +4,7 @@ import { readEnvironment } from '../../../shared/config/environment.js';
 import { createLogger, silentLogger, type Logger } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import type { OutboxRecord } from '../../../services/relay/src/outbox-record.js';
+import { createRelayClients } from '../../../services/relay/src/relay-clients.js';
 import { RelayService } from '../../../services/relay/src/relay-service.js';
 import { loadRelaySettings } from '../../../services/relay/src/relay-settings.js';
 import { testSettings } from '../../support/settings.js';
@@ -56,10 +57,13 @@ export async function startInProcessRelay(
   options: { logger?: Logger; onSettled?: (records: readonly OutboxRecord[]) => void } = {},
 ) {
   const registry = createMetricsRegistry('relay-test', { processMetrics: false });
+  const settings = loadRelaySettings(env);
+  const logger = options.logger ?? testLogger();
   const service = new RelayService({
-    settings: loadRelaySettings(env),
-    logger: options.logger ?? testLogger(),
+    settings,
+    logger,
     registry,
+    clients: createRelayClients(settings, logger),
     ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
   });
   await service.start();

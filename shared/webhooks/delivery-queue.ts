@@ -59,8 +59,8 @@ export interface QueueSettings {
 /**
  * The producer side of the delivery queue, shared by the fan-out consumer and the API. Completed
  * jobs are removed at once (the dispatcher writes a compact "settled" marker instead, see
- * endpoint-limiter.ts); failed ones stay a week for inspection (the message itself is recorded as
- * failed in MySQL, where the API recovers it).
+ * services/webhook-dispatcher/src/endpoint-limiter.ts); failed ones stay a week for inspection
+ * (the message itself is recorded as failed in MySQL, where the API recovers it).
  */
 export class DeliveryQueue {
   readonly queue: Queue<DeliveryJobData>;

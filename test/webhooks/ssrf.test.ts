@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpDeliverer } from '../../shared/webhooks/http-deliverer.js';
+import { HttpDeliverer } from '../../services/webhook-dispatcher/src/http-deliverer.js';
 import { AddressPolicy, type Resolver } from '../../shared/webhooks/ssrf/address-policy.js';
 import { Receiver } from './support/receiver.js';
 

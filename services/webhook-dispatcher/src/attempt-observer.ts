@@ -1,6 +1,6 @@
 import type { DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
-import type { AttemptResult } from '../../../shared/webhooks/http-deliverer.js';
-import type { AttemptRow } from '../../../shared/webhooks/attempt-log.js';
+import type { AttemptResult } from './http-deliverer.js';
+import type { AttemptRow } from './attempt-log.js';
 import type { DispatcherMetrics } from './dispatcher-metrics.js';
 
 /** Counts and times attempts (first attempts in process and BullMQ retries alike). */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from '../../../shared/log/logger.js';
-import type { AttemptLog } from '../../../shared/webhooks/attempt-log.js';
+import type { AttemptLog } from './attempt-log.js';
 import type { DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
-import type { EndpointLimiter } from '../../../shared/webhooks/endpoint-limiter.js';
-import { DeliveryFailedError } from '../../../shared/webhooks/errors/delivery-failed-error.js';
-import type { AttemptResult, HttpDeliverer } from '../../../shared/webhooks/http-deliverer.js';
+import type { EndpointLimiter } from './endpoint-limiter.js';
+import { DeliveryFailedError } from './delivery-failed-error.js';
+import type { AttemptResult, HttpDeliverer } from './http-deliverer.js';
 import type { MessageStore } from '../../../shared/webhooks/message-store.js';
 import { standardWebhookHeaders } from '../../../shared/webhooks/signing.js';
 import { attemptRow, AttemptObserver } from './attempt-observer.js';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../../shared/log/logger.js';
 import { backoffDelay } from '../../../shared/util/backoff.js';
 import { WEBHOOK_BACKOFF, type DeliveryJobData, type QueueSettings } from '../../../shared/webhooks/delivery-queue.js';
-import { DeliveryFailedError } from '../../../shared/webhooks/errors/delivery-failed-error.js';
+import { DeliveryFailedError } from './delivery-failed-error.js';
 import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
 import type { DeliveryProcessor } from './delivery-processor.js';
 import type { StalledJobRecorder } from './stalled-job-recorder.js';

@@ -1,8 +1,8 @@
 import type { Logger } from '../../../shared/log/logger.js';
-import type { AttemptLog } from '../../../shared/webhooks/attempt-log.js';
+import type { AttemptLog } from './attempt-log.js';
 import { deliveryJobId } from '../../../shared/webhooks/delivery-queue.js';
-import type { EndpointLimiter } from '../../../shared/webhooks/endpoint-limiter.js';
-import type { AttemptResult, HttpDeliverer } from '../../../shared/webhooks/http-deliverer.js';
+import type { EndpointLimiter } from './endpoint-limiter.js';
+import type { AttemptResult, HttpDeliverer } from './http-deliverer.js';
 import type { MessageStore } from '../../../shared/webhooks/message-store.js';
 import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
 import { standardWebhookHeaders } from '../../../shared/webhooks/signing.js';

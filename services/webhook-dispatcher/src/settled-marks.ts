@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../../shared/log/logger.js';
 
 /**
- * The "settled" markers (see shared/webhooks/endpoint-limiter.ts, same keys) on the first-attempt
+ * The "settled" markers (see endpoint-limiter.ts, same keys) on the first-attempt
  * path, in bulk: one MGET per chunk of Kafka messages before their first attempts, so an event read
  * again (offset reset, a producer's duplicate, a re-read after a crash) is not sent again to an
  * endpoint that has it; and the markers of settled deliveries written in one pipeline per

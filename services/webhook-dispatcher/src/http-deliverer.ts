@@ -1,8 +1,8 @@
 import { Agent, type Dispatcher } from 'undici';
-import { DestinationRefusedError } from './errors/destination-refused-error.js';
-import { parseRetryAfter } from './retry-schedule.js';
-import type { AddressPolicy } from './ssrf/address-policy.js';
-import { guardedConnector } from './ssrf/guarded-connector.js';
+import { DestinationRefusedError } from '../../../shared/webhooks/errors/destination-refused-error.js';
+import { parseRetryAfter } from '../../../shared/webhooks/retry-schedule.js';
+import type { AddressPolicy } from '../../../shared/webhooks/ssrf/address-policy.js';
+import { guardedConnector } from '../../../shared/webhooks/ssrf/guarded-connector.js';
 
 export interface HttpDelivererOptions {
   readonly policy: AddressPolicy;

@@ -1,20 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Per-endpoint concurrency and rate limits shared by every dispatcher instance, in Redis (BullMQ
- * has no per-group limits in its open-source edition). Before a delivery the worker asks for a
- * slot; when the endpoint is saturated, rate limited, or paused by a Retry-After, the answer is a
- * wait, and the worker parks the job in BullMQ's delayed set for that long instead of holding a
- * worker slot: a slow or dead endpoint only ever occupies its own `max_concurrency` slots.
- *
- * Waits are handed out as reservations one after another (`next`), spaced by the endpoint's drain
- * rate (its mean latency / max concurrency, or 1 / rate), so a backlog of N jobs for a stuck
- * endpoint comes back at the pace the endpoint can take, not all at once every few milliseconds.
- *
- * Slots are leases (a sorted set of token -> expiry), so a dispatcher killed mid-request frees its
- * slots after `leaseMs`. The same call checks the "settled" marker of a message (delivered or
- * failed for good), which makes a replayed Kafka message a no-op even after its job was removed.
- * Calls of concurrent jobs are batched into one script run per event-loop turn.
+ * One script run for a batch of acquire ('a') and release ('r') operations, so the limits of every
+ * job that finished in one event-loop turn cost one round trip; all keys share the `{whk}` hash
+ * tag, so Redis Cluster runs it on one slot.
  */
 const LIMITS_SCRIPT = `
 local function acquire(inflight, tat, pause, nextKey, latencyKey, settled, now, maxConcurrency, rate, leaseMs, token, checkSettled, maxWaitMs)
@@ -96,6 +85,22 @@ interface Operation {
 /** Operations sent in one script call at most. */
 const MAX_BATCH = 256;
 
+/**
+ * Per-endpoint concurrency and rate limits shared by every dispatcher instance, in Redis (BullMQ
+ * has no per-group limits in its open-source edition). Before a delivery the worker asks for a
+ * slot; when the endpoint is saturated, rate limited, or paused by a Retry-After, the answer is a
+ * wait, and the worker parks the job in BullMQ's delayed set for that long instead of holding a
+ * worker slot: a slow or dead endpoint only ever occupies its own `max_concurrency` slots.
+ *
+ * Waits are handed out as reservations one after another (`next`), spaced by the endpoint's drain
+ * rate (its mean latency / max concurrency, or 1 / rate), so a backlog of N jobs for a stuck
+ * endpoint comes back at the pace the endpoint can take, not all at once every few milliseconds.
+ *
+ * Slots are leases (a sorted set of token -> expiry), so a dispatcher killed mid-request frees its
+ * slots after `leaseMs`. The same call checks the "settled" marker of a message (delivered or
+ * failed for good), which makes a replayed Kafka message a no-op even after its job was removed.
+ * Calls of concurrent jobs are batched into one script run per event-loop turn.
+ */
 export class EndpointLimiter {
   readonly #redis: Redis & LimiterCommands;
   #pending: Operation[] = [];

@@ -1,4 +1,4 @@
-import { AuthlogError } from '../../errors/authlog-error.js';
+import { AuthlogError } from '../../../shared/errors/authlog-error.js';
 
 /**
  * One delivery attempt failed (non-2xx, timeout, network error, refused destination). Thrown out

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Pool } from 'mysql2';
-import type { Logger } from '../log/logger.js';
-import type { WebhookAttemptsTable } from './webhook-tables.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import type { WebhookAttemptsTable } from '../../../shared/webhooks/webhook-tables.js';
 
 export type AttemptRow = Insertable<WebhookAttemptsTable>;
 

@@ -46,6 +46,7 @@ export class DispatcherMetrics {
   readonly endpointsDisabled: Counter<'reason'>;
   readonly firstAttempts: Counter<'outcome'>;
   readonly handOffs: Counter<'reason'>;
+  readonly processOverloaded: Gauge;
 
   constructor(registry: Registry, sources: GaugeSources) {
     const registers = [registry];
@@ -92,6 +93,11 @@ export class DispatcherMetrics {
       name: 'webhook_first_attempt_handoffs_total',
       help: 'First-attempt deliveries handed to BullMQ, by reason: failed, deadline, queue_bound, paused, unlogged',
       labelNames: ['reason'],
+      registers,
+    });
+    this.processOverloaded = new Gauge({
+      name: 'webhook_process_overloaded',
+      help: '1 while the event-loop delay says the process itself is slow: answering endpoints keep their first attempts in process instead of handing them to BullMQ',
       registers,
     });
     new Gauge({

@@ -115,7 +115,8 @@ export class DispatcherService implements RunnableService {
     this.#handOffs = new HandOffQueue(this.#queue, logger);
     const marks = new SettledMarks(this.#redis.commands, prefix, settings.WEBHOOK_SETTLED_TTL_MS, logger);
     const firstAttempts = new FirstAttempts(
-      { deadlineMs: settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS, queueBound: settings.WEBHOOK_LANE_QUEUE_BOUND, attemptTimeoutMs: settings.WEBHOOK_TIMEOUT_MS },
+      { deadlineMs: settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS, queueBound: settings.WEBHOOK_LANE_QUEUE_BOUND, attemptTimeoutMs: settings.WEBHOOK_TIMEOUT_MS,
+        overloadLagMs: settings.WEBHOOK_OVERLOAD_LAG_MS, overloadDeadlineMs: settings.WEBHOOK_OVERLOAD_DEADLINE_MS },
       { deliverer: this.#deliverer, attempts: this.#attempts, messages, health, handOffs: this.#handOffs, marks, limiter, schedule, metrics, logger },
     );
     const processor = new DeliveryProcessor({

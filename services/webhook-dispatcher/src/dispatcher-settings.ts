@@ -44,6 +44,16 @@ export const dispatcherSettings = {
    * partition's offset longer than this.
    */
   WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS: envInt(2_000, { min: 100, max: 60_000 }),
+  /**
+   * Event-loop delay (90th percentile over a sweep, ms) from which the process counts as overloaded
+   * (left below half of it): then an endpoint that still answers is not handed off for being slow.
+   */
+  WEBHOOK_OVERLOAD_LAG_MS: envInt(100, { min: 5, max: 60_000 }),
+  /**
+   * While overloaded, how long an endpoint that still answers keeps a delivery in process before it
+   * goes to BullMQ anyway (a hanging endpoint is handed off at WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS).
+   */
+  WEBHOOK_OVERLOAD_DEADLINE_MS: envInt(8_000, { min: 100, max: 600_000 }),
   /** First attempts queued in process per endpoint; beyond it they go to BullMQ (queue_bound). */
   WEBHOOK_LANE_QUEUE_BOUND: envInt(1_000, { min: 1, max: 100_000 }),
   /** Uncommitted messages per partition (what a crash may re-send); at the bound the partition stops fetching. */
@@ -98,6 +108,9 @@ export function loadDispatcherSettings(env: Environment = readEnvironment()): Di
   }
   if (settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS >= settings.WEBHOOK_TAIL_MAX_AGE_MS) {
     throw new ConfigError('WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS', `must be below WEBHOOK_TAIL_MAX_AGE_MS (${settings.WEBHOOK_TAIL_MAX_AGE_MS}): every delivery is settled or handed off within the deadline`);
+  }
+  if (settings.WEBHOOK_OVERLOAD_DEADLINE_MS < settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS) {
+    throw new ConfigError('WEBHOOK_OVERLOAD_DEADLINE_MS', `must be at least WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS (${settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS})`);
   }
   return settings;
 }

@@ -1,5 +1,6 @@
 import type { DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
 import type { DeliveryTarget } from './endpoint-directory.js';
+import type { LoadSignal } from './process-load.js';
 
 /** Why a first attempt went to BullMQ instead of (or after) being made in process. */
 export type HandOffReason = 'failed' | 'deadline' | 'queue_bound' | 'paused' | 'unlogged';
@@ -38,6 +39,12 @@ export interface LaneRunner {
  * a burst of about one interval), paused while a Retry-After holds. Nothing here touches Redis: a
  * first attempt that succeeds costs no round trip. Whatever cannot be sent now and soon (over the
  * bound, paused, or older than the first-attempt deadline) is handed to BullMQ.
+ *
+ * Unless the process itself is overloaded (see ProcessLoad) and this endpoint still answers: then
+ * its slowness is the process's, and a hand-off would cost more CPU than the send it replaces, so
+ * its deliveries stay here up to `overloadDeadlineMs` and the latency-based bound is not applied
+ * (the first-attempt budget keeps the backlog in Kafka instead). An endpoint that has stopped
+ * answering is handed off at the normal deadline whatever the load.
  */
 export class EndpointLane {
   #queue: LaneDelivery[] = [];
@@ -50,6 +57,8 @@ export class EndpointLane {
   #timer: NodeJS.Timeout | undefined;
   /** Mean attempt latency (EWMA, ms), undefined until the first attempt ends. */
   #latencyMs: number | undefined;
+  /** When a request last ended within the deadline (Unix ms): the endpoint still answers. */
+  #lastAnswerAt: number | undefined;
 
   constructor(
     readonly endpointId: string,
@@ -57,6 +66,9 @@ export class EndpointLane {
     private readonly queueBound: number,
     /** What may wait here: about as much as the endpoint answers within this time. */
     private readonly deadlineMs: number,
+    private readonly load: LoadSignal,
+    /** How long an answering endpoint's deliveries may stay while the process is overloaded. */
+    private readonly overloadDeadlineMs: number,
   ) {}
 
   get queued(): number {
@@ -74,7 +86,7 @@ export class EndpointLane {
   submit(delivery: LaneDelivery, limits: LaneLimits, now = Date.now()): void {
     this.#limits = limits;
     if (this.#pausedUntil > now) return this.runner.handOff(delivery, 'paused', false);
-    if (this.queued >= this.#bound()) return this.runner.handOff(delivery, 'queue_bound', false, this.#bookSlot(now));
+    if (this.queued >= this.#bound(now)) return this.runner.handOff(delivery, 'queue_bound', false, this.#bookSlot(now));
     this.#queue.push(delivery);
     this.#pump(now);
   }
@@ -91,7 +103,7 @@ export class EndpointLane {
    * BullMQ job waits until it is over). The slot of a detached request stays taken until it ends.
    */
   expire(deadlineMs: number, now = Date.now()): void {
-    const cutoff = now - deadlineMs;
+    const cutoff = now - (this.#lenient(now) ? Math.max(deadlineMs, this.overloadDeadlineMs) : deadlineMs);
     for (const delivery of this.#inFlight) {
       if (delivery.detached !== true && delivery.answered !== true && delivery.takenAt <= cutoff) {
         delivery.detached = true;
@@ -143,7 +155,9 @@ export class EndpointLane {
       this.#inFlight.add(delivery);
       delivery.startedAt = now;
       void this.runner.attempt(delivery, this).finally(() => {
-        const latency = Date.now() - now;
+        const ended = Date.now();
+        const latency = ended - now;
+        if (latency <= this.deadlineMs + this.load.lagMs) this.#lastAnswerAt = ended;
         this.#latencyMs = this.#latencyMs === undefined ? latency : this.#latencyMs * 0.8 + latency * 0.2;
         this.#inFlight.delete(delivery);
         this.#pump();
@@ -156,12 +170,26 @@ export class EndpointLane {
    * deadline at its measured latency and concurrency (and its rate), so that a slow endpoint's
    * backlog goes to BullMQ at once instead of each delivery waiting out the deadline first.
    */
-  #bound(): number {
+  #bound(now: number): number {
     const { maxConcurrency, ratePerSecond } = this.#limits;
     let bound = this.queueBound;
-    if (this.#latencyMs !== undefined) bound = Math.min(bound, Math.max(maxConcurrency, Math.floor((this.deadlineMs * maxConcurrency) / Math.max(1, this.#latencyMs))));
+    if (this.#latencyMs !== undefined && !this.#lenient(now)) bound = Math.min(bound, Math.max(maxConcurrency, Math.floor((this.deadlineMs * maxConcurrency) / Math.max(1, this.#latencyMs))));
     if (ratePerSecond !== null && ratePerSecond > 0) bound = Math.min(bound, Math.max(1, Math.floor((this.deadlineMs * ratePerSecond) / 1_000)));
     return bound;
+  }
+
+  /**
+   * The process is overloaded and this endpoint still answers: no request of it has gone unanswered
+   * for longer than the deadline (plus the process's own delay), or one ended within the deadline
+   * that recently. A hanging endpoint fails this, a process slow for everyone passes it.
+   */
+  #lenient(now: number): boolean {
+    if (!this.load.overloaded) return false;
+    const horizon = now - this.deadlineMs - this.load.lagMs;
+    if (this.#lastAnswerAt !== undefined && this.#lastAnswerAt >= horizon) return true;
+    // Detached requests count too: a hanging endpoint's slots are held by them.
+    for (const delivery of this.#inFlight) if (delivery.answered !== true && (delivery.startedAt ?? delivery.takenAt) < horizon) return false;
+    return true;
   }
 
   /** 0 when a request may start now (and books it), else how long to wait. */

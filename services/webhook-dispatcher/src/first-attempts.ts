@@ -11,6 +11,7 @@ import type { DispatcherMetrics, FirstAttemptOutcome } from './dispatcher-metric
 import { EndpointLane, type HandOffReason, type LaneDelivery, type LaneRunner } from './endpoint-lane.js';
 import type { EndpointHealth } from './endpoint-health.js';
 import type { HandOffQueue } from './hand-off-queue.js';
+import { ProcessLoad } from './process-load.js';
 import type { SettledMarks } from './settled-marks.js';
 
 /** Settled deliveries remembered in process (~100 B each). */
@@ -26,6 +27,10 @@ export interface FirstAttemptSettings {
   readonly queueBound: number;
   /** The whole-attempt timeout: a detached request is over by then, so its BullMQ job waits that long. */
   readonly attemptTimeoutMs: number;
+  /** Event-loop delay (ms) from which the process counts as overloaded (see ProcessLoad). */
+  readonly overloadLagMs: number;
+  /** While overloaded, how long an endpoint that still answers keeps its deliveries in process. */
+  readonly overloadDeadlineMs: number;
 }
 
 export interface FirstAttemptDependencies {
@@ -52,6 +57,7 @@ export class FirstAttempts implements LaneRunner {
   readonly #lanes = new Map<string, EndpointLane>();
   readonly #sweeper: NodeJS.Timeout;
   readonly #observer: AttemptObserver;
+  readonly #load: ProcessLoad;
   readonly #outcomes = new Map<string, { inc(): void }>();
   readonly #reasons = new Map<string, { inc(): void }>();
   /** Totals since start, logged at shutdown (the same as the counters, without a scrape). */
@@ -72,6 +78,7 @@ export class FirstAttempts implements LaneRunner {
     private readonly deps: FirstAttemptDependencies,
   ) {
     this.#observer = new AttemptObserver(deps.metrics);
+    this.#load = new ProcessLoad(settings.overloadLagMs);
     // One sweep for all lanes instead of a timer per delivery; the deadline is kept to within a quarter.
     this.#sweeper = setInterval(() => this.#sweep(), Math.max(25, Math.min(500, settings.deadlineMs / 4)));
     this.#sweeper.unref();
@@ -100,7 +107,7 @@ export class FirstAttempts implements LaneRunner {
     }
     let lane = this.#lanes.get(endpoint.id);
     if (lane === undefined) {
-      lane = new EndpointLane(endpoint.id, this, this.settings.queueBound, this.settings.deadlineMs);
+      lane = new EndpointLane(endpoint.id, this, this.settings.queueBound, this.settings.deadlineMs, this.#load, this.settings.overloadDeadlineMs);
       this.#lanes.set(endpoint.id, lane);
     }
     lane.submit(delivery, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
@@ -141,6 +148,7 @@ export class FirstAttempts implements LaneRunner {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     clearInterval(this.#sweeper);
+    this.#load.close();
     for (const lane of this.#lanes.values()) lane.close();
     this.deps.logger.info({ ...this.#totals, stillOpen: this.#open }, 'first attempts stopped');
   }
@@ -268,6 +276,14 @@ export class FirstAttempts implements LaneRunner {
   }
 
   #sweep(): void {
+    if (this.#load.sample()) {
+      const { overloaded, lagMs } = this.#load;
+      this.deps.metrics.processOverloaded.set(overloaded ? 1 : 0);
+      if (overloaded) this.#totals['overloaded_times'] = (this.#totals['overloaded_times'] ?? 0) + 1;
+      // Not a fault, but it changes where deliveries wait (Kafka instead of BullMQ): worth a line each way.
+      this.deps.logger.warn({ lagMs: Math.round(lagMs), overloaded }, overloaded ? 'process overloaded: first attempts of answering endpoints wait in process, the backlog in Kafka' : 'process no longer overloaded');
+    }
+    this.#totals['max_lag_ms'] = Math.max(this.#totals['max_lag_ms'] ?? 0, Math.round(this.#load.lagMs));
     const now = Date.now();
     for (const [id, lane] of this.#lanes) {
       lane.expire(this.settings.deadlineMs, now);

@@ -46,7 +46,7 @@ function delivery(id: string, takenAt = Date.now()): LaneDelivery {
   };
 }
 
-const load = { overloaded: false, lagMs: 0 } satisfies LoadSignal;
+const load: { overloaded: boolean; lagMs: number } const load = { overloaded: false, lagMs: 0 } satisfies LoadSignal; LoadSignal = { overloaded: false, lagMs: 0 };
 
 function lane(runner: FakeRunner, queueBound = 1_000): EndpointLane {
   return new EndpointLane('ep', runner, queueBound, DEADLINE_MS, load, OVERLOAD_DEADLINE_MS);

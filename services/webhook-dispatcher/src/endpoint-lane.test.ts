@@ -46,10 +46,11 @@ function delivery(id: string, takenAt = Date.now()): LaneDelivery {
   };
 }
 
-const load: { overloaded: boolean; lagMs: number } const load = { overloaded: false, lagMs: 0 } satisfies LoadSignal; LoadSignal = { overloaded: false, lagMs: 0 };
+const load: { overloaded: boolean; lagMs: number } = { overloaded: false, lagMs: 0 };
 
 function lane(runner: FakeRunner, queueBound = 1_000): EndpointLane {
-  return new EndpointLane('ep', runner, queueBound, DEADLINE_MS, load, OVERLOAD_DEADLINE_MS);
+  const signal: LoadSignal = load;
+  return new EndpointLane('ep', runner, queueBound, DEADLINE_MS, signal, OVERLOAD_DEADLINE_MS);
 }
 
 describe('EndpointLane', () => {

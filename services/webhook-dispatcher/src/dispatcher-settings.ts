@@ -46,9 +46,10 @@ export const dispatcherSettings = {
   WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS: envInt(2_000, { min: 100, max: 60_000 }),
   /**
    * Event-loop delay (90th percentile over a sweep, ms) from which the process counts as overloaded
-   * (left below half of it): then an endpoint that still answers is not handed off for being slow.
+   * (for WEBHOOK_OVERLOAD_DEADLINE_MS after the last such sweep): then an endpoint that still
+   * answers is not handed off for being slow.
    */
-  WEBHOOK_OVERLOAD_LAG_MS: envInt(100, { min: 5, max: 60_000 }),
+  WEBHOOK_OVERLOAD_LAG_MS: envInt(50, { min: 5, max: 60_000 }),
   /**
    * While overloaded, how long an endpoint that still answers keeps a delivery in process before it
    * goes to BullMQ anyway (a hanging endpoint is handed off at WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS).

@@ -78,7 +78,7 @@ export class FirstAttempts implements LaneRunner {
     private readonly deps: FirstAttemptDependencies,
   ) {
     this.#observer = new AttemptObserver(deps.metrics);
-    this.#load = new ProcessLoad(settings.overloadLagMs);
+    this.#load = new ProcessLoad(settings.overloadLagMs, settings.overloadDeadlineMs);
     // One sweep for all lanes instead of a timer per delivery; the deadline is kept to within a quarter.
     this.#sweeper = setInterval(() => this.#sweep(), Math.max(25, Math.min(500, settings.deadlineMs / 4)));
     this.#sweeper.unref();

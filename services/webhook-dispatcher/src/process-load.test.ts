@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nextOverloaded } from './process-load.js';
+import { overloadedAt } from './process-load.js';
 
-describe('nextOverloaded', () => {
-  it('enters at the threshold and leaves only below half of it, so the state does not flap', () => {
-    expect(nextOverloaded(false, 99, 100)).toBe(false);
-    expect(nextOverloaded(false, 100, 100)).toBe(true);
-    expect(nextOverloaded(true, 60, 100)).toBe(true);
-    expect(nextOverloaded(true, 49, 100)).toBe(false);
+describe('overloadedAt', () => {
+  it('holds the overload for holdMs after the last sample over the threshold, so it does not flap', () => {
+    expect(overloadedAt(undefined, 10_000, 8_000)).toBe(false);
+    expect(overloadedAt(10_000, 10_000, 8_000)).toBe(true);
+    expect(overloadedAt(10_000, 17_999, 8_000)).toBe(true);
+    expect(overloadedAt(10_000, 18_000, 8_000)).toBe(false);
   });
 });

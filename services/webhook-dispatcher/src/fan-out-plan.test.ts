@@ -4,7 +4,7 @@ import { parseAuthEvent } from '../../../shared/event/parse-auth-event.js';
 import { eventAttributes, toKafkaMessage } from '../../../shared/kafka/cloud-event.js';
 import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
 import { NO_FILTERS } from '../../../shared/webhooks/endpoint-filters.js';
-import { sampleEvent } from '../../../test/support/sample-event.js';
+import { sampleEvent } from '../../../testing/sample-event.js';
 import type { RoutingEntry } from './endpoint-directory.js';
 import { eventDelivery, matchingEndpoints, toRoutableEvent, type RoutableEvent } from './fan-out-plan.js';
 

@@ -19,7 +19,7 @@ const FIGURES: BoardFigure[] = [
   { label: 'outbox backlog', process: 'relay', metric: 'relay_backlog_rows' },
   { label: 'published', process: 'relay', metric: 'relay_published_events_total' },
   { label: 'indexed', process: 'indexer', metric: 'indexer_documents_indexed_total' },
-  { label: 'webhook attempts', process: 'webhook-dispatcher', metric: 'webhook_attempts_total' },
+  { label: 'webhook attempts', process: 'webhook-dispatcher', metric: 'webhook_dispatcher_attempts_total' },
   { label: 'received', process: 'demo-receiver', metric: 'demo_receiver_distinct_messages' },
 ];
 

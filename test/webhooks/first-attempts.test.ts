@@ -75,7 +75,7 @@ describe('first attempts in process, BullMQ for what must wait', () => {
     const account = uniqueName('acct');
     const flaky = await receiver((_request, n) => (n === 1 ? { status: 503, body: 'not yet' } : { status: 200, body: 'ok' }));
     const { endpoint } = await fixture.createEndpoint(account, { url: flaky.url() });
-    const failedBefore = await metric(/webhook_first_attempt_handoffs_total\{[^}]*reason="failed"[^}]*\} (\d+)/);
+    const failedBefore = await metric(/webhook_dispatcher_first_attempt_handoffs_total\{[^}]*reason="failed"[^}]*\} (\d+)/);
     const [event] = await fixture.produce([sampleEvent({ account_id: account })]);
     const [first, second] = await flaky.waitFor(2, 15_000);
     expect(first!.headers['webhook-id']).toBe(event!.txid);
@@ -83,7 +83,7 @@ describe('first attempts in process, BullMQ for what must wait', () => {
     // The schedule's second entry (jitter off), and not much more.
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(RETRY_MS - 20);
     expect(second!.at - first!.at).toBeLessThan(RETRY_MS + 2_500);
-    expect(await metric(/webhook_first_attempt_handoffs_total\{[^}]*reason="failed"[^}]*\} (\d+)/)).toBe(failedBefore + 1);
+    expect(await metric(/webhook_dispatcher_first_attempt_handoffs_total\{[^}]*reason="failed"[^}]*\} (\d+)/)).toBe(failedBefore + 1);
     await expect.poll(async () => (await attemptsOf(endpoint.id)).length).toBe(2);
     const logged = await attemptsOf(endpoint.id);
     expect(logged.map((row) => [row.message_id, row.attempt, row.outcome, row.status_code])).toEqual([
@@ -122,9 +122,9 @@ describe('first attempts in process, BullMQ for what must wait', () => {
         timeout: 10_000,
       })
       .toBe(ids.length);
-    expect(await metric(/webhook_first_attempt_handoffs_total\{[^}]*reason="deadline"[^}]*\} (\d+)/)).toBeGreaterThanOrEqual(ids.length);
+    expect(await metric(/webhook_dispatcher_first_attempt_handoffs_total\{[^}]*reason="deadline"[^}]*\} (\d+)/)).toBeGreaterThanOrEqual(ids.length);
     // Its partition was not held: the tail is committed past every event.
-    await expect.poll(async () => metric(/webhook_uncommitted_tail_messages\{[^}]*partition="0"[^}]*\} (\d+)/), { timeout: 5_000 }).toBe(0);
+    await expect.poll(async () => metric(/webhook_dispatcher_uncommitted_tail_messages\{[^}]*partition="0"[^}]*\} (\d+)/), { timeout: 5_000 }).toBe(0);
   }, 120_000);
 
   it('keeps at most 2 x max_concurrency requests in flight at a receiver (first attempts in process + retries through Redis)', async () => {
@@ -152,10 +152,10 @@ describe('first attempts in process, BullMQ for what must wait', () => {
 
   it('exposes first attempts by outcome, hand-offs by reason and the uncommitted tail per partition', async () => {
     const text = await dispatcher.registry.metrics();
-    expect(text).toMatch(/webhook_first_attempts_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
-    expect(text).toMatch(/webhook_first_attempts_total\{[^}]*outcome="handed_off"[^}]*\} [1-9]/);
-    expect(text).toMatch(/webhook_first_attempt_handoffs_total\{[^}]*reason="failed"[^}]*\} [1-9]/);
-    expect(text).toMatch(/webhook_uncommitted_tail_messages\{[^}]*partition="0"[^}]*\} \d+/);
-    expect(text).toMatch(/webhook_uncommitted_tail_age_seconds\{[^}]*partition="0"[^}]*\} [\d.]+/);
+    expect(text).toMatch(/webhook_dispatcher_first_attempts_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+    expect(text).toMatch(/webhook_dispatcher_first_attempts_total\{[^}]*outcome="handed_off"[^}]*\} [1-9]/);
+    expect(text).toMatch(/webhook_dispatcher_first_attempt_handoffs_total\{[^}]*reason="failed"[^}]*\} [1-9]/);
+    expect(text).toMatch(/webhook_dispatcher_uncommitted_tail_messages\{[^}]*partition="0"[^}]*\} \d+/);
+    expect(text).toMatch(/webhook_dispatcher_uncommitted_tail_age_seconds\{[^}]*partition="0"[^}]*\} [\d.]+/);
   });
 });

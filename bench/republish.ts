@@ -108,7 +108,7 @@ async function bareRound(kafka: Kafka, topic: string, pages: readonly Message[][
 }
 
 async function subjectRound(mysqlUrl: string, topic: string, rows: number): Promise<number> {
-  const child = new SpawnedProcess(REPUBLISH, { AUTHLOG_MYSQL_URL: mysqlUrl, AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','), LOG_LEVEL: 'warn' }, [
+  const child = new SpawnedProcess(REPUBLISH, { AUTHLOG_MYSQL_URL: mysqlUrl, AUTHLOG_KAFKA_BROKERS: benchSettings.AUTHLOG_KAFKA_BROKERS.join(','), LOG_LEVEL: 'warn', OPS_PORT: '0' }, [
     '--from', '2026-09-01', '--to', '2026-12-01', '--topic', topic, '--rate', '0', '--batch-size', String(PAGE), '--scan-window', '1000000000', '--partitions', '12',
   ]);
   try {

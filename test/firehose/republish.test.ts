@@ -44,7 +44,7 @@ afterEach(async () => {
 });
 
 function republish(args: string[]): SpawnedProcess {
-  const child = new SpawnedProcess(REPUBLISH, { AUTHLOG_MYSQL_URL: database.url, AUTHLOG_KAFKA_BROKERS: testSettings.AUTHLOG_KAFKA_BROKERS.join(','), LOG_LEVEL: 'warn' }, args);
+  const child = new SpawnedProcess(REPUBLISH, { AUTHLOG_MYSQL_URL: database.url, AUTHLOG_KAFKA_BROKERS: testSettings.AUTHLOG_KAFKA_BROKERS.join(','), LOG_LEVEL: 'warn', OPS_PORT: '0' }, args);
   processes.push(child);
   return child;
 }

@@ -5,9 +5,6 @@
  * failed or totals differ, 2 bad usage, 130/143 stopped by Ctrl-C/SIGTERM (run again to resume).
  */
 import type { Kysely } from 'kysely';
-import { commonSettings } from '../../../shared/config/common-settings.js';
-import { envInt, envString } from '../../../shared/config/env-types.js';
-import { loadConfig } from '../../../shared/config/load-config.js';
 import { settingsOrExit } from '../../../shared/config/settings-or-exit.js';
 import { verifyConnections } from '../../../shared/connections/connection-probe.js';
 import { mysqlProbe } from '../../../shared/connections/mysql-probe.js';
@@ -15,9 +12,10 @@ import { createDatabase } from '../../../shared/db/create-database.js';
 import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
 import { createKafka } from '../../../shared/kafka/create-kafka.js';
 import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
-import { DEFAULT_EVENTS_TOPIC, ensureTopic } from '../../../shared/kafka/topics.js';
+import { ensureTopic } from '../../../shared/kafka/topics.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
-import { retentionSettings } from '../../../shared/retention/retention-settings.js';
+import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
+import { startOpsServer, type OpsServer } from '../../../shared/ops/ops-server.js';
 import { eventsTopicConfig } from '../../../shared/retention/topic-retention.js';
 import { ProgressReporter } from '../../indexer/src/backfill/progress-reporter.js';
 import { KafkaEventPublisher } from '../../relay/src/event-publisher.js';
@@ -25,7 +23,9 @@ import { parseRepublishArguments, REPUBLISH_USAGE, type RepublishArguments } fro
 import { readCommandLine } from '../../../shared/cli/command-line.js';
 import { defaultJobName, type RepublishFilter } from './republish-filter.js';
 import { RepublishJobs } from './republish-jobs.js';
+import { RepublishMetrics } from './republish-metrics.js';
 import { RepublishReader } from './republish-reader.js';
+import { loadRepublishSettings } from './republish-settings.js';
 import type { RepublishDatabase } from './republish-tables.js';
 import { runRepublish } from './republisher.js';
 
@@ -33,17 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const line = readCommandLine({ tool: 'republish', usage: REPUBLISH_USAGE, argv, parse: parseRepublishArguments });
   if (!line.run) return line.exitCode;
   const args: RepublishArguments = line.args;
-  const config = settingsOrExit('republish', () =>
-    loadConfig({
-      ...commonSettings.mysql,
-      ...commonSettings.kafka,
-      LOG_LEVEL: commonSettings.ops.LOG_LEVEL,
-      RETENTION_EVENTS_TOPIC_HOURS: retentionSettings.RETENTION_EVENTS_TOPIC_HOURS,
-      /** The live events topic, refused as a target: its consumers (webhooks!) would see history again. */
-      RELAY_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
-      REPUBLISH_MAX_REQUEST_BYTES: envInt(16_000_000, { min: 10_000, max: 100_000_000 }),
-    }),
-  );
+  const config = settingsOrExit('republish', () => loadRepublishSettings());
   if (args.topic === config.RELAY_TOPIC) {
     process.stderr.write(`republish: --topic ${args.topic} is the live events topic (RELAY_TOPIC): the indexer and the webhook dispatcher would receive the history again. Publish to a topic of its own and point the new consumer at it.\n`);
     return 2;
@@ -69,7 +59,11 @@ async function main(argv: readonly string[]): Promise<number> {
 
   logger.info({ job: jobName, filter, mysql: redactUrl(config.AUTHLOG_MYSQL_URL) }, 'republish starting');
   const admin = kafka.admin();
+  const registry = createMetricsRegistry('republish');
+  const metrics = new RepublishMetrics(registry);
+  let ops: OpsServer | undefined;
   try {
+    ops = await startOpsServer({ port: config.OPS_PORT, host: config.OPS_HOST, registry, health: () => metrics.health(), logger });
     await verifyConnections([mysqlProbe(pool, mysql)], logger);
     await admin.connect();
     const { created } = await ensureTopic(admin, args.topic, { partitions: args.partitions, configEntries: eventsTopicConfig(config.RETENTION_EVENTS_TOPIC_HOURS) });
@@ -84,7 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
       publisher,
       rate: args.rate,
       backoff: { initialMs: 200, maxMs: 10_000, factor: 2 },
-      progress: (total) => new ProgressReporter(process.stderr, total, { label: 'republish', plainIntervalMs: 2_000 }),
+      progress: (total) => metrics.observe(total, new ProgressReporter(process.stderr, total, { label: 'republish', plainIntervalMs: 2_000 })),
       logger,
       stop: stop.signal,
     });
@@ -106,6 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await publisher.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
     await db.destroy().catch(() => {});
+    await ops?.close();
   }
 }
 

@@ -7,6 +7,13 @@ import type { RepublishFilter } from './republish-filter.js';
 import type { RepublishJobs } from './republish-jobs.js';
 import type { RepublishReader } from './republish-reader.js';
 
+/** The progress bar's side of a run: told the range once, then every acknowledged batch. */
+export interface RepublishProgress {
+  update(done: number, rows: number): void;
+  note(text: string | null): void;
+  finish(): void;
+}
+
 export interface RepublishOptions {
   readonly jobName: string;
   readonly filter: RepublishFilter;
@@ -18,7 +25,7 @@ export interface RepublishOptions {
   readonly rate: number;
   readonly backoff: BackoffPolicy;
   /** Told the id range once, then progress after every acknowledged batch. */
-  readonly progress: (total: number) => { update(done: number, rows: number): void; note(text: string | null): void; finish(): void };
+  readonly progress: (total: number) => RepublishProgress;
   readonly logger: Logger;
   /** Aborted: stop after the batch in flight (its checkpoint is saved). */
   readonly stop: AbortSignal;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkJobName, dateArgument, integerArgument } from '../../../shared/cli/argument-values.js';
 
 export interface RepublishArguments {
   readonly from: Date;
@@ -61,13 +62,13 @@ export function parseRepublishArguments(argv: readonly string[]): RepublishArgum
   });
   if (values.help) return { help: true } as RepublishArguments;
   if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
-  const from = date('--from', values.from);
-  const to = date('--to', values.to);
+  const from = requiredDate('--from', values.from);
+  const to = requiredDate('--to', values.to);
   if (from >= to) throw new Error('--from must be before --to');
   if (values.topic === undefined) throw new Error('--topic is required: the topic to publish to');
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(values.topic)) throw new Error(`--topic ${values.topic}: 1-249 characters of letters, digits and . _ -`);
   if (values.account !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(values.account)) throw new Error(`--account ${values.account}: not an account id`);
-  if (values.job !== undefined && !/^[\w.:=@-]{1,128}$/.test(values.job)) throw new Error('--job: 1-128 characters of letters, digits and _ . : = @ -');
+  checkJobName(values.job);
   return {
     from,
     to,
@@ -75,23 +76,16 @@ export function parseRepublishArguments(argv: readonly string[]): RepublishArgum
     topic: values.topic,
     job: values.job ?? null,
     restart: values.restart,
-    batchSize: integer('--batch-size', values['batch-size'], 1, 20_000),
-    rate: integer('--rate', values.rate, 0, 10_000_000),
-    scanWindow: integer('--scan-window', values['scan-window'], 1, 1_000_000_000),
-    partitions: integer('--partitions', values.partitions, 1, 10_000),
+    batchSize: integerArgument('--batch-size', values['batch-size'], 1, 20_000),
+    rate: integerArgument('--rate', values.rate, 0, 10_000_000),
+    scanWindow: integerArgument('--scan-window', values['scan-window'], 1, 1_000_000_000),
+    partitions: integerArgument('--partitions', values.partitions, 1, 10_000),
     help: false,
   };
 }
 
-function date(flag: string, value: string | undefined): Date {
-  if (value === undefined) throw new Error(`${flag} is required`);
-  const parsed = /(Z|[+-]\d\d:\d\d)$/.test(value) || /^\d{4}-\d\d-\d\d$/.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) throw new Error(`${flag} ${value}: expected an ISO 8601 date (2026-11-01) or date-time with offset (2026-11-01T00:00:00Z)`);
-  return parsed;
-}
-
-function integer(flag: string, value: string, min: number, max: number): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${flag} ${value}: expected an integer in [${min}, ${max}]`);
+function requiredDate(flag: string, value: string | undefined): Date {
+  const parsed = dateArgument(flag, value);
+  if (parsed === null) throw new Error(`${flag} is required`);
   return parsed;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkJobName, dateArgument, integerArgument } from '../../../../shared/cli/argument-values.js';
 
 export interface BackfillArguments {
   readonly from: Date | null;
@@ -44,33 +45,22 @@ export function parseBackfillArguments(argv: readonly string[]): BackfillArgumen
     },
   });
   if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}`);
-  const from = date('--from', values.from);
-  const to = date('--to', values.to);
+  const from = dateArgument('--from', values.from);
+  const to = dateArgument('--to', values.to);
   if (from !== null && to !== null && from >= to) throw new Error('--from must be before --to');
-  if (values.job !== undefined && !/^[\w.:=@-]{1,128}$/.test(values.job)) throw new Error('--job: 1-128 characters of letters, digits and _ . : = @ -');
+  checkJobName(values.job);
   return {
     from,
     to,
     accountId: values.account ?? null,
     job: values.job ?? null,
     restart: values.restart,
-    batchSize: integer('--batch-size', values['batch-size'], 1, 50_000),
-    maxInFlight: integer('--max-in-flight', values['max-in-flight'], 1, 16),
-    maxRowsPerSecond: integer('--max-rows-per-second', values['max-rows-per-second'], 0, 10_000_000),
-    scanWindow: integer('--scan-window', values['scan-window'], 1, 1_000_000_000),
-    giveUpAfterMs: integer('--give-up-after-ms', values['give-up-after-ms'], 1_000, 86_400_000),
+    batchSize: integerArgument('--batch-size', values['batch-size'], 1, 50_000),
+    maxInFlight: integerArgument('--max-in-flight', values['max-in-flight'], 1, 16),
+    maxRowsPerSecond: integerArgument('--max-rows-per-second', values['max-rows-per-second'], 0, 10_000_000),
+    scanWindow: integerArgument('--scan-window', values['scan-window'], 1, 1_000_000_000),
+    giveUpAfterMs: integerArgument('--give-up-after-ms', values['give-up-after-ms'], 1_000, 86_400_000),
   };
 }
 
-function date(flag: string, value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const parsed = /(Z|[+-]\d\d:\d\d)$/.test(value) || /^\d{4}-\d\d-\d\d$/.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) throw new Error(`${flag} ${value}: expected an ISO 8601 date (2026-11-01) or date-time with offset (2026-11-01T00:00:00Z)`);
-  return parsed;
-}
 
-function integer(flag: string, value: string, min: number, max: number): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new Error(`${flag} ${value}: expected an integer in [${min}, ${max}]`);
-  return parsed;
-}

@@ -17,6 +17,7 @@ import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import { sleep } from '../../../shared/util/sleep.js';
 import { RateLimiter } from '../../../shared/http/rate-limiter.js';
+import { registeredRoutes, type RegisteredRoute } from '../../../shared/http/openapi/registered-routes.js';
 import { AccountStore, type AccountsTable } from './accounts/account-store.js';
 import { AuthlogRecordedEvents } from './accounts/authlog-recorded-events.js';
 import { ExportLinks } from './auth-log/export-links.js';
@@ -59,6 +60,11 @@ export class ReportsService implements RunnableService {
 
   constructor(private readonly options: ReportsServiceOptions) {
     this.#search = new EventSearch(options.elasticsearch, eventIndexNames(options.config.REPORTS_INDEX_PREFIX), { requestTimeoutMs: options.config.REPORTS_ES_TIMEOUT_MS });
+  }
+
+  /** Every route the app registered, once started (the OpenAPI drift test holds them to the document). */
+  get routes(): readonly RegisteredRoute[] {
+    return this.#app === undefined ? [] : registeredRoutes(this.#app);
   }
 
   /** The bound port (useful with REPORTS_PORT=0). */

@@ -11,7 +11,10 @@ import { RateLimitedError } from '../../../shared/http/rate-limited-error.js';
 import type { RateLimit, RateLimiter } from '../../../shared/http/rate-limiter.js';
 import { registerRequestMetrics } from '../../../shared/http/request-metrics.js';
 import { fastifyTimeouts, type HttpServerSettings } from '../../../shared/http/server-timeouts.js';
+import { OPENAPI_PATH, registerOpenApiRoute } from '../../../shared/http/openapi/openapi-route.js';
+import { recordRoutes } from '../../../shared/http/openapi/registered-routes.js';
 import type { Logger } from '../../../shared/log/logger.js';
+import { webhookApiDocument } from './api-document.js';
 import { deliveryRoutes, type DeliveryRouteDependencies } from './delivery-routes.js';
 import { eventTypeRoutes } from './event-type-routes.js';
 import { endpointRoutes, type EndpointRouteDependencies } from './endpoint-routes.js';
@@ -35,11 +38,15 @@ export interface AppDependencies {
   readonly deliveryRoutes: Omit<DeliveryRouteDependencies, 'schemas' | 'endpoints'>;
 }
 
-/** The Fastify app: JSON in and out, every /v1 route behind API-key authentication (shared/http). */
+/**
+ * The Fastify app: JSON in and out, every route behind API-key authentication (shared/http) except
+ * GET /openapi.json, the document generated from the routes' own schemas (api-document.ts).
+ */
 export function buildApp(deps: AppDependencies): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, ...fastifyTimeouts(deps.timeouts) });
+  recordRoutes(app);
   registerRequestMetrics(app, deps.registry, 'webhook_api');
-  app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits }));
+  app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey: (request) => request.routeOptions.url !== OPENAPI_PATH }));
   app.addHook('onRequest', ownQuota(deps));
   registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger });
   app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));
@@ -47,6 +54,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   endpointRoutes(app, deps.endpointRoutes);
   eventTypeRoutes(app);
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
+  registerOpenApiRoute(app, webhookApiDocument(deps.endpointRoutes.schemas));
   return app;
 }
 

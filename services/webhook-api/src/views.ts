@@ -2,14 +2,19 @@ import type { Selectable } from 'kysely';
 import type { Endpoint } from '../../../shared/webhooks/endpoint-record.js';
 import type { MessageRow } from '../../../shared/webhooks/message-store.js';
 import type { WebhookAttemptsTable } from '../../../shared/webhooks/webhook-tables.js';
+import type { AttemptView, EndpointView, MessageView } from './response-schemas.js';
 
-/** The JSON shapes customers see (snake_case like the events). Secrets appear only where asked for. */
-export function endpointView(endpoint: Endpoint) {
+/**
+ * The JSON shapes customers see (snake_case like the events). Secrets appear only where asked for.
+ * Typed by response-schemas.ts, from which the OpenAPI document is generated.
+ */
+export function endpointView(endpoint: Endpoint): EndpointView {
   return {
     id: endpoint.id,
     url: endpoint.url,
     description: endpoint.description,
-    filters: endpoint.filters,
+    // Stored filters were checked against the same vocabularies when written.
+    filters: endpoint.filters as EndpointView['filters'],
     rate_limit_per_second: endpoint.rateLimitPerSecond,
     max_concurrency: endpoint.maxConcurrency,
     enabled: endpoint.enabled,
@@ -22,12 +27,12 @@ export function endpointView(endpoint: Endpoint) {
   };
 }
 
-export function attemptView(row: Selectable<WebhookAttemptsTable>) {
+export function attemptView(row: Selectable<WebhookAttemptsTable>): AttemptView {
   return {
     id: String(row.id),
     message_id: row.message_id,
     attempt: row.attempt,
-    trigger: row.trigger_type,
+    trigger: row.trigger_type as AttemptView['trigger'],
     attempted_at: row.attempted_at.toISOString(),
     outcome: row.outcome,
     status_code: row.status_code,
@@ -38,7 +43,7 @@ export function attemptView(row: Selectable<WebhookAttemptsTable>) {
   };
 }
 
-export function messageView(row: MessageRow) {
+export function messageView(row: MessageRow): MessageView {
   return {
     message_id: row.message_id,
     type: row.event_type,

@@ -21,6 +21,7 @@ import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.j
 import type { WebhookApiSettings } from './webhook-api-settings.js';
 import { buildApp, type WebhookApiLimits } from './build-app.js';
 import { RateLimiter } from '../../../shared/http/rate-limiter.js';
+import { registeredRoutes, type RegisteredRoute } from '../../../shared/http/openapi/registered-routes.js';
 import { DeliveryRequests } from './delivery-requests.js';
 import { requestSchemas } from './request-schemas.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
@@ -94,6 +95,11 @@ export class WebhookApiService implements RunnableService {
         }),
       },
     });
+  }
+
+  /** Every route the app registered (the OpenAPI drift test holds them to the document). */
+  get routes(): readonly RegisteredRoute[] {
+    return registeredRoutes(this.#app);
   }
 
   /** The bound port (useful with WEBHOOK_API_PORT=0). */

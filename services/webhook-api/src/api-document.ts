@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import type { ApiOperation } from '../../../shared/http/openapi/api-operation.js';
+import { openApiDocument } from '../../../shared/http/openapi/openapi-document.js';
+import type { JsonObject } from '../../../shared/http/openapi/json-schema-of.js';
+import { openApiOperation } from '../../../shared/http/openapi/openapi-route.js';
+import type { RequestSchemas } from './request-schemas.js';
+import * as answers from './response-schemas.js';
+
+const endpointParams = z.object({ endpointId: z.string().describe('the endpoint id (ep_...)') });
+const messageParams = endpointParams.extend({ messageId: z.string().describe('the message id: webhook-id of the delivery (a txid or msg_...)') });
+const noEndpoint = { description: 'no such endpoint (or message) in the key\'s account: another account\'s ids read as unknown', errors: ['NOT_FOUND'] };
+const disabled = { description: 'the endpoint is disabled: enable it first', errors: ['ENDPOINT_DISABLED'] };
+
+/**
+ * Every route of the webhook API, with the zod schemas its handler validates with (`schemas`, the
+ * same object the routes get) and the schemas of its answers. The OpenAPI document is generated
+ * from this list; test/webhooks/openapi-drift.test.ts holds it to the routes Fastify registered
+ * and to real answers.
+ */
+export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
+  const endpoints = 'Endpoints';
+  const deliveries = 'Deliveries';
+  return [
+    {
+      method: 'POST', path: '/v1/endpoints', operationId: 'createEndpoint', tag: endpoints, auth: 'apiKey',
+      summary: 'Register an endpoint; the answer holds its signing secret',
+      body: schemas.createEndpoint,
+      responses: {
+        201: { description: 'the endpoint, with its secret', schema: answers.createdEndpointSchema, name: 'CreatedEndpoint' },
+        409: { description: 'the account has WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT endpoints', errors: ['ENDPOINT_LIMIT_REACHED'] },
+      },
+    },
+    {
+      method: 'GET', path: '/v1/endpoints', operationId: 'listEndpoints', tag: endpoints, auth: 'apiKey',
+      summary: 'The account\'s endpoints, in creation order',
+      query: schemas.listEndpoints,
+      responses: { 200: { description: 'a page of endpoints', schema: answers.endpointListSchema, name: 'EndpointList' } },
+    },
+    {
+      method: 'GET', path: '/v1/endpoints/:endpointId', operationId: 'getEndpoint', tag: endpoints, auth: 'apiKey',
+      summary: 'One endpoint (never its secret)', params: endpointParams,
+      responses: { 200: { description: 'the endpoint', schema: answers.endpointSchema, name: 'Endpoint' }, 404: noEndpoint },
+    },
+    {
+      method: 'PATCH', path: '/v1/endpoints/:endpointId', operationId: 'updateEndpoint', tag: endpoints, auth: 'apiKey',
+      summary: 'Change an endpoint; fields left out keep their value', params: endpointParams,
+      body: schemas.updateEndpoint,
+      responses: { 200: { description: 'the endpoint', schema: answers.endpointSchema, name: 'Endpoint' }, 404: noEndpoint },
+    },
+    {
+      method: 'DELETE', path: '/v1/endpoints/:endpointId', operationId: 'deleteEndpoint', tag: endpoints, auth: 'apiKey',
+      summary: 'Delete an endpoint, its secrets, messages and attempt log', params: endpointParams,
+      responses: { 204: { description: 'deleted' }, 404: noEndpoint },
+    },
+    {
+      method: 'POST', path: '/v1/endpoints/:endpointId/enable', operationId: 'enableEndpoint', tag: endpoints, auth: 'apiKey',
+      summary: 'Enable an endpoint and reset its failure clock', params: endpointParams,
+      body: schemas.empty,
+      responses: { 200: { description: 'the endpoint, enabled', schema: answers.endpointSchema, name: 'Endpoint' }, 404: noEndpoint },
+    },
+    {
+      method: 'GET', path: '/v1/endpoints/:endpointId/secret', operationId: 'getEndpointSecret', tag: endpoints, auth: 'apiKey',
+      summary: 'The current signing secret and any rotated one still signing', params: endpointParams,
+      responses: { 200: { description: 'the secrets', schema: answers.secretSchema, name: 'EndpointSecrets' }, 404: noEndpoint },
+    },
+    {
+      method: 'POST', path: '/v1/endpoints/:endpointId/secret/rotate', operationId: 'rotateEndpointSecret', tag: endpoints, auth: 'apiKey',
+      summary: 'A new signing secret; the old one keeps signing for WEBHOOK_SECRET_GRACE_MS', params: endpointParams,
+      body: schemas.rotateSecret,
+      responses: { 200: { description: 'the new secret', schema: answers.rotatedSecretSchema, name: 'RotatedSecret' }, 404: noEndpoint },
+    },
+    {
+      method: 'POST', path: '/v1/endpoints/:endpointId/test', operationId: 'sendTestEvent', tag: deliveries, auth: 'apiKey',
+      summary: 'Send an authlog.test ping, or an example event of a catalog type', params: endpointParams,
+      body: schemas.sendTest,
+      responses: {
+        202: { description: 'queued; its attempts appear in the attempt log', schema: answers.acceptedMessageSchema, name: 'AcceptedMessage' },
+        404: noEndpoint,
+        409: disabled,
+        422: { description: 'event_type is not a type of GET /v1/event-types', errors: ['UNKNOWN_EVENT_TYPE'] },
+        429: { description: 'over the test-event quota (WEBHOOK_API_TEST_PER_KEY) or the request limit', errors: ['RATE_LIMITED'] },
+      },
+    },
+    {
+      method: 'GET', path: '/v1/endpoints/:endpointId/attempts', operationId: 'listAttempts', tag: deliveries, auth: 'apiKey',
+      summary: 'The endpoint\'s delivery attempts, newest first', params: endpointParams,
+      query: schemas.listAttempts,
+      responses: { 200: { description: 'a page of attempts', schema: answers.attemptListSchema, name: 'AttemptList' }, 404: noEndpoint },
+    },
+    {
+      method: 'GET', path: '/v1/endpoints/:endpointId/messages', operationId: 'listMessages', tag: deliveries, auth: 'apiKey',
+      summary: 'Messages with a durable state (failed, pending, delivered after a failure or through the API)', params: endpointParams,
+      query: schemas.listMessages,
+      responses: { 200: { description: 'messages', schema: answers.messageListSchema, name: 'MessageList' }, 404: noEndpoint },
+    },
+    {
+      method: 'POST', path: '/v1/endpoints/:endpointId/messages/:messageId/replay', operationId: 'replayMessage', tag: deliveries, auth: 'apiKey',
+      summary: 'Send one message again, same webhook-id', params: messageParams,
+      body: schemas.empty,
+      responses: {
+        202: { description: 'queued', schema: answers.acceptedMessageSchema, name: 'AcceptedMessage' },
+        404: noEndpoint,
+        409: disabled,
+        429: { description: 'over the replay quota (WEBHOOK_API_REPLAY_PER_KEY) or the request limit', errors: ['RATE_LIMITED'] },
+      },
+    },
+    {
+      method: 'POST', path: '/v1/endpoints/:endpointId/recover', operationId: 'recoverMessages', tag: deliveries, auth: 'apiKey',
+      summary: 'Send again every message that failed at or after `since`, oldest first', params: endpointParams,
+      body: schemas.recover,
+      responses: {
+        202: { description: 'how many messages were queued again', schema: answers.recoveredSchema, name: 'Recovered' },
+        404: noEndpoint,
+        409: disabled,
+        429: { description: 'over the replay quota (WEBHOOK_API_REPLAY_PER_KEY) or the request limit', errors: ['RATE_LIMITED'] },
+      },
+    },
+    {
+      method: 'GET', path: '/v1/event-types', operationId: 'listEventTypes', tag: 'Event types', auth: 'apiKey',
+      summary: 'Every webhook type: its JSON Schema (generated from the event model) and an example',
+      responses: { 200: { description: 'the catalog', schema: answers.eventTypeListSchema, name: 'EventTypeList' } },
+    },
+    openApiOperation,
+  ];
+}
+
+/** The document served at GET /openapi.json and committed as docs/openapi/webhook-api.json. */
+export function webhookApiDocument(schemas: RequestSchemas): JsonObject {
+  return openApiDocument({
+    title: 'Authlog webhook API',
+    version: '1',
+    description:
+      'Endpoints, signing secrets, test events, the delivery attempt log, replay and recovery. Every /v1 route needs an API key and is scoped to its account. Errors share one body (ErrorBody; codes in docs/http-errors.md). Bounds that depend on settings (max_concurrency) are those of the serving instance; docs/openapi/webhook-api.json shows the defaults.',
+    operations: webhookApiOperations(schemas),
+  });
+}

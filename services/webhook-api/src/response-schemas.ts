@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { authEventAnswerSchema } from '../../../shared/http/openapi/auth-event-answer.js';
+import { EVENT_TYPES, REASONS, RESULTS } from '../../../shared/event/vocabulary.js';
+
+/**
+ * The JSON answers of the webhook API (views.ts builds them). Strict: a field a view gains without
+ * being described here fails the OpenAPI drift test (test/webhooks/openapi-drift.test.ts), and the
+ * views are typed by these schemas, so a field described here and not built fails to compile.
+ */
+const instant = z.iso.datetime({ offset: true });
+const nullableInstant = instant.nullable();
+
+const endpointFilters = z
+  .object({
+    event_types: z.array(z.enum(EVENT_TYPES)),
+    results: z.array(z.enum(RESULTS)),
+    reasons: z.array(z.enum(REASONS)),
+    applications: z.array(z.string()),
+  })
+  .strict()
+  .describe('an empty list means any');
+
+export const endpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string(),
+    filters: endpointFilters,
+    rate_limit_per_second: z.number().int().nullable(),
+    max_concurrency: z.number().int(),
+    enabled: z.boolean(),
+    disabled_reason: z.enum(['endpoint_gone', 'failing_continuously', 'disabled_by_customer']).nullable(),
+    disabled_detail: z.string().nullable(),
+    disabled_at: nullableInstant,
+    failing_since: nullableInstant,
+    created_at: instant,
+    updated_at: instant,
+  })
+  .strict();
+export type EndpointView = z.output<typeof endpointSchema>;
+
+export const createdEndpointSchema = endpointSchema.extend({ secret: z.string().describe('whsec_...: shown here, by GET .../secret and by rotate only') }).strict();
+
+export const endpointListSchema = z.object({ data: z.array(endpointSchema), next_after: z.string().nullable().describe('pass as after for the next page; null on the last') }).strict();
+
+export const secretSchema = z
+  .object({
+    secret: z.string().nullable(),
+    secrets: z.array(z.object({ secret: z.string(), created_at: instant, expires_at: nullableInstant }).strict()),
+  })
+  .strict();
+
+export const rotatedSecretSchema = z.object({ secret: z.string(), previous_secret_expires_at: instant }).strict();
+
+export const acceptedMessageSchema = z.object({ message_id: z.string() }).strict();
+
+export const recoveredSchema = z.object({ recovered: z.number().int().min(0) }).strict();
+
+export const attemptSchema = z
+  .object({
+    id: z.string(),
+    message_id: z.string(),
+    attempt: z.number().int(),
+    trigger: z.enum(['event', 'test', 'replay', 'recover']),
+    attempted_at: instant,
+    outcome: z.enum(['success', 'failure']),
+    status_code: z.number().int().nullable(),
+    latency_ms: z.number().int(),
+    error_code: z.string().nullable(),
+    error: z.string().nullable(),
+    response_excerpt: z.string().nullable(),
+  })
+  .strict();
+export type AttemptView = z.output<typeof attemptSchema>;
+
+export const attemptListSchema = z.object({ data: z.array(attemptSchema), next_before: z.string().nullable().describe('pass as before for the next page; null on the last') }).strict();
+
+export const messageSchema = z
+  .object({
+    message_id: z.string(),
+    type: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    last_error: z.string().nullable(),
+    failed_at: nullableInstant,
+    updated_at: instant,
+  })
+  .strict();
+export type MessageView = z.output<typeof messageSchema>;
+
+export const messageListSchema = z.object({ data: z.array(messageSchema) }).strict();
+
+export const eventTypeListSchema = z
+  .object({
+    data: z.array(
+      z
+        .object({
+          type: z.string(),
+          event_type: z.enum(EVENT_TYPES),
+          schema_version: z.number().int(),
+          description: z.string(),
+          schema: z.record(z.string(), z.unknown()).describe('JSON Schema (2020-12) of data, the same document as schemas/<type>.v<n>.json'),
+          example: z.object({ type: z.string(), timestamp: instant, data: authEventAnswerSchema }).strict(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();

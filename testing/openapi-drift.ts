@@ -47,12 +47,15 @@ export class AnswerChecker {
     this.#seen.set(`${method} ${path}`, seen);
   }
 
-  /** Operations not yet seen giving both a success and an error. */
+  /** Operations not yet seen giving a success, and an error when they document one they can be led to (a 4xx). */
   uncovered(): string[] {
     return this.operations
-      .map((operation) => `${operation.method} ${operation.path}`)
-      .filter((route) => (this.#seen.get(route)?.size ?? 0) < 2)
-      .map((route) => `${route} (seen: ${[...(this.#seen.get(route) ?? [])].join(', ') || 'nothing'})`);
+      .filter((operation) => {
+        const seen = this.#seen.get(`${operation.method} ${operation.path}`);
+        const canRefuse = Object.keys(allResponses(operation)).some((status) => status.startsWith('4'));
+        return seen?.has('success') !== true || (canRefuse && seen.has('error') !== true);
+      })
+      .map((operation) => `${operation.method} ${operation.path} (seen: ${[...(this.#seen.get(`${operation.method} ${operation.path}`) ?? [])].join(', ') || 'nothing'})`);
   }
 }
 
@@ -64,14 +67,14 @@ function bodyProblems(response: ApiResponse, answer: CheckedAnswer): string[] {
     if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     return response.errors.includes(parsed.data.error.code) ? [] : [`error code ${parsed.data.error.code} is not documented for this status (documented: ${response.errors.join(', ')})`];
   }
-  if (response.schema !== undefined) {
-    if (!json) return [`expected JSON, got ${answer.contentType}`];
+  if (response.schema !== undefined && json) {
     const parsed = response.schema.safeParse(answer.body);
     return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.code === 'unrecognized_keys' ? `undocumented field(s) ${issue.keys.join(', ')}` : issue.message}`);
   }
-  if (response.contentTypes !== undefined) {
+  const documented = [...(response.schema === undefined ? [] : ['application/json']), ...(response.contentTypes ?? [])];
+  if (documented.length > 0) {
     const type = answer.contentType?.split(';')[0]?.trim() ?? '';
-    return response.contentTypes.includes(type) ? [] : [`content type ${answer.contentType}, documented: ${response.contentTypes.join(', ')}`];
+    return documented.includes(type) ? [] : [`content type ${answer.contentType}, documented: ${documented.join(', ')}`];
   }
   return answer.body === undefined || answer.body === '' ? [] : ['the document says no body'];
 }

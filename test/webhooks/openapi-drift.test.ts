@@ -127,7 +127,7 @@ describe('webhook API OpenAPI document', () => {
     expect((await as('DELETE', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`)).status).toBe(204);
     expect((await as('DELETE', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`)).status).toBe(404);
 
-    // GET /openapi.json can only fail with a 500: it has no error to provoke.
-    expect(checker.uncovered()).toEqual(['GET /openapi.json (seen: success)']);
+    // GET /openapi.json has no error to provoke (only a 500): a success is enough there.
+    expect(checker.uncovered()).toEqual([]);
   });
 });

@@ -104,13 +104,17 @@ function describeResponse(response: ApiResponse, schemas: Record<string, JsonObj
     ...(headers.length === 0 ? {} : { headers: Object.fromEntries(headers) }),
   };
   if (response.errors !== undefined) return { ...described, 'x-error-codes': response.errors, content: { 'application/json': { schema: ERROR_REF } } };
-  if (response.schema !== undefined) {
-    const schema = jsonSchemaOf(response.schema, 'output');
-    if (response.name === undefined) return { ...described, content: { 'application/json': { schema } } };
-    if (schemas[response.name] !== undefined && JSON.stringify(schemas[response.name]) !== JSON.stringify(schema)) throw new Error(`two different schemas are named ${response.name}`);
-    schemas[response.name] = schema;
-    return { ...described, content: { 'application/json': { schema: { $ref: `#/components/schemas/${response.name}` } } } };
-  }
-  if (response.contentTypes !== undefined) return { ...described, content: Object.fromEntries(response.contentTypes.map((type) => [type, { schema: { type: 'string' } }])) };
+  const content: Record<string, JsonObject> = {};
+  if (response.schema !== undefined) content['application/json'] = { schema: namedSchema(response, jsonSchemaOf(response.schema, 'output'), schemas) };
+  for (const type of response.contentTypes ?? []) content[type] = { schema: { type: 'string' } };
+  if (Object.keys(content).length > 0) return { ...described, content };
   return described;
+}
+
+/** A named answer schema goes to components.schemas once and is referred to from every answer. */
+function namedSchema(response: ApiResponse, schema: JsonObject, schemas: Record<string, JsonObject>): JsonObject {
+  if (response.name === undefined) return schema;
+  if (schemas[response.name] !== undefined && JSON.stringify(schemas[response.name]) !== JSON.stringify(schema)) throw new Error(`two different schemas are named ${response.name}`);
+  schemas[response.name] = schema;
+  return { $ref: `#/components/schemas/${response.name}` };
 }

@@ -19,6 +19,7 @@ import { loadThroughPipeline } from './pipeline-loader.js';
 import { elasticsearchConnection } from '../../../shared/elasticsearch/elasticsearch-connection.js';
 import { redisConnection } from '../../../shared/redis/redis-connection.js';
 import { reportsRedis } from '../../../services/reports/src/reports-redis.js';
+import type { RegisteredRoute } from '../../../shared/http/openapi/registered-routes.js';
 
 export interface ReportsFixture {
   readonly database: TestDatabase;
@@ -29,6 +30,8 @@ export interface ReportsFixture {
   /** An API key per dataset account. */
   readonly tokens: ReadonlyMap<string, string>;
   readonly apiKeys: ApiKeyStore;
+  /** Every route the service's app registered (for the OpenAPI drift test). */
+  routes(): readonly RegisteredRoute[];
   /** GET with the first account's key, another key, or none (null). */
   get(path: string, params?: Record<string, string | number | boolean | undefined>, token?: string | null): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
@@ -99,6 +102,7 @@ export async function startReportsFixture(options: {
       baseUrl,
       tokens,
       apiKeys,
+      routes: () => service?.routes ?? [],
       get: async (path, params = {}, token = defaultToken) => {
         const query = new URLSearchParams();
         for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));

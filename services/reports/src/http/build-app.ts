@@ -4,6 +4,9 @@ import { registerIdempotency } from '../../../../shared/http/idempotency-hook.js
 import { httpErrorHandler, notFoundHandler } from '../../../../shared/http/error-handler.js';
 import { registerRequestMetrics } from '../../../../shared/http/request-metrics.js';
 import { fastifyTimeouts } from '../../../../shared/http/server-timeouts.js';
+import { registerOpenApiRoute } from '../../../../shared/http/openapi/openapi-route.js';
+import { recordRoutes } from '../../../../shared/http/openapi/registered-routes.js';
+import { reportsApiDocument } from './api-document.js';
 import type { ApiDependencies } from './api-dependencies.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { reportsProblem } from './error-handler.js';
@@ -23,11 +26,13 @@ const requiresKey = (request: FastifyRequest): boolean => {
 /**
  * The reports HTTP API and the Admin Panel on one Fastify instance. Every /v1 route except the
  * signed downloads requires an API key, checked on onRequest (before any body is read); the
- * caller's account scopes everything it reads.
+ * caller's account scopes everything it reads. GET /openapi.json (no key) is the document
+ * generated from the routes' own schemas (api-document.ts).
  */
 export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> {
   // maxParamLength: download links carry their signed grant in the path.
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: 16_384, routerOptions: { maxParamLength: 4_200 }, ...fastifyTimeouts(deps.timeouts) });
+  recordRoutes(app);
   const files = await loadStaticFiles(deps.panel.dir, { 'chart.umd.min.js': deps.panel.chartJsFile });
 
   app.setErrorHandler(httpErrorHandler(deps.logger, reportsProblem));
@@ -42,5 +47,6 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   registerTraceRoutes(app, deps);
   registerCompletenessRoutes(app, deps);
   registerPanelRoutes(app, files);
+  registerOpenApiRoute(app, reportsApiDocument(deps.settings));
   return app;
 }

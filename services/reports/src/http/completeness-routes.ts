@@ -7,7 +7,7 @@ import { requestScope } from '../params/request-scope.js';
 import type { ApiDependencies } from './api-dependencies.js';
 import { callerOf } from '../../../../shared/http/api-key-hook.js';
 
-const completenessParams = z.object({ from: single.optional(), to: single.optional(), tz: single.optional(), format: oneOf(['json', 'csv']).optional() }).strict();
+export const completenessParams = z.object({ from: single.optional(), to: single.optional(), tz: single.optional(), format: oneOf(['json', 'csv']).optional() }).strict();
 
 /** The completeness ledger of the caller's account (issue 17): JSON, or CSV for an auditor. */
 export function registerCompletenessRoutes(app: FastifyInstance, deps: ApiDependencies): void {

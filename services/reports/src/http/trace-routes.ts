@@ -8,7 +8,7 @@ import { errorBody } from '../../../../shared/http/error-body.js';
 import { requestSignal } from './request-signal.js';
 
 /** txids are identifiers of the event model (shared/event/auth-event-schema.ts). */
-const TXID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+export const TXID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** Lineage of one event of the caller's account (issue 17). */
 export function registerTraceRoutes(app: FastifyInstance, deps: ApiDependencies): void {

@@ -73,14 +73,24 @@ function pathParameters(operation: ApiOperation): JsonObject[] {
   return names.map((name) => ({ name, in: 'path', required: true, schema: described[name] ?? { type: 'string' } }));
 }
 
+/**
+ * Query parameters arrive as strings, and the schemas coerce or pipe them: the input side of a
+ * pipe says only "a string", its output says what is meant (an enum list, an integer 1..1000), so
+ * each parameter shows its output unless that cannot be said in JSON Schema (a transform) or the
+ * input carries a default the output would hide as "required".
+ */
 function queryParameters(operation: ApiOperation): JsonObject[] {
   if (operation.query === undefined) return [];
-  const query = jsonSchemaOf(operation.query, 'input');
-  const required = new Set(Array.isArray(query.required) ? (query.required as string[]) : []);
-  return Object.entries((query.properties as Record<string, JsonObject> | undefined) ?? {}).map(([name, schema]) => {
+  const input = jsonSchemaOf(operation.query, 'input');
+  const output = jsonSchemaOf(operation.query, 'output');
+  const required = new Set(Array.isArray(input.required) ? (input.required as string[]) : []);
+  const outputs = (output.properties as Record<string, JsonObject> | undefined) ?? {};
+  return Object.entries((input.properties as Record<string, JsonObject> | undefined) ?? {}).map(([name, given]) => {
+    const meant = outputs[name];
+    const schema = meant === undefined || Object.keys(meant).length === 0 || given.default !== undefined ? given : meant;
     // A list may be repeated (?a=x&a=y) or comma-separated (?a=x,y).
-    const list = Array.isArray(schema.anyOf) && schema.anyOf.some((part) => (part as JsonObject).type === 'array');
-    return { name, in: 'query', required: required.has(name), ...(list ? { style: 'form', explode: true } : {}), schema };
+    const list = schema.type === 'array' || (Array.isArray(schema.anyOf) && schema.anyOf.some((part) => (part as JsonObject).type === 'array'));
+    return { name, in: 'query', required: required.has(name), ...(list ? { style: 'form', explode: true, description: 'repeat the parameter or separate values with commas' } : {}), schema };
   });
 }
 

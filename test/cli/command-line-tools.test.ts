@@ -12,6 +12,7 @@ const TOOLS = [
   { name: 'rotate-secrets-key', main: 'dist/scripts/rotate-secrets-key.js', usage: 'usage: npm run rotate-secrets-key' },
   { name: 'bench', main: 'dist/bench/run.js', usage: 'usage: npm run bench' },
   { name: 'schemas', main: 'dist/scripts/schemas.js', usage: 'usage: npm run schemas' },
+  { name: 'openapi', main: 'dist/scripts/openapi.js', usage: 'usage: npm run openapi' },
   { name: 'republish', main: 'dist/services/republish/src/main.js', usage: 'usage: npm run republish' },
 ] as const;
 

@@ -4,6 +4,12 @@ import { reportsSettings } from '../../services/reports/src/reports-settings.js'
 import { openApiShape } from '../../shared/http/openapi/openapi-route.js';
 import { AnswerChecker, documentProblems, routeDrift, type CheckedAnswer } from '../../testing/openapi-drift.js';
 import { startReportsFixture, type ReportsFixture } from './support/reports-fixture.js';
+import type { Kysely } from 'kysely';
+import { KeyRing } from '../../shared/crypto/key-ring.js';
+import type { CompletenessDatabase } from '../../shared/db/completeness-tables.js';
+import { NO_FILTERS } from '../../shared/webhooks/endpoint-filters.js';
+import { EndpointStore } from '../../shared/webhooks/endpoint-store.js';
+import type { WebhooksDatabase } from '../../shared/webhooks/webhook-tables.js';
 
 /**
  * The reports API against its OpenAPI document (issue 16): the routes Fastify registered are the
@@ -19,6 +25,24 @@ beforeAll(async () => {
   fixture = await startReportsFixture({ events: 400, seed: 5 });
 });
 afterAll(() => fixture?.close());
+
+async function seedWebhookAndLedger(accountId: string, txid: string): Promise<string> {
+  const db = fixture.database.db as unknown as Kysely<WebhooksDatabase & CompletenessDatabase>;
+  const store = new EndpointStore(db, KeyRing.parse(KeyRing.generateEntry('drift')));
+  const { endpoint } = await store.create(accountId, { url: 'https://hooks.example.com/drift', description: 'drift', filters: NO_FILTERS, rateLimitPerSecond: null, maxConcurrency: 1 });
+  const at = new Date();
+  await db
+    .insertInto('webhook_attempts')
+    .values({ endpoint_id: endpoint.id, account_id: accountId, message_id: txid, attempt: 1, trigger_type: 'event', attempted_at: at, outcome: 'failure', status_code: 500, latency_ms: 12, error_code: 'HTTP_STATUS', error: 'answered 500', response_excerpt: 'no' })
+    .execute();
+  const hour = new Date('2026-10-01T10:00:00Z');
+  await db.insertInto('completeness_hours').values({ account_id: accountId, hour_start: hour, committed: 5, indexed: 5, documents_missing: 0, documents_repaired: 0, status: 'complete', checked_at: at }).execute();
+  await db
+    .insertInto('completeness_endpoint_hours')
+    .values({ account_id: accountId, hour_start: hour, endpoint_id: endpoint.id, matched: 5, settled: 4, deliveries_missing: 1, deliveries_requeued: 1, status: 'requeued', checked_at: at })
+    .execute();
+  return endpoint.id;
+}
 
 async function call(method: string, path: string, options: { token?: string | null; query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<CheckedAnswer> {
   const token = options.token === undefined ? fixture.tokens.get(fixture.dataset.accounts[0]?.accountId ?? '') : options.token;
@@ -85,12 +109,19 @@ describe('reports API OpenAPI document', () => {
     expect((await get('/v1/freshness')).status).toBe(200);
     expect((await get('/v1/freshness', { account_id: 'someone_else' })).status).toBe(400);
 
-    const event = fixture.dataset.events[0]!;
-    const owner = { token: fixture.tokens.get(event.account_id) ?? null };
-    expect((await as('GET', '/v1/events/:txid/trace', `/v1/events/${event.txid}/trace`, owner)).status).toBe(200);
+    // An endpoint with a failed attempt at the event, and a ledger hour, so nested answers are not empty lists.
+    const accountId = fixture.dataset.accounts[0]!.accountId;
+    const event = fixture.dataset.events.find((candidate) => candidate.account_id === accountId)!;
+    const endpointId = await seedWebhookAndLedger(accountId, event.txid);
+    const owner = {};
+    const trace = await as('GET', '/v1/events/:txid/trace', `/v1/events/${event.txid}/trace`, owner);
+    expect(trace.status).toBe(200);
+    expect(trace.body).toMatchObject({ webhooks: [{ endpoint_id: endpointId, attempts: [{ outcome: 'failure' }] }] });
     expect((await as('GET', '/v1/events/:txid/trace', '/v1/events/no-such-txid/trace', owner)).status).toBe(404);
     expect((await as('GET', '/v1/events/:txid/trace', '/v1/events/%21bad/trace', owner)).status).toBe(400);
-    expect((await get('/v1/completeness', range)).status).toBe(200);
+    const ledger = await get('/v1/completeness', range);
+    expect(ledger.status).toBe(200);
+    expect(ledger.body).toMatchObject({ hours: [{ endpoints: [{ endpoint_id: endpointId }] }] });
     expect((await get('/v1/completeness', { ...range, format: 'csv' })).status).toBe(200);
     expect((await get('/v1/completeness', { ...range, format: 'xml' })).status).toBe(400);
 

@@ -149,7 +149,7 @@ export const completenessSchema = z
           documents_repaired: count,
           checked_at: instant,
           endpoints: z.array(
-            z.object({ endpoint_id: z.string(), matched: count, settled: count, deliveries_missing: count, deliveries_requeued: count, status: z.string() }).strict(),
+            z.object({ endpoint_id: z.string(), matched: count, settled: count, deliveries_missing: count, deliveries_requeued: count, status: z.enum(['complete', 'requeued', 'repaired', 'gap']) }).strict(),
           ),
         })
         .strict(),

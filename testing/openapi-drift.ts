@@ -3,6 +3,7 @@ import { allResponses } from '../shared/http/openapi/common-responses.js';
 import { errorBodySchema } from '../shared/http/openapi/error-body-schema.js';
 import { openApiPath } from '../shared/http/openapi/openapi-document.js';
 import type { RegisteredRoute } from '../shared/http/openapi/registered-routes.js';
+import { jsonSchemaProblems } from './json-schema-check.js';
 
 /** An answer as a test got it: status, parsed JSON (or text) body, content type. */
 export interface CheckedAnswer {
@@ -24,13 +25,18 @@ export function routeDrift(registered: readonly RegisteredRoute[], document: { p
 /**
  * Checks real answers against the operations the document is generated from: the status must be
  * documented, and the body must parse with that status's zod schema (strict objects: a field the
- * document does not have fails), or be the shared error body with one of the documented codes.
+ * document does not have fails), or be the shared error body with one of the documented codes;
+ * a JSON body must also pass the JSON Schema the published document gives for that status.
  * Keeps which operations were seen answering a success and an error.
  */
 export class AnswerChecker {
   readonly #seen = new Map<string, Set<'success' | 'error'>>();
 
-  constructor(private readonly operations: readonly ApiOperation[]) {}
+  /** `document`: the served document; JSON answers are checked against its JSON Schema too. */
+  constructor(
+    private readonly operations: readonly ApiOperation[],
+    private readonly document: { readonly paths: Record<string, unknown> },
+  ) {}
 
   /** Throws an Error naming the route, status and what is wrong. */
   check(method: string, path: string, answer: CheckedAnswer): void {
@@ -39,12 +45,21 @@ export class AnswerChecker {
     if (operation === undefined) throw new Error(`${method} ${path} is not documented`);
     const response: ApiResponse | undefined = allResponses(operation)[answer.status];
     if (response === undefined) throw new Error(`${route}: status not documented (documented: ${Object.keys(allResponses(operation)).join(', ')})`);
-    const problems = bodyProblems(response, answer);
+    const problems = [...bodyProblems(response, answer), ...this.#documentProblems(method, path, answer)];
     if (problems.length > 0) throw new Error(`${route}: the answer does not match the document:\n  ${problems.join('\n  ')}\n  body: ${JSON.stringify(answer.body).slice(0, 600)}`);
     const kind = answer.status < 400 ? 'success' : 'error';
     const seen = this.#seen.get(`${method} ${path}`) ?? new Set();
     seen.add(kind);
     this.#seen.set(`${method} ${path}`, seen);
+  }
+
+  /** The answer against the JSON Schema the published document gives for its status (JSON answers only). */
+  #documentProblems(method: string, path: string, answer: CheckedAnswer): string[] {
+    if (answer.contentType?.startsWith('application/json') !== true) return [];
+    const operation = (this.document.paths[openApiPath(path)] as Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }> | undefined)?.[method.toLowerCase()];
+    const schema = operation?.responses?.[String(answer.status)]?.content?.['application/json']?.schema;
+    if (schema === undefined) return [`the published document has no JSON schema for ${method} ${path} ${answer.status}`];
+    return jsonSchemaProblems(schema, answer.body, this.document).map((problem) => `(published JSON Schema) ${problem}`);
   }
 
   /** Operations not yet seen giving a success, and an error when they document one they can be led to (a 4xx). */

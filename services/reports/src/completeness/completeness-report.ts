@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CompletenessDatabase } from '../../../../shared/db/completeness-tables.js';
+import type { CompletenessDatabase, EndpointHourStatus } from '../../../../shared/db/completeness-tables.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -11,7 +11,7 @@ export interface EndpointHour {
   readonly settled: number;
   readonly deliveries_missing: number;
   readonly deliveries_requeued: number;
-  readonly status: string;
+  readonly status: EndpointHourStatus;
 }
 
 export interface LedgerHour {

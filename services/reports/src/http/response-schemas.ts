@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { authEventAnswerSchema } from '../../../../shared/http/openapi/auth-event-answer.js';
 import { BREAKDOWN_DIMENSIONS } from '../reports/breakdown-report.js';
 import { INTERVALS } from '../reports/volume-interval.js';
+import type { AuthLogPage } from '../auth-log/auth-log-page.js';
+import type { CompletenessAnswer } from '../completeness/completeness-report.js';
+import type { BreakdownReport } from '../reports/breakdown-report.js';
+import type { DistinctUsersReport } from '../reports/distinct-users-report.js';
+import type { Freshness } from '../reports/freshness.js';
+import type { OutOfDateReport } from '../reports/out-of-date-report.js';
+import type { VolumeReport } from '../reports/volume-report.js';
+import type { EventTrace } from '../trace/event-trace.js';
 
 /**
  * The JSON answers of the reports API, from which its OpenAPI document is generated. Strict: an
@@ -156,3 +164,19 @@ export const completenessSchema = z
     ),
   })
   .strict();
+
+// The answers' TypeScript types must fit their schemas: a field renamed, retyped or dropped in the
+// code fails to compile here; a field added in the code fails the drift test (strict schemas).
+type DeepReadonly<T> = T extends (infer Item)[] ? readonly DeepReadonly<Item>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type Fits<Answer extends DeepReadonly<z.output<Schema>>, Schema extends z.ZodType> = [Answer, Schema];
+type WithFreshness<T> = T & { readonly freshness: Freshness };
+export type AnswerTypesFit = [
+  Fits<WithFreshness<DistinctUsersReport>, typeof distinctUsersSchema>,
+  Fits<WithFreshness<OutOfDateReport>, typeof outOfDateSchema>,
+  Fits<WithFreshness<VolumeReport>, typeof volumeSchema>,
+  Fits<WithFreshness<BreakdownReport>, typeof breakdownSchema>,
+  Fits<WithFreshness<AuthLogPage>, typeof logPageSchema>,
+  Fits<{ freshness: Freshness }, typeof freshnessAnswerSchema>,
+  Fits<EventTrace, typeof eventTraceSchema>,
+  Fits<CompletenessAnswer, typeof completenessSchema>,
+];

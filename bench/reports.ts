@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../shared/auth/scopes.js';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -60,7 +61,7 @@ export const reportsBench: Bench = async ({ quick, log }) => {
     const tokens = new Map<string, string>();
     for (const account of accounts) {
       await store.upsert({ ...account, displayName: account.accountId });
-      tokens.set(account.accountId, (await keys.create(account.accountId, 'bench')).token);
+      tokens.set(account.accountId, (await keys.create(account.accountId, 'bench', ALL_SCOPES)).token);
     }
     const port = await freePort();
     service = spawn(process.execPath, [resolve(import.meta.dirname, '..', 'services', 'reports', 'src', 'main.js')], {

@@ -13,6 +13,8 @@ import * as lifecycleJobRuns from './2026-12-07-72-lifecycle-job-runs.js';
 import * as eventPublications from './2026-12-07-81-event-publications.js';
 import * as completenessLedger from './2026-12-07-82-completeness-ledger.js';
 import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
+import * as apiKeyScopes from './2026-12-08-51-api-key-scopes.js';
+import * as auditLog from './2026-12-08-52-audit-log.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -33,4 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-81-event-publications': eventPublications,
   '2026-12-07-82-completeness-ledger': completenessLedger,
   '2026-12-07-91-record-rows-procedure': recordRowsProcedure,
+  '2026-12-08-51-api-key-scopes': apiKeyScopes,
+  '2026-12-08-52-audit-log': auditLog,
 };

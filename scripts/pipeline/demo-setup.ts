@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -37,7 +38,7 @@ export async function prepareDemo(settings: PipelineSettings, runDir: string): P
     const saved = await readFile(file, 'utf8').then((text) => JSON.parse(text) as DemoCredentials, () => undefined);
     const keys = new ApiKeyStore(db, 0);
     if (saved !== undefined && (await keys.authenticate(saved.apiKey)) !== undefined) return saved;
-    const { token } = await keys.create('acct_0', 'demo (npm start)');
+    const { token } = await keys.create('acct_0', 'demo (npm start)', ALL_SCOPES);
     const credentials: DemoCredentials = { accountId: 'acct_0', apiKey: token, receiverSecret: generateSecret() };
     await mkdir(runDir, { recursive: true });
     await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });

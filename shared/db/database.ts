@@ -43,6 +43,8 @@ export interface ApiKeysTable {
   account_id: string;
   secret_sha256: Buffer;
   name: string;
+  /** Space-separated scopes (shared/auth/scopes.ts); the column's default is none. */
+  scopes: ColumnType<string, string | undefined, never>;
   created_at: ColumnType<Date, never, never>;
   revoked_at: ColumnType<Date | null, never, Date | null>;
 }

@@ -48,6 +48,11 @@ export function apiKeyHook(options: {
   };
 }
 
+/** The caller the hook authenticated, or undefined on a route that needs no key. */
+export function authenticatedCaller(request: FastifyRequest): Caller | undefined {
+  return callers.get(request);
+}
+
 /** The caller the hook authenticated (routes registered behind it always have one). */
 export function callerOf(request: FastifyRequest): Caller {
   const caller = callers.get(request);

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   keys = new ApiKeyStore(database.db);
   redis = createRedis(redisConnection(testSettings), { maxRetriesPerRequest: 1 });
   api = await app();
-  token = (await keys.create(uniqueName('acct'), 'idem')).token;
+  token = (await keys.create(uniqueName('acct'), 'idem', ALL_SCOPES)).token;
 });
 afterAll(async () => {
   await api?.close();
@@ -99,8 +100,8 @@ describe('Idempotency-Key', () => {
 
   it('scopes keys per account and per API key', async () => {
     const before = runs;
-    const otherKeySameAccount = (await keys.create((await keys.authenticate(token))!.accountId, 'second')).token;
-    const otherAccount = (await keys.create(uniqueName('acct'), 'idem')).token;
+    const otherKeySameAccount = (await keys.create((await keys.authenticate(token))!.accountId, 'second', ALL_SCOPES)).token;
+    const otherAccount = (await keys.create(uniqueName('acct'), 'idem', ALL_SCOPES)).token;
     for (const as of [token, otherKeySameAccount, otherAccount]) expect((await post(api, '/work', { amount: 1 }, 'k-scope', as)).status).toBe(201);
     expect(runs - before).toBe(3);
   });

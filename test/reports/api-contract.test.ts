@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../services/reports/src/auth-log/log-cursor.js';
@@ -46,7 +47,7 @@ describe('authentication', () => {
   });
 
   it('a revoked key stops working', async () => {
-    const { keyId, token } = await fixture.apiKeys.create(a, 'to revoke');
+    const { keyId, token } = await fixture.apiKeys.create(a, 'to revoke', ALL_SCOPES);
     expect((await fixture.get('/v1/account', {}, token)).status).toBe(200);
     await fixture.apiKeys.revoke(keyId);
     expect((await fixture.get('/v1/account', {}, token)).status).toBe(401);

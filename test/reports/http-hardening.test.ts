@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportsFixture, type ReportsFixture } from './support/reports-fixture.js';
@@ -84,7 +85,7 @@ describe('reports API: single-use links bound to their key (13.5)', () => {
   });
 
   it("a revoked key's links stop working", async () => {
-    const { keyId, token } = await fixture.apiKeys.create(a, 'to revoke');
+    const { keyId, token } = await fixture.apiKeys.create(a, 'to revoke', ALL_SCOPES);
     const url = await makeLink(token);
     await fixture.apiKeys.revoke(keyId);
     const answer = await fetch(`${fixture.baseUrl}${url}`);
@@ -95,7 +96,7 @@ describe('reports API: single-use links bound to their key (13.5)', () => {
 
 describe('reports API: rate limits (13.3)', () => {
   it('limits each API key on its own: 429 with Retry-After beyond the limit, other keys unaffected', async () => {
-    const { token } = await fixture.apiKeys.create(b, 'rate');
+    const { token } = await fixture.apiKeys.create(b, 'rate', ALL_SCOPES);
     const answers = await Promise.all(Array.from({ length: 45 }, () => fixture.get('/v1/freshness', {}, token)));
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(40);

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,7 +20,7 @@ let token: string;
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
   database = await createTestDatabase();
-  token = (await new ApiKeyStore(database.db).create('acct_proc', 'process test')).token;
+  token = (await new ApiKeyStore(database.db).create('acct_proc', 'process test', ALL_SCOPES)).token;
   const es = new URL(testSettings.AUTHLOG_ES_URL);
   proxy = await TcpProxy.start({ host: es.hostname, port: Number(es.port) });
 });

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { ApiKeyStore } from '../../shared/auth/api-key-store.js';
@@ -149,7 +150,7 @@ export class PipelineHarness {
   }
 
   async createApiKey(accountId: string): Promise<string> {
-    return (await new ApiKeyStore(this.database.db).create(accountId, 'e2e')).token;
+    return (await new ApiKeyStore(this.database.db).create(accountId, 'e2e', ALL_SCOPES)).token;
   }
 
   /** Stops and removes everything; every step runs even if an earlier one fails. */

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiKeyStore } from '../../shared/auth/api-key-store.js';
@@ -68,7 +69,7 @@ describe('webhook API rate limits', () => {
     const overrides = { WEBHOOK_API_RATE_PER_KEY: '10', WEBHOOK_API_AUTH_FAILURES_PER_ADDRESS: '4', WEBHOOK_REDIS_PREFIX: prefix };
     const [one, two] = [await startApi(fixture, overrides, publicResolver), await startApi(fixture, overrides, publicResolver)];
     try {
-      const { token } = await one.keys.create(uniqueName('rate'), 'rate');
+      const { token } = await one.keys.create(uniqueName('rate'), 'rate', ALL_SCOPES);
       const statuses: number[] = [];
       for (let n = 0; n < 12; n += 1) statuses.push((await new ApiClient(n % 2 === 0 ? one.baseUrl : two.baseUrl, '', token).call('GET', '/v1/endpoints')).status);
       expect(statuses).toEqual([...Array(10).fill(200), 429, 429]);
@@ -111,7 +112,7 @@ describe('webhook API rate limits', () => {
     });
     await service.start();
     try {
-      const { token } = await new ApiKeyStore(fixture.database.db).create(uniqueName('open'), 'open');
+      const { token } = await new ApiKeyStore(fixture.database.db).create(uniqueName('open'), 'open', ALL_SCOPES);
       const client = new ApiClient(`http://127.0.0.1:${service.port}`, '', token);
       expect((await client.call('GET', '/v1/endpoints')).status).toBe(200);
       await proxy.cut();

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
 import { startApi, type ApiClient } from './support/api-client.js';
@@ -177,7 +178,7 @@ describe('webhook API: authentication and tenant isolation', () => {
   it('requires a valid API key', async () => {
     expect((await api.anonymous().call('GET', '/v1/endpoints')).status).toBe(401);
     const revoked = await api.customer(uniqueName('eve'));
-    const { keyId, token } = await api.keys.create(revoked.accountId, 'to revoke');
+    const { keyId, token } = await api.keys.create(revoked.accountId, 'to revoke', ALL_SCOPES);
     await api.keys.revoke(keyId);
     const answer = await fetch(`${api.baseUrl}/v1/endpoints`, { headers: { authorization: `Bearer ${token}` } });
     expect(answer.status).toBe(401);

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../shared/auth/scopes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiShape } from '../../shared/http/openapi/openapi-route.js';
 import { webhookApiDocument, webhookApiOperations } from '../../services/webhook-api/src/api-document.js';
@@ -66,7 +67,7 @@ describe('webhook API OpenAPI document', () => {
 
   it('every route answers, on success and on error, what the document says for that status', async () => {
     const checker = new AnswerChecker(webhookApiOperations(schemas), (await call('GET', '/openapi.json')).body as { paths: Record<string, unknown> });
-    const { token } = await api.keys.create(uniqueName('acct'), 'drift');
+    const { token } = await api.keys.create(uniqueName('acct'), 'drift', ALL_SCOPES);
     const as = async (method: string, route: string, path: string, options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {}) => {
       const answer = await call(method, path, { ...options, token: options.token === null ? undefined : (options.token ?? token) });
       checker.check(method, route, answer);
@@ -126,6 +127,21 @@ describe('webhook API OpenAPI document', () => {
 
     expect((await as('DELETE', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`)).status).toBe(204);
     expect((await as('DELETE', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`)).status).toBe(404);
+
+    // Keys and the audit log; a key without a route's scope is refused with 403.
+    const made = await as('POST', '/v1/api-keys', '/v1/api-keys', { body: { name: 'reader', scopes: ['webhooks:read'] } });
+    expect(made.status).toBe(201);
+    const reader = made.body as { id: string; token: string };
+    expect((await as('POST', '/v1/api-keys', '/v1/api-keys', { body: { name: 'x', scopes: ['everything'] } })).status).toBe(400);
+    expect((await as('POST', '/v1/api-keys', '/v1/api-keys', { body: { name: 'x', scopes: ['webhooks:read'] }, token: reader.token })).status).toBe(403);
+    expect((await as('GET', '/v1/api-keys', '/v1/api-keys?limit=5')).status).toBe(200);
+    expect((await as('GET', '/v1/api-keys', '/v1/api-keys?after=bad')).status).toBe(400);
+    expect((await as('GET', '/v1/audit-log', '/v1/audit-log?limit=5')).status).toBe(200);
+    expect((await as('GET', '/v1/audit-log', '/v1/audit-log?before=x')).status).toBe(400);
+    expect((await as('POST', '/v1/api-keys/:keyId/revoke', `/v1/api-keys/${reader.id}/revoke`, { body: {} })).status).toBe(200);
+    expect((await as('POST', '/v1/api-keys/:keyId/revoke', '/v1/api-keys/AAAAAAAAAAAAAAAA/revoke', { body: {} })).status).toBe(404);
+    const ownId = token.slice(4, 20);
+    expect((await as('POST', '/v1/api-keys/:keyId/revoke', `/v1/api-keys/${ownId}/revoke`, { body: {} })).status).toBe(409);
 
     // GET /openapi.json has no error to provoke (only a 500): a success is enough there.
     expect(checker.uncovered()).toEqual([]);

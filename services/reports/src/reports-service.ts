@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import { followRevocations } from '../../../shared/auth/api-key-revocations.js';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
 import type { ApiKeysTable, AuthlogTable } from '../../../shared/db/database.js';
 import { eventIndexNames } from '../../../shared/elasticsearch/event-index.js';
@@ -57,8 +58,13 @@ export class ReportsService implements RunnableService {
   #app: FastifyInstance | undefined;
   #stopped: Promise<void> | undefined;
   readonly #search: EventSearch;
+  readonly #apiKeys: ApiKeyStore;
+  /** A connection of its own for the revocation feed (a subscribed connection can do nothing else). */
+  readonly #revocations: Redis;
 
   constructor(private readonly options: ReportsServiceOptions) {
+    this.#apiKeys = new ApiKeyStore(options.db, options.config.REPORTS_API_KEY_CACHE_MS);
+    this.#revocations = options.redis.duplicate();
     this.#search = new EventSearch(options.elasticsearch, eventIndexNames(options.config.REPORTS_INDEX_PREFIX), { requestTimeoutMs: options.config.REPORTS_ES_TIMEOUT_MS });
   }
 
@@ -87,6 +93,7 @@ export class ReportsService implements RunnableService {
       waited.abort();
     }
     if (this.options.redis.status !== 'ready') logger.warn({ status: this.options.redis.status }, 'Redis is not ready: rate limits pass unchecked and downloads answer 503 until it is');
+    await followRevocations(this.#revocations, config.AUTHLOG_API_KEY_REVOCATIONS_CHANNEL, this.#apiKeys, logger);
     this.#app = await buildApp(this.#dependencies());
     await this.#app.listen({ port: config.REPORTS_PORT, host: config.REPORTS_HOST });
     logger.info({ port: this.port, panel: `http://${config.REPORTS_HOST}:${this.port}/panel/` }, 'reports API and Admin Panel listening');
@@ -100,6 +107,7 @@ export class ReportsService implements RunnableService {
         ['Elasticsearch client', () => this.options.elasticsearch.close()],
         ['MySQL', () => this.options.db.destroy()],
         ['Redis', () => redis.quit().then(() => undefined, () => redis.disconnect())],
+        ['Redis revocation feed', () => this.#revocations.quit().then(() => undefined, () => this.#revocations.disconnect())],
       ],
       this.options.logger,
     );
@@ -116,7 +124,7 @@ export class ReportsService implements RunnableService {
     return {
       search: this.#search,
       accounts: new AccountStore(db, 30_000),
-      apiKeys: new ApiKeyStore(db, config.REPORTS_API_KEY_CACHE_MS),
+      apiKeys: this.#apiKeys,
       linkRedemptions: new LinkRedemptions(this.options.redis, config.REPORTS_REDIS_PREFIX),
       idempotency: { redis: this.options.redis, prefix: config.REPORTS_REDIS_PREFIX },
       limiter: new RateLimiter(this.options.redis, { prefix: config.REPORTS_REDIS_PREFIX, service: 'reports', registry, logger }),

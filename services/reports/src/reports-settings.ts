@@ -5,6 +5,7 @@ import type { Environment } from '../../../shared/config/environment.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import { envOptionalSecret } from '../../../shared/config/secret-setting.js';
 import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
+import { apiKeySettings } from '../../../shared/auth/api-key-settings.js';
 
 /** Every setting of the reports service (README.md explains each). */
 export const reportsSettings = {
@@ -12,6 +13,7 @@ export const reportsSettings = {
   ...commonSettings.elasticsearch,
   ...commonSettings.redis,
   ...httpServerSettings,
+  ...apiKeySettings,
   ...commonSettings.ops,
   ...opsPort(9106),
   REPORTS_PORT: envInt(7006, { min: 0, max: 65_535 }),

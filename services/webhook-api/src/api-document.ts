@@ -5,6 +5,8 @@ import type { JsonObject } from '../../../shared/http/openapi/json-schema-of.js'
 import { openApiOperation } from '../../../shared/http/openapi/openapi-route.js';
 import type { RequestSchemas } from './request-schemas.js';
 import * as answers from './response-schemas.js';
+import { keyOperations } from './keys/key-operations.js';
+import { webhookApiPolicies } from './route-policies.js';
 
 const endpointParams = z.object({ endpointId: z.string().describe('the endpoint id (ep_...)') });
 const messageParams = endpointParams.extend({ messageId: z.string().describe('the message id: webhook-id of the delivery (a txid or msg_...)') });
@@ -120,6 +122,7 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
       summary: 'Every webhook type: its JSON Schema (generated from the event model) and an example',
       responses: { 200: { description: 'the catalog', schema: answers.eventTypeListSchema, name: 'EventTypeList' } },
     },
+    ...keyOperations(),
     openApiOperation,
   ];
 }
@@ -130,7 +133,8 @@ export function webhookApiDocument(schemas: RequestSchemas): JsonObject {
     title: 'Authlog webhook API',
     version: '1',
     description:
-      'Endpoints, signing secrets, test events, the delivery attempt log, replay and recovery. Every /v1 route needs an API key and is scoped to its account. Errors share one body (ErrorBody; codes in docs/http-errors.md). Bounds that depend on settings (max_concurrency) are those of the serving instance; docs/openapi/webhook-api.json shows the defaults.',
+      'Endpoints, signing secrets, test events, the delivery attempt log, replay and recovery; API keys and the audit log of changes. Every /v1 route needs an API key holding the scope its security names, and is scoped to the key\'s account. Errors share one body (ErrorBody; codes in docs/http-errors.md). Bounds that depend on settings (max_concurrency) are those of the serving instance; docs/openapi/webhook-api.json shows the defaults.',
     operations: webhookApiOperations(schemas),
+    policies: webhookApiPolicies,
   });
 }

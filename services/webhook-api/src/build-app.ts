@@ -17,6 +17,13 @@ import type { Logger } from '../../../shared/log/logger.js';
 import { webhookApiDocument } from './api-document.js';
 import { deliveryRoutes, type DeliveryRouteDependencies } from './delivery-routes.js';
 import { eventTypeRoutes } from './event-type-routes.js';
+import { keyRoutes, type KeyRouteDependencies } from './keys/key-routes.js';
+import { webhookApiPolicies } from './route-policies.js';
+import { ApiKeyNotFoundError } from '../../../shared/auth/errors/api-key-not-found-error.js';
+import { LastAdminKeyError } from '../../../shared/auth/errors/last-admin-key-error.js';
+import { registerAuditLog } from '../../../shared/audit/audit-hook.js';
+import { requirePolicies } from '../../../shared/http/route-policy.js';
+import { scopeHook } from '../../../shared/http/scope-hook.js';
 import { endpointRoutes, type EndpointRouteDependencies } from './endpoint-routes.js';
 
 export interface WebhookApiLimits extends ApiKeyLimits {
@@ -36,7 +43,12 @@ export interface AppDependencies {
   readonly idempotency: Pick<IdempotencyOptions, 'redis' | 'prefix'>;
   readonly endpointRoutes: EndpointRouteDependencies;
   readonly deliveryRoutes: Omit<DeliveryRouteDependencies, 'schemas' | 'endpoints'>;
+  /** API keys of the caller's account and the audit log (keys/key-routes.ts). */
+  readonly keyRoutes: KeyRouteDependencies;
 }
+
+/** Every route needs a key except the OpenAPI document. */
+const needsKey = (path: string): boolean => path !== OPENAPI_PATH;
 
 /**
  * The Fastify app: JSON in and out, every route behind API-key authentication (shared/http) except
@@ -45,15 +57,20 @@ export interface AppDependencies {
 export function buildApp(deps: AppDependencies): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, ...fastifyTimeouts(deps.timeouts) });
   recordRoutes(app);
+  requirePolicies(app, webhookApiPolicies, needsKey);
   registerRequestMetrics(app, deps.registry, 'webhook_api');
-  app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey: (request) => request.routeOptions.url !== OPENAPI_PATH }));
+  app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey: (request) => needsKey(request.routeOptions.url ?? '') }));
+  app.addHook('onRequest', scopeHook(webhookApiPolicies));
   app.addHook('onRequest', ownQuota(deps));
   registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger });
+  // After the Idempotency-Key hook: a replayed answer changed nothing and is not recorded again.
+  registerAuditLog(app, { store: deps.keyRoutes.audit, policies: webhookApiPolicies, logger: deps.logger, registry: deps.registry, service: 'webhook_api' });
   app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));
   app.setNotFoundHandler(notFoundHandler);
   endpointRoutes(app, deps.endpointRoutes);
   eventTypeRoutes(app);
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
+  keyRoutes(app, deps.keyRoutes);
   registerOpenApiRoute(app, webhookApiDocument(deps.endpointRoutes.schemas));
   return app;
 }
@@ -62,6 +79,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
 function webhookApiProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof EndpointNotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'no such endpoint');
   if (error instanceof EndpointLimitError) return new HttpProblem(409, error.code, error.message);
+  if (error instanceof ApiKeyNotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'no such API key');
+  if (error instanceof LastAdminKeyError) return new HttpProblem(409, error.code, error.message, { field: 'keyId' });
   return undefined;
 }
 

@@ -3,6 +3,10 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
+import { ApiKeyManagement } from '../../../shared/auth/api-key-management.js';
+import { followRevocations, RedisRevocationNotifier } from '../../../shared/auth/api-key-revocations.js';
+import { AuditLogStore } from '../../../shared/audit/audit-log-store.js';
+import type { AuditLogDatabase } from '../../../shared/audit/audit-log-table.js';
 import type { ConnectionProbe } from '../../../shared/connections/connection-probe.js';
 import { keyRingOf } from '../../../shared/crypto/encryption-settings.js';
 import { redisConnection } from '../../../shared/redis/redis-connection.js';
@@ -54,6 +58,9 @@ export class WebhookApiService implements RunnableService {
   readonly #queue: DeliveryQueue;
   readonly #app: FastifyInstance;
   readonly #probes: readonly ConnectionProbe[];
+  readonly #apiKeys: ApiKeyStore;
+  /** A connection of its own for the revocation feed (a subscribed connection can do nothing else). */
+  readonly #revocations: Redis;
   #port: number | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -68,8 +75,10 @@ export class WebhookApiService implements RunnableService {
     const keys = keyRingOf(settings);
     const endpoints = new EndpointStore(this.#db, keys);
     const messages = new MessageStore(this.#db);
+    this.#apiKeys = new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS);
+    this.#revocations = this.#redis.commands.duplicate();
     this.#app = buildApp({
-      apiKeys: new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS),
+      apiKeys: this.#apiKeys,
       limiter: new RateLimiter(this.#redis.commands, { prefix: settings.WEBHOOK_REDIS_PREFIX, service: 'webhook_api', registry, logger }),
       limits: webhookApiLimits(settings),
       timeouts: settings,
@@ -94,6 +103,11 @@ export class WebhookApiService implements RunnableService {
           recoverMaxMessages: settings.WEBHOOK_RECOVER_MAX_MESSAGES,
         }),
       },
+      keyRoutes: {
+        keys: this.#apiKeys,
+        management: new ApiKeyManagement(this.#db, this.#apiKeys, new RedisRevocationNotifier(this.#redis.commands, settings.AUTHLOG_API_KEY_REVOCATIONS_CHANNEL, logger)),
+        audit: new AuditLogStore(this.#db.withTables<AuditLogDatabase>()),
+      },
     });
   }
 
@@ -111,6 +125,7 @@ export class WebhookApiService implements RunnableService {
   async start(): Promise<void> {
     const { settings, logger } = this.#options;
     await assertPersistentRedis(this.#redis.commands, redisConnection(settings).display, logger);
+    await followRevocations(this.#revocations, settings.AUTHLOG_API_KEY_REVOCATIONS_CHANNEL, this.#apiKeys, logger);
     await this.#app.listen({ host: settings.WEBHOOK_API_HOST, port: settings.WEBHOOK_API_PORT });
     const address = this.#app.server.address();
     this.#port = typeof address === 'object' && address !== null ? address.port : settings.WEBHOOK_API_PORT;
@@ -137,7 +152,7 @@ export class WebhookApiService implements RunnableService {
       ['HTTP server', () => this.#app.close()],
       ['delivery queue', () => this.#queue.close()],
       ['MySQL', () => this.#db.destroy()],
-      ...Object.entries(this.#redis).map(([name, client]): ShutdownStep => [`redis ${name}`, () => client.quit().catch(() => client.disconnect())]),
+      ...Object.entries({ ...this.#redis, revocations: this.#revocations }).map(([name, client]): ShutdownStep => [`redis ${name}`, () => client.quit().then(() => undefined, () => client.disconnect())]),
     ];
     await runShutdownSteps(steps, this.#options.logger);
   }

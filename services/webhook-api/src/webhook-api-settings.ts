@@ -4,6 +4,7 @@ import { envInt, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
+import { apiKeySettings } from '../../../shared/auth/api-key-settings.js';
 import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 /** Every variable the webhook API reads, with defaults for the local stack (services/webhook-api/README.md). */
@@ -14,6 +15,7 @@ export const webhookApiSettings = {
   ...opsPort(9105),
   ...webhookSettings,
   ...httpServerSettings,
+  ...apiKeySettings,
   WEBHOOK_API_HOST: envString('127.0.0.1'),
   WEBHOOK_API_PORT: envInt(7005, { min: 0, max: 65_535 }),
   WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT: envInt(50, { min: 1, max: 10_000 }),
@@ -27,7 +29,7 @@ export const webhookApiSettings = {
   WEBHOOK_RECOVER_MAX_AGE_MS: envInt(14 * 86_400_000, { min: 60_000, max: 90 * 86_400_000 }),
   /** Most messages one recover call re-enqueues (call again for more). */
   WEBHOOK_RECOVER_MAX_MESSAGES: envInt(50_000, { min: 1, max: 1_000_000 }),
-  /** How long an authenticated API key is trusted before MySQL is asked again (revocation delay). */
+  /** How long an authenticated API key is trusted before MySQL is asked again; revocations drop it at once (Redis pub/sub). */
   WEBHOOK_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 600_000 }),
   WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
   /** Rate limits, counted in Redis across instances per window of WEBHOOK_API_RATE_WINDOW_MS (429 + Retry-After beyond). */

@@ -2,7 +2,8 @@ import type { ApiOperation, ApiResponse } from './api-operation.js';
 
 /**
  * The answers the shared kit gives on any route of a kind, so each route lists only its own:
- * every route may fail (500); a route behind the API key may be refused (401) or limited (429);
+ * every route may fail (500); a route behind the API key may be refused (401, or 403 for a key
+ * without the route's scope) or limited (429);
  * a route that reads a query or body may refuse it (400); every POST takes `Idempotency-Key`
  * (shared/http/idempotency-hook.ts: 400, 409, 422, 503); a body may be too large or unreadable.
  */
@@ -27,6 +28,7 @@ export function kitResponses(operation: ApiOperation): Record<number, ApiRespons
   if (operation.auth === 'apiKey') {
     add(401, 'no, malformed, unknown or revoked API key', ['UNAUTHENTICATED'], { 'WWW-Authenticate': 'Bearer' });
     add(429, 'over a rate limit; wait Retry-After seconds', ['RATE_LIMITED'], { 'Retry-After': 'seconds to wait' });
+    add(403, 'the API key lacks the scope this route needs (named in the message and in WWW-Authenticate)', ['INSUFFICIENT_SCOPE'], { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="<the scope needed>"' });
   }
   if (operation.method === 'POST' && operation.auth === 'apiKey') {
     add(409, 'a request with this Idempotency-Key is still running; retry after Retry-After for its answer', ['IDEMPOTENCY_KEY_IN_PROGRESS'], { 'Retry-After': 'seconds to wait' });

@@ -3,12 +3,16 @@ import { allResponses } from './common-responses.js';
 import { errorBodySchema } from './error-body-schema.js';
 import { jsonSchemaOf, type JsonObject } from './json-schema-of.js';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../idempotency-hook.js';
+import { routeKey, type RoutePolicies, type RoutePolicy } from '../route-policy.js';
+import { SCOPES } from '../../auth/scopes.js';
 
 export interface ApiDescription {
   readonly title: string;
   readonly version: string;
   readonly description: string;
   readonly operations: readonly ApiOperation[];
+  /** The API's route policies: each keyed operation's scope goes into its `security`, audited routes may answer 503. */
+  readonly policies: RoutePolicies;
 }
 
 const ERROR_REF = { $ref: '#/components/schemas/ErrorBody' };
@@ -26,7 +30,7 @@ export function openApiDocument(api: ApiDescription): JsonObject {
     const item = (paths[path] ??= {});
     const method = operation.method.toLowerCase();
     if (item[method] !== undefined) throw new Error(`${operation.method} ${operation.path} is described twice`);
-    item[method] = describeOperation(operation, schemas);
+    item[method] = describeOperation(withPolicy(operation, api.policies[routeKey(operation.method, operation.path)]), schemas);
   }
   return {
     openapi: '3.1.0',
@@ -36,7 +40,12 @@ export function openApiDocument(api: ApiDescription): JsonObject {
     components: {
       schemas,
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'alk_<key id>_<secret>', description: 'An API key: Authorization: Bearer alk_... Every call is scoped to the key\'s account.' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'alk_<key id>_<secret>',
+          description: `An API key: Authorization: Bearer alk_... Every call is scoped to the key's account. Each operation's security names the scope the key must hold (${SCOPES.join(', ')}); a key without it is answered 403 INSUFFICIENT_SCOPE.`,
+        },
       },
     },
   };
@@ -47,7 +56,19 @@ export function openApiPath(fastifyPath: string): string {
   return fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-function describeOperation(operation: ApiOperation, schemas: Record<string, JsonObject>): JsonObject {
+type ScopedOperation = ApiOperation & { readonly scope?: string };
+
+/** The operation with what its policy adds: the scope it needs, and the 503 of an audit entry that could not be written. */
+function withPolicy(operation: ApiOperation, policy: RoutePolicy | undefined): ScopedOperation {
+  if (operation.auth !== 'apiKey') return operation;
+  if (policy === undefined) throw new Error(`${operation.method} ${operation.path} needs an API key but has no route policy (scope)`);
+  if (policy.audit === undefined) return { ...operation, scope: policy.scope };
+  const own = operation.responses[503];
+  const unavailable = { description: own?.description ?? 'a dependency did not answer: send it again', errors: [...new Set([...(own?.errors ?? []), 'UNAVAILABLE'])], headers: { ...own?.headers, 'Retry-After': 'seconds to wait' } };
+  return { ...operation, scope: policy.scope, responses: { ...operation.responses, 503: unavailable } };
+}
+
+function describeOperation(operation: ScopedOperation, schemas: Record<string, JsonObject>): JsonObject {
   const parameters = [...pathParameters(operation), ...queryParameters(operation), ...headerParameters(operation)];
   const body = operation.body === undefined ? undefined : jsonSchemaOf(operation.body, 'input');
   const responses: Record<string, JsonObject> = {};
@@ -58,7 +79,7 @@ function describeOperation(operation: ApiOperation, schemas: Record<string, Json
     operationId: operation.operationId,
     summary: operation.summary,
     tags: [operation.tag],
-    security: operation.auth === 'apiKey' ? [{ apiKey: [] }] : [],
+    security: operation.auth === 'apiKey' ? [{ apiKey: operation.scope === undefined ? [] : [operation.scope] }] : [],
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(body === undefined
       ? {}

@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../../shared/auth/scopes.js';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kysely } from 'kysely';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
@@ -72,7 +73,7 @@ export async function startReportsFixture(options: {
     const tokens = new Map<string, string>();
     for (const account of dataset.accounts) {
       await accounts.upsert({ accountId: account.accountId, displayName: `Customer ${account.accountId}`, timeZone: account.timeZone });
-      tokens.set(account.accountId, (await apiKeys.create(account.accountId, 'tests')).token);
+      tokens.set(account.accountId, (await apiKeys.create(account.accountId, 'tests', ALL_SCOPES)).token);
     }
     const config = loadConfig(reportsSettings, {
       AUTHLOG_MYSQL_URL: database.url,

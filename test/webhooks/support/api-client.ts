@@ -1,3 +1,4 @@
+import { ALL_SCOPES } from '../../../shared/auth/scopes.js';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
@@ -68,7 +69,7 @@ export async function startApi(fixture: WebhookFixture, overrides: Record<string
     baseUrl,
     keys,
     /** A new account with its own API key. */
-    customer: async (accountId: string) => new ApiClient(baseUrl, accountId, (await keys.create(accountId, 'test')).token),
+    customer: async (accountId: string) => new ApiClient(baseUrl, accountId, (await keys.create(accountId, 'test', ALL_SCOPES)).token),
     anonymous: () => new ApiClient(baseUrl, '', undefined),
     stop: () => service.stop(),
   };

@@ -7,6 +7,7 @@ import { breakdownParams, distinctUsersParams, exportParams, logParams, noParams
 import { completenessParams } from './completeness-routes.js';
 import * as answers from './response-schemas.js';
 import { TXID } from './trace-routes.js';
+import { reportsPolicies } from './route-policies.js';
 
 const searchDown: ApiResponse = { description: 'Elasticsearch did not answer: retry after Retry-After', errors: ['SEARCH_UNAVAILABLE'], headers: { 'Retry-After': 'seconds to wait' } };
 const busy: ApiResponse = { description: 'the account already runs its concurrent exports or exact counts', errors: ['TOO_MANY_REQUESTS'], headers: { 'Retry-After': 'seconds to wait' } };
@@ -114,7 +115,8 @@ export function reportsApiDocument(settings: { readonly maxPageSize: number }): 
     title: 'Authlog reports API',
     version: '1',
     description:
-      'Reports, the auth log (pages, exports, download links), lineage and completeness over the key\'s account, and the Admin Panel\'s files. Every /v1 route but /v1/downloads/{token} needs an API key. Errors share one body (ErrorBody; codes in docs/http-errors.md). The limit of GET /v1/logs is that of the serving instance (REPORTS_MAX_PAGE_SIZE); docs/openapi/reports.json shows the default.',
+      'Reports, the auth log (pages, exports, download links), lineage and completeness over the key\'s account, and the Admin Panel\'s files. Every /v1 route but /v1/downloads/{token} needs an API key holding logs:read. Errors share one body (ErrorBody; codes in docs/http-errors.md). The limit of GET /v1/logs is that of the serving instance (REPORTS_MAX_PAGE_SIZE); docs/openapi/reports.json shows the default.',
     operations: reportsApiOperations(settings),
+    policies: reportsPolicies,
   });
 }

@@ -16,16 +16,18 @@ import { registerReportRoutes } from './report-routes.js';
 import { loadStaticFiles } from './static-files.js';
 import { registerTraceRoutes } from './trace-routes.js';
 import { registerCompletenessRoutes } from './completeness-routes.js';
+import { reportsPolicies } from './route-policies.js';
+import { requirePolicies } from '../../../../shared/http/route-policy.js';
+import { scopeHook } from '../../../../shared/http/scope-hook.js';
 
 /** Decided by the matched route, not the raw URL, so no spelling of a path can skip the check. */
-const requiresKey = (request: FastifyRequest): boolean => {
-  const route = request.routeOptions.url ?? '';
-  return route.startsWith('/v1/') && route !== '/v1/downloads/:token';
-};
+const needsKey = (route: string): boolean => route.startsWith('/v1/') && route !== '/v1/downloads/:token';
+const requiresKey = (request: FastifyRequest): boolean => needsKey(request.routeOptions.url ?? '');
 
 /**
  * The reports HTTP API and the Admin Panel on one Fastify instance. Every /v1 route except the
- * signed downloads requires an API key, checked on onRequest (before any body is read); the
+ * signed downloads requires an API key holding its scope (route-policies.ts), checked on onRequest
+ * (before any body is read); the
  * caller's account scopes everything it reads. GET /openapi.json (no key) is the document
  * generated from the routes' own schemas (api-document.ts).
  */
@@ -33,12 +35,14 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   // maxParamLength: download links carry their signed grant in the path.
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: 16_384, routerOptions: { maxParamLength: 4_200 }, ...fastifyTimeouts(deps.timeouts) });
   recordRoutes(app);
+  requirePolicies(app, reportsPolicies, needsKey);
   const files = await loadStaticFiles(deps.panel.dir, { 'chart.umd.min.js': deps.panel.chartJsFile });
 
   app.setErrorHandler(httpErrorHandler(deps.logger, reportsProblem));
   app.setNotFoundHandler(notFoundHandler);
   registerRequestMetrics(app, deps.registry, 'reports');
   app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey }));
+  app.addHook('onRequest', scopeHook(reportsPolicies));
   registerIdempotency(app, { ...deps.idempotency, service: 'reports', registry: deps.registry, logger: deps.logger });
 
   registerReportRoutes(app, deps);

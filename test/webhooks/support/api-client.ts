@@ -1,4 +1,4 @@
-import { ALL_SCOPES } from '../../../shared/auth/scopes.js';
+import { ALL_SCOPES, type Scope } from '../../../shared/auth/scopes.js';
 import { ApiKeyStore } from '../../../shared/auth/api-key-store.js';
 import { createDatabase } from '../../../shared/db/create-database.js';
 import { mysqlConnection } from '../../../shared/db/mysql-connection.js';
@@ -23,7 +23,7 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     readonly accountId: string,
-    private readonly token: string | undefined,
+    readonly token: string | undefined,
   ) {}
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
@@ -68,8 +68,8 @@ export async function startApi(fixture: WebhookFixture, overrides: Record<string
     service,
     baseUrl,
     keys,
-    /** A new account with its own API key. */
-    customer: async (accountId: string) => new ApiClient(baseUrl, accountId, (await keys.create(accountId, 'test', ALL_SCOPES)).token),
+    /** A new account with its own API key (every scope unless told). */
+    customer: async (accountId: string, scopes: readonly Scope[] = ALL_SCOPES) => new ApiClient(baseUrl, accountId, (await keys.create(accountId, 'test', scopes)).token),
     anonymous: () => new ApiClient(baseUrl, '', undefined),
     stop: () => service.stop(),
   };

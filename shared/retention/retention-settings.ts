@@ -14,6 +14,8 @@ export const retentionSettings = {
   RETENTION_EVENTS_TOPIC_HOURS: envInt(168, { min: 1, max: 87_600 }),
   /** Dead-letter topics: kept longer than events, an operator has to look at them. */
   RETENTION_DLQ_TOPIC_DAYS: envInt(30, { min: 1, max: 3_650 }),
+  /** The audit log of changes made through the customer APIs (MySQL). */
+  RETENTION_AUDIT_DAYS: envInt(365, { min: 1, max: 3_650 }),
 } as const;
 
 export interface RetentionPolicy {

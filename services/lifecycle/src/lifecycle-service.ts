@@ -13,6 +13,8 @@ import { EventPublicationsRetentionJob } from './jobs/event-publications-retenti
 import { ElasticsearchRetentionJob } from './jobs/elasticsearch-retention-job.js';
 import { KafkaRetentionDriftJob } from './jobs/kafka-retention-drift-job.js';
 import { WebhookRetentionJob } from './jobs/webhook-retention-job.js';
+import { AuditLogRetentionJob } from './jobs/audit-log-retention-job.js';
+import type { AuditLogDatabase } from '../../../shared/audit/audit-log-table.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { LifecycleScheduler } from './lifecycle-scheduler.js';
 import type { LifecycleSettings } from './lifecycle-settings.js';
@@ -62,6 +64,7 @@ export class LifecycleService implements RunnableService {
         (state) => metrics.topicRetentionDrift.set({ topic: state.topic }, state.drift ? 1 : 0),
         logger,
       ),
+      new AuditLogRetentionJob(options.db.withTables<AuditLogDatabase>(), { retentionDays: settings.RETENTION_AUDIT_DAYS, chunk: settings.LIFECYCLE_WEBHOOK_CHUNK, pauseMs: settings.LIFECYCLE_WEBHOOK_PAUSE_MS }, logger),
     ];
     this.scheduler = new LifecycleScheduler({
       db: options.db,

@@ -21,6 +21,12 @@ export interface IdempotencyOptions {
   /** How long a request may hold its key before a retry may do the work again (a crashed instance). */
   readonly runningMs?: number;
   readonly timeoutMs?: number;
+  /**
+   * Routes (Fastify paths) whose successful answer holds a credential shown once (a new API key's
+   * token): such an answer is never written to Redis; the key is freed and a retry does the work
+   * again (a second key, which its owner can revoke) rather than a bearer token being kept 24 h.
+   */
+  readonly answersNotKept?: ReadonlySet<string>;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -99,7 +105,8 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     owned.delete(request);
     const body = payload === null || payload === undefined ? '' : typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
     try {
-      if (reply.statusCode >= 500 || body === undefined || body.length > MAX_STORED_BODY) {
+      const holdsCredential = reply.statusCode < 300 && options.answersNotKept?.has(request.routeOptions.url ?? '') === true;
+      if (reply.statusCode >= 500 || body === undefined || body.length > MAX_STORED_BODY || holdsCredential) {
         await store.release(mine.key, mine.ticket);
       } else {
         const contentType = reply.getHeader('content-type');

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
+import { testSettings } from '../support/settings.js';
+import { createRedis } from '../../shared/redis/create-redis.js';
+import { redisConnection } from '../../shared/redis/redis-connection.js';
 import { ApiClient, startApi } from './support/api-client.js';
 import { WebhookFixture } from './support/webhook-fixture.js';
 
@@ -67,6 +70,22 @@ describe('key management', () => {
     const bad = await admin.call('POST', '/v1/api-keys', { name: 'x', scopes: ['logs:read', 'logs:read'] });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', field: 'scopes' } } });
     expect((await admin.call('POST', '/v1/api-keys', { name: '', scopes: ['logs:read'] })).body.error.field).toBe('name');
+  });
+
+  it('never keeps a new key\'s token for an Idempotency-Key: a retry makes another key', async () => {
+    const admin = await api.customer(uniqueName('idem'));
+    const headers = { 'idempotency-key': uniqueName('k') };
+    const first = await admin.call('POST', '/v1/api-keys', { name: 'retried', scopes: ['logs:read'] }, headers);
+    const second = await admin.call('POST', '/v1/api-keys', { name: 'retried', scopes: ['logs:read'] }, headers);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.id).not.toBe(first.body.id);
+    const redis = createRedis(redisConnection(testSettings), { maxRetriesPerRequest: 1 });
+    try {
+      const stored = await redis.keys(`${fixture.prefix}:idempotency:*`);
+      for (const key of stored) expect(await redis.get(key)).not.toContain(first.body.token);
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('a key cannot grant a scope it does not hold', async () => {

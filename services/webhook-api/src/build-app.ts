@@ -62,7 +62,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey: (request) => needsKey(request.routeOptions.url ?? '') }));
   app.addHook('onRequest', scopeHook(webhookApiPolicies));
   app.addHook('onRequest', ownQuota(deps));
-  registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger });
+  registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger, answersNotKept: new Set(['/v1/api-keys']) });
   // After the Idempotency-Key hook: a replayed answer changed nothing and is not recorded again.
   registerAuditLog(app, { store: deps.keyRoutes.audit, policies: webhookApiPolicies, logger: deps.logger, registry: deps.registry, service: 'webhook_api' });
   app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { apiKeySettings } from '../../../shared/auth/api-key-settings.js';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
-import { apiKeySettings } from '../../../shared/auth/api-key-settings.js';
 import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 /** Every variable the webhook API reads, with defaults for the local stack (services/webhook-api/README.md). */

@@ -127,6 +127,18 @@ describe('key management', () => {
     expect((await secondAdmin.call('POST', `/v1/api-keys/${second.body.id}/revoke`, {})).status).toBe(409);
   });
 
+  it('two admin keys revoking each other at once leave one of them (the account is never locked out)', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const account = uniqueName('race');
+      const [one, two] = [await api.customer(account, ['keys:admin']), await api.customer(account, ['keys:admin'])];
+      const [oneId, twoId] = [one.token!.slice(4, 20), two.token!.slice(4, 20)];
+      const answers = await Promise.all([one.call('POST', `/v1/api-keys/${twoId}/revoke`, {}), two.call('POST', `/v1/api-keys/${oneId}/revoke`, {})]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+      const survivor = answers[0]!.status === 200 ? one : two;
+      expect((await survivor.call('GET', '/v1/api-keys')).body.data.filter((key: { revoked_at: string | null }) => key.revoked_at === null)).toHaveLength(1);
+    }
+  });
+
   it('keeps accounts apart: another account\'s keys and audit entries are invisible and cannot be revoked', async () => {
     const alice = await api.customer(uniqueName('alice'));
     const mallory = await api.customer(uniqueName('mallory'));

@@ -45,7 +45,8 @@ export function registerAuditLog(app: FastifyInstance, options: AuditOptions): v
 
   const entryOf = (request: FastifyRequest, withBody: boolean): AuditEntryInput | undefined => {
     const route = request.routeOptions.url ?? '';
-    const action = options.policies[routeKey(request.method, route)]?.audit;
+    const policy = options.policies[routeKey(request.method, route)];
+    const action = policy?.audit === undefined ? undefined : ((withBody ? policy.auditAs?.(request.body) : undefined) ?? policy.audit);
     const caller = authenticatedCaller(request);
     if (action === undefined || caller === undefined) return undefined;
     return { accountId: caller.accountId, keyId: caller.keyId, action, method: request.method, route, targetId: firstParam(request.params), fields: withBody ? fieldNames(request.body) : [] };

@@ -6,6 +6,8 @@ export interface RoutePolicy {
   readonly scope: Scope;
   /** Set on routes that change the account's configuration: each call is written to the audit log under this name. */
   readonly audit?: string;
+  /** A more precise action read from the request body (e.g. a PATCH that disables), else `audit`. */
+  readonly auditAs?: (body: unknown) => string | undefined;
 }
 
 /** One table per API, keyed `METHOD /path` with Fastify's path (`PATCH /v1/endpoints/:endpointId`). */

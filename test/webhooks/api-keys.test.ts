@@ -184,7 +184,7 @@ describe('audit log', () => {
     expect(entries.map((entry) => [entry.action, entry.target_id, entry.fields, entry.status, entry.error_code, entry.key_id])).toEqual([
       ['endpoint.create', id, ['url', 'description', 'secret'], 201, null, keyId],
       ['endpoint.update', id, ['description', 'filters.results'], 200, null, keyId],
-      ['endpoint.update', id, ['disabled'], 200, null, keyId],
+      ['endpoint.disable', id, ['disabled'], 200, null, keyId],
       ['endpoint.enable', id, [], 200, null, keyId],
       ['endpoint.secret.rotate', id, ['secret'], 200, null, keyId],
       ['endpoint.update', id, ['url'], 400, 'VALIDATION_FAILED', keyId],

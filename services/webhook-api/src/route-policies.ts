@@ -10,7 +10,7 @@ export const webhookApiPolicies: RoutePolicies = {
   'POST /v1/endpoints': { scope: 'webhooks:write', audit: 'endpoint.create' },
   'GET /v1/endpoints': { scope: 'webhooks:read' },
   'GET /v1/endpoints/:endpointId': { scope: 'webhooks:read' },
-  'PATCH /v1/endpoints/:endpointId': { scope: 'webhooks:write', audit: 'endpoint.update' },
+  'PATCH /v1/endpoints/:endpointId': { scope: 'webhooks:write', audit: 'endpoint.update', auditAs: disablingOrEnabling },
   'DELETE /v1/endpoints/:endpointId': { scope: 'webhooks:write', audit: 'endpoint.delete' },
   'POST /v1/endpoints/:endpointId/enable': { scope: 'webhooks:write', audit: 'endpoint.enable' },
   'GET /v1/endpoints/:endpointId/secret': { scope: 'webhooks:write' },
@@ -26,3 +26,11 @@ export const webhookApiPolicies: RoutePolicies = {
   'POST /v1/api-keys/:keyId/revoke': { scope: 'keys:admin', audit: 'api_key.revoke' },
   'GET /v1/audit-log': { scope: 'keys:admin' },
 };
+
+/** A PATCH that sets `disabled` is recorded as what it mainly does (its other fields are listed too). */
+function disablingOrEnabling(body: unknown): string | undefined {
+  const disabled = typeof body === 'object' && body !== null ? (body as { disabled?: unknown }).disabled : undefined;
+  if (disabled === true) return 'endpoint.disable';
+  if (disabled === false) return 'endpoint.enable';
+  return undefined;
+}

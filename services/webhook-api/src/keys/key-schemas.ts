@@ -42,7 +42,7 @@ export const auditEntrySchema = z
     id: z.string(),
     occurred_at: instant,
     key_id: z.string().describe('the API key that made the call'),
-    action: z.string().describe('endpoint.create, endpoint.update, endpoint.delete, endpoint.enable, endpoint.secret.rotate, api_key.create, api_key.revoke'),
+    action: z.string().describe('endpoint.create, endpoint.update, endpoint.disable and endpoint.enable (a PATCH of disabled, or POST .../enable), endpoint.delete, endpoint.secret.rotate, api_key.create, api_key.revoke'),
     method: z.string(),
     route: z.string().describe('the route pattern, e.g. /v1/endpoints/:endpointId'),
     target_id: z.string().nullable().describe('the endpoint or key changed (for a create, the new id once answered)'),

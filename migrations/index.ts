@@ -15,6 +15,7 @@ import * as completenessLedger from './2026-12-07-82-completeness-ledger.js';
 import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
 import * as apiKeyScopes from './2026-12-08-51-api-key-scopes.js';
 import * as auditLog from './2026-12-08-52-audit-log.js';
+import * as endpointHeaders from './2026-12-08-61-endpoint-headers.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-91-record-rows-procedure': recordRowsProcedure,
   '2026-12-08-51-api-key-scopes': apiKeyScopes,
   '2026-12-08-52-audit-log': auditLog,
+  '2026-12-08-61-endpoint-headers': endpointHeaders,
 };

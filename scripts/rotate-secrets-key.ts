@@ -1,7 +1,7 @@
 /**
  * npm run rotate-secrets-key -- [--dry-run] [--decrypt]
- * Re-encrypts every stored webhook signing secret under the first key of AUTHLOG_ENCRYPTION_KEYS
- * (plaintext rows from before encryption included). See --help.
+ * Re-encrypts every stored webhook signing secret and endpoint custom headers under the first key
+ * of AUTHLOG_ENCRYPTION_KEYS (plaintext secrets from before encryption included). See --help.
  */
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
@@ -15,14 +15,16 @@ import { encryptionSettings, keyRingOf } from '../shared/crypto/encryption-setti
 import { createDatabase } from '../shared/db/create-database.js';
 import { mysqlConnection } from '../shared/db/mysql-connection.js';
 import { silentLogger } from '../shared/log/logger.js';
+import { resealHeaders } from '../shared/webhooks/headers/header-resealer.js';
 import { resealSecrets } from '../shared/webhooks/secret-resealer.js';
 import type { WebhooksDatabase } from '../shared/webhooks/webhook-tables.js';
 
 const USAGE = `usage: npm run rotate-secrets-key -- [--dry-run] [--decrypt]
 
-Re-encrypts the stored webhook signing secrets under the first key of AUTHLOG_ENCRYPTION_KEYS
-(or AUTHLOG_ENCRYPTION_KEYS_FILE), a comma-separated list of id:base64key, newest first. Rows from
-before encryption are encrypted too. The database comes from the AUTHLOG_MYSQL_* settings.
+Re-encrypts the stored webhook signing secrets and the endpoints' custom headers under the first
+key of AUTHLOG_ENCRYPTION_KEYS (or AUTHLOG_ENCRYPTION_KEYS_FILE), a comma-separated list of
+id:base64key, newest first. Secrets from before encryption are encrypted too. The database comes
+from the AUTHLOG_MYSQL_* settings.
 
 To rotate the key:
   1. make a key:   echo "k2:$(openssl rand -base64 32)"
@@ -32,7 +34,9 @@ To rotate the key:
   4. drop k1 from AUTHLOG_ENCRYPTION_KEYS and roll out again
 
   --dry-run   count what would change, change nothing
-  --decrypt   write every secret back as plaintext (only before migrating 2026-12-02-01 down)
+  --decrypt   write every signing secret back as plaintext (only before migrating 2026-12-02-01
+              down); custom headers stay sealed (they have no plaintext column): remove them
+              through the API before migrating 2026-12-08-61 down
   --help, -h  this text`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -50,8 +54,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const { db, pool } = createDatabase<WebhooksDatabase>({ connection, connectionLimit: 2 });
   try {
     await verifyConnections([mysqlProbe(pool, connection)], silentLogger);
-    const summary = await resealSecrets(db as Kysely<WebhooksDatabase>, keys, { decrypt: flags.decrypt === true, dryRun: flags['dry-run'] === true });
-    process.stdout.write(`${JSON.stringify({ currentKeyId: keys.currentKeyId, dryRun: flags['dry-run'] === true, ...summary })}\n`);
+    const dryRun = flags['dry-run'] === true;
+    const summary = await resealSecrets(db as Kysely<WebhooksDatabase>, keys, { decrypt: flags.decrypt === true, dryRun });
+    const headers = flags.decrypt === true ? { headersResealed: 0 } : await resealHeaders(db as Kysely<WebhooksDatabase>, keys, { dryRun });
+    process.stdout.write(`${JSON.stringify({ currentKeyId: keys.currentKeyId, dryRun, ...summary, ...headers })}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`rotate-secrets-key failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { parseStoredFilters, type EndpointFilters } from './endpoint-filters.js';
+import { parseHeaderNames } from './headers/sealed-headers.js';
 import type { WebhookEndpointsTable } from './webhook-tables.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Endpoint {
   readonly disabledAt: Date | null;
   /** Start of the current run of failed attempts; null after a success. */
   readonly failingSince: Date | null;
+  /** Names of the custom headers sent on every attempt; the values stay sealed (headers/sealed-headers.ts). */
+  readonly headerNames: readonly string[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -44,6 +47,7 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     disabledDetail: row.disabled_detail,
     disabledAt: row.disabled_at,
     failingSince: row.failing_since,
+    headerNames: parseHeaderNames(row.header_names),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -8,6 +8,8 @@ import { generateSecret } from './signing.js';
 import type { WebhooksDatabase } from './webhook-tables.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { sealSecret } from './sealed-secrets.js';
+import { checkHeaderBounds, mergeHeaders } from './headers/merge-headers.js';
+import { openHeaderPairs, sealHeaders, type HeaderPairs } from './headers/sealed-headers.js';
 
 export interface EndpointInput {
   readonly url: string;
@@ -17,9 +19,15 @@ export interface EndpointInput {
   readonly maxConcurrency: number;
   /** A customer-chosen `whsec_` secret; generated when absent. */
   readonly secret?: string | undefined;
+  /** Custom headers sent on every attempt (already checked against headers/header-rules.ts). */
+  readonly headers?: HeaderPairs | undefined;
 }
 
-export type EndpointPatch = Partial<Omit<EndpointInput, 'secret'>> & { readonly disabled?: boolean };
+export type EndpointPatch = Partial<Omit<EndpointInput, 'secret' | 'headers'>> & {
+  readonly disabled?: boolean;
+  /** Merged into the stored headers: a string sets a header, null removes it (headers/merge-headers.ts). */
+  readonly headers?: Readonly<Record<string, string | null>> | undefined;
+};
 
 /** How long a create waits for another create of the same account (they take milliseconds). */
 const LOCK_WAIT_SECONDS = 10;
@@ -48,6 +56,7 @@ export class EndpointStore {
   async create(accountId: string, input: EndpointInput, options: { maxEndpoints?: number } = {}): Promise<{ endpoint: Endpoint; secret: string }> {
     const id = newId('ep');
     const secret = input.secret ?? generateSecret();
+    checkHeaderBounds(input.headers ?? []);
     const lock = `authlog:endpoints:${createHash('sha256').update(accountId).digest('hex').slice(0, 40)}`;
     await this.db.connection().execute(async (connection) => {
       const locked = await sql<{ got: number | null }>`SELECT GET_LOCK(${lock}, ${LOCK_WAIT_SECONDS}) AS got`.execute(connection);
@@ -83,6 +92,7 @@ export class EndpointStore {
         disabled_detail: null,
         disabled_at: null,
         failing_since: null,
+        ...sealHeaders(this.keys, id, input.headers ?? []),
       })
       .execute();
     await trx.insertInto('webhook_secrets').values({ endpoint_id: id, ...sealSecret(this.keys, id, secret), expires_at: null }).execute();
@@ -117,8 +127,20 @@ export class EndpointStore {
       ...(patch.disabled === false ? enabledColumns() : {}),
       updated_at: new Date(),
     };
-    const result = await this.db.updateTable('webhook_endpoints').set(values).where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new EndpointNotFoundError(id);
+    const { headers } = patch;
+    if (headers === undefined) {
+      const result = await this.db.updateTable('webhook_endpoints').set(values).where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new EndpointNotFoundError(id);
+      return this.get(accountId, id);
+    }
+    // Headers merge into the stored set: read and re-sealed under a row lock, so two PATCHes of
+    // different headers of one endpoint both land.
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('webhook_endpoints').select(['headers_key_id', 'headers_sealed']).where('id', '=', id).where('account_id', '=', accountId).forUpdate().executeTakeFirst();
+      if (row === undefined) throw new EndpointNotFoundError(id);
+      const merged = mergeHeaders(openHeaderPairs(this.keys, id, row), headers);
+      await trx.updateTable('webhook_endpoints').set({ ...values, ...sealHeaders(this.keys, id, merged) }).where('id', '=', id).where('account_id', '=', accountId).execute();
+    });
     return this.get(accountId, id);
   }
 

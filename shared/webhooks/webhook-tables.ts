@@ -16,6 +16,11 @@ export interface WebhookEndpointsTable {
   disabled_detail: string | null;
   disabled_at: Date | null;
   failing_since: Date | null;
+  /** JSON array of the custom header names (2026-12-08-61); values only in headers_sealed. */
+  header_names: ColumnType<string, string | undefined, string>;
+  /** The key that sealed headers_sealed; both NULL when the endpoint has no custom headers. */
+  headers_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  headers_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date | undefined>;
 }

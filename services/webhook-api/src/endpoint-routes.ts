@@ -8,6 +8,7 @@ import type { SecretStore } from '../../../shared/webhooks/secret-store.js';
 import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { callerOf } from '../../../shared/http/api-key-hook.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
+import { refuseReservedHeaders } from './reserved-headers.js';
 import { endpointView } from './views.js';
 
 export interface EndpointRouteDependencies {
@@ -35,6 +36,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
   app.post('/v1/endpoints', async (request, reply) => {
     const { accountId } = callerOf(request);
     const input = parseInput(schemas.createEndpoint, request.body);
+    refuseReservedHeaders(input.headers);
     await checkUrl(input.url);
     // The limit is checked inside the create, under a lock per account (concurrent creates).
     const { endpoint, secret } = await endpoints.create(accountId, {
@@ -44,6 +46,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
       rateLimitPerSecond: input.rate_limit_per_second,
       maxConcurrency: input.max_concurrency,
       secret: input.secret,
+      headers: Object.entries(input.headers),
     }, { maxEndpoints: deps.maxEndpointsPerAccount });
     await announce(accountId, endpoint.id);
     return reply.code(201).send({ ...endpointView(endpoint), secret });
@@ -60,6 +63,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
   app.patch<WithId>('/v1/endpoints/:endpointId', async (request) => {
     const { accountId } = callerOf(request);
     const patch = parseInput(schemas.updateEndpoint, request.body);
+    refuseReservedHeaders(patch.headers);
     await endpoints.get(accountId, request.params.endpointId);
     if (patch.url !== undefined) await checkUrl(patch.url);
     const endpoint = await endpoints.update(accountId, request.params.endpointId, {
@@ -68,6 +72,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
       filters: patch.filters,
       rateLimitPerSecond: patch.rate_limit_per_second,
       maxConcurrency: patch.max_concurrency,
+      headers: patch.headers,
       ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
     });
     await announce(accountId, endpoint.id);

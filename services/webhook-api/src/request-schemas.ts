@@ -3,6 +3,37 @@ import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { toFieldIssues } from '../../../shared/event/parse-auth-event.js';
 import { endpointFiltersSchema } from '../../../shared/webhooks/endpoint-filters.js';
 import { isValidSecret } from '../../../shared/webhooks/signing.js';
+import { HEADER_NAME, HEADER_VALUE, MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from '../../../shared/webhooks/headers/header-rules.js';
+
+const headerValue = z
+  .string({ message: 'a header value string' })
+  .max(MAX_HEADER_VALUE_LENGTH, { message: `at most ${MAX_HEADER_VALUE_LENGTH} characters` })
+  .regex(HEADER_VALUE, { message: 'visible ASCII characters, inner spaces or tabs allowed, no line breaks and no leading or trailing space' });
+
+/**
+ * Custom headers as `{name: value}` (a value of null removes the header in a PATCH). Syntax and
+ * count are checked here (400); names the dispatcher owns are refused by the route (422,
+ * reserved-headers.ts) and the size of the whole set by the store (after a PATCH merges).
+ */
+const headersOf = <Value extends z.ZodType>(value: Value) =>
+  z
+    .record(
+      z
+        .string()
+        .max(MAX_HEADER_NAME_LENGTH, { message: `a header name of at most ${MAX_HEADER_NAME_LENGTH} characters` })
+        .regex(HEADER_NAME, { message: 'a header name (letters, digits and !#$%&\'*+.^_`|~-)' }),
+      value,
+      { message: 'an object of header names to values, e.g. {"Authorization": "Splunk <token>"}' },
+    )
+    .superRefine((headers, context) => {
+      const names = Object.keys(headers);
+      if (names.length > MAX_HEADERS) context.addIssue({ code: 'custom', message: `at most ${MAX_HEADERS} headers` });
+      const seen = new Set<string>();
+      for (const name of names) {
+        if (seen.has(name.toLowerCase())) context.addIssue({ code: 'custom', path: [name], message: 'a name given once (header names ignore case)' });
+        seen.add(name.toLowerCase());
+      }
+    });
 
 /** The request shapes of the API. Unknown fields are refused, so a typo is a 400 instead of being ignored. */
 export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcurrencyLimit: number }) {
@@ -31,6 +62,7 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
         rate_limit_per_second: rate.default(null),
         max_concurrency: concurrency.default(limits.defaultMaxConcurrency),
         secret: secret.optional(),
+        headers: headersOf(headerValue).default({}),
       })
       .strict(),
     updateEndpoint: z
@@ -41,6 +73,7 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
         rate_limit_per_second: rate.optional(),
         max_concurrency: concurrency.optional(),
         disabled: z.boolean({ message: 'true or false' }).optional(),
+        headers: headersOf(headerValue.nullable()).optional(),
       })
       .strict(),
     listEndpoints: z.object({ limit: limit(250), after: z.string().max(32, { message: 'an endpoint id' }).optional() }).strict(),

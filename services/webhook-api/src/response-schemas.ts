@@ -28,6 +28,7 @@ export const endpointSchema = z
     filters: endpointFilters,
     rate_limit_per_second: z.number().int().nullable(),
     max_concurrency: z.number().int(),
+    headers: z.record(z.string(), z.literal('***')).describe('custom header names; values are never shown'),
     enabled: z.boolean(),
     disabled_reason: z.enum(['endpoint_gone', 'failing_continuously', 'disabled_by_customer']).nullable(),
     disabled_detail: z.string().nullable(),

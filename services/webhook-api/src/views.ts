@@ -5,8 +5,9 @@ import type { WebhookAttemptsTable } from '../../../shared/webhooks/webhook-tabl
 import type { AttemptView, EndpointView, MessageView } from './response-schemas.js';
 
 /**
- * The JSON shapes customers see (snake_case like the events). Secrets appear only where asked for.
- * Typed by response-schemas.ts, from which the OpenAPI document is generated.
+ * The JSON shapes customers see (snake_case like the events). Secrets appear only where asked for;
+ * custom header values never (they are credentials such as `Authorization: Splunk <token>`): each
+ * name is shown with `***`. Typed by response-schemas.ts, from which the OpenAPI document is generated.
  */
 export function endpointView(endpoint: Endpoint): EndpointView {
   return {
@@ -17,6 +18,7 @@ export function endpointView(endpoint: Endpoint): EndpointView {
     filters: endpoint.filters as EndpointView['filters'],
     rate_limit_per_second: endpoint.rateLimitPerSecond,
     max_concurrency: endpoint.maxConcurrency,
+    headers: Object.fromEntries(endpoint.headerNames.map((name) => [name, '***'])),
     enabled: endpoint.enabled,
     disabled_reason: endpoint.disabledReason,
     disabled_detail: endpoint.disabledDetail,

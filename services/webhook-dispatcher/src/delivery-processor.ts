@@ -111,7 +111,7 @@ export class DeliveryProcessor {
     const now = Date.now();
     const keys = target.keys.filter((key) => key.expiresAt > now).map((key) => key.key);
     const headers = standardWebhookHeaders(keys, data.messageId, Math.floor(now / 1000), data.body);
-    return this.deps.deliverer.post(target.endpoint.url, headers, data.body);
+    return this.deps.deliverer.post(target.endpoint.url, headers, data.body, target.headers.forRequest());
   }
 
   async #settleAsFailed(data: DeliveryJobData, error: string, reason: string): Promise<void> {

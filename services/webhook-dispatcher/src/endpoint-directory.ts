@@ -4,6 +4,8 @@ import type { KeyRing } from '../../../shared/crypto/key-ring.js';
 import type { EndpointFilters } from '../../../shared/webhooks/endpoint-filters.js';
 import { toEndpoint, type Endpoint } from '../../../shared/webhooks/endpoint-record.js';
 import type { EndpointChange } from '../../../shared/webhooks/endpoint-changes.js';
+import type { CustomHeaders } from '../../../shared/webhooks/headers/custom-headers.js';
+import { openHeaders } from '../../../shared/webhooks/headers/sealed-headers.js';
 import { activeSecrets } from '../../../shared/webhooks/secret-store.js';
 import { secretKey } from '../../../shared/webhooks/signing.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
@@ -21,6 +23,8 @@ export interface DeliveryTarget {
   readonly endpoint: Endpoint;
   /** Signing keys, newest first, with the time each stops signing (Infinity for the current one). */
   readonly keys: readonly { readonly key: KeyObject; readonly expiresAt: number }[];
+  /** The endpoint's custom headers, opened; redacted if ever serialised or logged. */
+  readonly headers: CustomHeaders;
 }
 
 interface Cached<Value> {
@@ -100,11 +104,12 @@ export class EndpointDirectory {
   async #loadTarget(endpointId: string): Promise<DeliveryTarget | undefined> {
     const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst();
     if (row === undefined) return undefined;
-    // Secrets are decrypted here, once per cache fill, not per delivery.
+    // Secrets and headers are decrypted here, once per cache fill, not per delivery.
     const secrets = await activeSecrets(this.db, this.keys, endpointId);
     return {
       endpoint: toEndpoint(row),
       keys: secrets.map((secret) => ({ key: secretKey(secret.secret), expiresAt: secret.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY })),
+      headers: openHeaders(this.keys, endpointId, row),
     };
   }
 }

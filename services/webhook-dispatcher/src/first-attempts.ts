@@ -158,7 +158,7 @@ export class FirstAttempts implements LaneRunner {
     const now = Date.now();
     const keys = target.keys.filter((key) => key.expiresAt > now).map((key) => key.key);
     const headers = standardWebhookHeaders(keys, data.messageId, Math.floor(now / 1000), delivery.payload);
-    const result = await this.deps.deliverer.post(target.endpoint.url, headers, delivery.payload);
+    const result = await this.deps.deliverer.post(target.endpoint.url, headers, delivery.payload, target.headers.forRequest());
     // From here on the lane's deadline leaves it alone: `detached` no longer changes.
     delivery.answered = true;
     // The lane's slot is the receiver's: it is free once the answer is in. Logging (group commit,

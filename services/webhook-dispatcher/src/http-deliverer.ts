@@ -61,7 +61,11 @@ export class HttpDeliverer {
     });
   }
 
-  async post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<AttemptResult> {
+  /**
+   * `headers`: the signature headers. `custom`: the endpoint's own headers (never reserved names,
+   * see shared/webhooks/headers), sent under the signature headers so they cannot replace them.
+   */
+  async post(url: string, headers: Record<string, string>, body: string | Buffer, custom?: Readonly<Record<string, string>>): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const target = this.#parse(url);
@@ -74,7 +78,7 @@ export class HttpDeliverer {
         origin: target.origin,
         path: target.path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': this.options.userAgent ?? 'authlog-webhooks/1', ...headers },
+        headers: { ...custom, 'content-type': 'application/json', 'user-agent': this.options.userAgent ?? 'authlog-webhooks/1', ...headers },
         body,
         signal,
       });

@@ -18,6 +18,7 @@ const endpoint: Endpoint = {
   disabledDetail: null,
   disabledAt: null,
   failingSince: null,
+  headerNames: [],
   createdAt: new Date('2026-12-01T00:00:00.000Z'),
   updatedAt: new Date('2026-12-01T00:00:00.000Z'),
 };

@@ -16,6 +16,7 @@ import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
 import * as apiKeyScopes from './2026-12-08-51-api-key-scopes.js';
 import * as auditLog from './2026-12-08-52-audit-log.js';
 import * as endpointHeaders from './2026-12-08-61-endpoint-headers.js';
+import * as endpointDeliveryOverrides from './2026-12-08-62-endpoint-delivery-overrides.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-51-api-key-scopes': apiKeyScopes,
   '2026-12-08-52-audit-log': auditLog,
   '2026-12-08-61-endpoint-headers': endpointHeaders,
+  '2026-12-08-62-endpoint-delivery-overrides': endpointDeliveryOverrides,
 };

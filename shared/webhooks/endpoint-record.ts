@@ -27,6 +27,10 @@ export interface Endpoint {
   readonly failingSince: Date | null;
   /** Names of the custom headers sent on every attempt; the values stay sealed (headers/sealed-headers.ts). */
   readonly headerNames: readonly string[];
+  /** Request timeout of this endpoint; null: the dispatcher's WEBHOOK_TIMEOUT_MS. */
+  readonly timeoutMs: number | null;
+  /** Waits after each failed attempt ("5s", "5m"...), so length + 1 attempts; null: WEBHOOK_RETRY_SCHEDULE. */
+  readonly retrySchedule: readonly string[] | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -48,6 +52,8 @@ export function toEndpoint(row: EndpointRow): Endpoint {
     disabledAt: row.disabled_at,
     failingSince: row.failing_since,
     headerNames: parseHeaderNames(row.header_names),
+    timeoutMs: row.timeout_ms,
+    retrySchedule: row.retry_schedule === null ? null : (JSON.parse(row.retry_schedule) as string[]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

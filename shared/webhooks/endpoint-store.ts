@@ -21,6 +21,9 @@ export interface EndpointInput {
   readonly secret?: string | undefined;
   /** Custom headers sent on every attempt (already checked against headers/header-rules.ts). */
   readonly headers?: HeaderPairs | undefined;
+  /** Overrides of the service's request timeout and retry schedule (already within its bounds); null: the service's. */
+  readonly timeoutMs?: number | null | undefined;
+  readonly retrySchedule?: readonly string[] | null | undefined;
 }
 
 export type EndpointPatch = Partial<Omit<EndpointInput, 'secret' | 'headers'>> & {
@@ -93,6 +96,8 @@ export class EndpointStore {
         disabled_at: null,
         failing_since: null,
         ...sealHeaders(this.keys, id, input.headers ?? []),
+        timeout_ms: input.timeoutMs ?? null,
+        retry_schedule: scheduleColumn(input.retrySchedule ?? null),
       })
       .execute();
     await trx.insertInto('webhook_secrets').values({ endpoint_id: id, ...sealSecret(this.keys, id, secret), expires_at: null }).execute();
@@ -123,6 +128,8 @@ export class EndpointStore {
       ...(patch.filters === undefined ? {} : { filters: JSON.stringify(patch.filters) }),
       ...(patch.rateLimitPerSecond === undefined ? {} : { rate_limit_per_second: patch.rateLimitPerSecond }),
       ...(patch.maxConcurrency === undefined ? {} : { max_concurrency: patch.maxConcurrency }),
+      ...(patch.timeoutMs === undefined ? {} : { timeout_ms: patch.timeoutMs }),
+      ...(patch.retrySchedule === undefined ? {} : { retry_schedule: scheduleColumn(patch.retrySchedule) }),
       ...(patch.disabled === true ? disabledColumns('disabled_by_customer', 'disabled through the API') : {}),
       ...(patch.disabled === false ? enabledColumns() : {}),
       updated_at: new Date(),
@@ -163,6 +170,10 @@ export class EndpointStore {
   async enable(accountId: string, id: string): Promise<Endpoint> {
     return this.update(accountId, id, { disabled: false });
   }
+}
+
+function scheduleColumn(schedule: readonly string[] | null): string | null {
+  return schedule === null ? null : JSON.stringify(schedule);
 }
 
 export function disabledColumns(reason: DisabledReason, detail: string) {

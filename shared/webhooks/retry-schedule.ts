@@ -23,9 +23,9 @@ export class RetrySchedule {
     const parts = text.split(',').map((part) => part.trim());
     if (parts.length === 0 || parts.length > 50) throw new RangeError('a retry schedule has 1 to 50 entries');
     const delays = parts.map((part) => {
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(part);
-      if (match === null) throw new RangeError(`"${part}" is not a duration like 500ms, 5s, 5m, 2h or 1d`);
-      return Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] ?? 1));
+      const ms = parseDuration(part);
+      if (ms === undefined) throw new RangeError(`"${part}" is not a duration like 500ms, 5s, 5m, 2h or 1d`);
+      return ms;
     });
     if (!(jitter >= 0 && jitter <= 1)) throw new RangeError('jitter is a fraction between 0 and 1');
     return new RetrySchedule(Object.freeze(delays), jitter);
@@ -42,6 +42,13 @@ export class RetrySchedule {
     if (base === undefined || failures < 1) return undefined;
     return Math.round(base * (1 + this.jitter * random()));
   }
+}
+
+/** "500ms", "5s", "5m", "2h", "1d" or a bare number of ms, as milliseconds; undefined when it is none of those. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d{1,9}(?:\.\d{1,3})?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (match === null) return undefined;
+  return Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] ?? 1));
 }
 
 /**

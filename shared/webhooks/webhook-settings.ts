@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envBool, envInt, envList, envString } from '../config/env-types.js';
 import type { Secret } from '../config/secret.js';
 import { encryptionSettings } from '../crypto/encryption-settings.js';
+import { ConfigError } from '../errors/config-error.js';
 import { RetrySchedule, SVIX_SCHEDULE } from './retry-schedule.js';
 import type { Logger } from '../log/logger.js';
 import { AddressPolicy, DEFAULT_BLOCKED_PORTS } from './ssrf/address-policy.js';
@@ -45,7 +46,16 @@ export const webhookSettings = {
   WEBHOOK_BLOCKED_PORTS: envList(DEFAULT_BLOCKED_PORTS.join(','))
     .refine((entries) => entries.every((entry) => /^\d{1,5}$/.test(entry) && Number(entry) >= 1 && Number(entry) <= 65_535), { message: 'a comma-separated list of port numbers (1-65535)' })
     .transform((entries) => entries.map(Number)),
-
+  /**
+   * Bounds of what a customer may set per endpoint (webhook-api answers 422 naming the field
+   * outside them; the dispatcher clamps a stored value to them): the request timeout, and the
+   * retry schedule's number of attempts and each wait.
+   */
+  WEBHOOK_ENDPOINT_TIMEOUT_MIN_MS: envInt(1_000, { min: 100, max: 120_000 }),
+  WEBHOOK_ENDPOINT_TIMEOUT_MAX_MS: envInt(30_000, { min: 100, max: 120_000 }),
+  WEBHOOK_ENDPOINT_RETRY_MAX_ATTEMPTS: envInt(15, { min: 1, max: 50 }),
+  WEBHOOK_ENDPOINT_RETRY_MIN_DELAY_MS: envInt(1_000, { min: 0, max: 86_400_000 }),
+  WEBHOOK_ENDPOINT_RETRY_MAX_DELAY_MS: envInt(86_400_000, { min: 1, max: 7 * 86_400_000 }),
 } as const;
 
 export interface WebhookSettings {
@@ -57,6 +67,34 @@ export interface WebhookSettings {
   readonly WEBHOOK_ALLOW_HTTP: boolean;
   readonly WEBHOOK_SSRF_ALLOW: readonly string[];
   readonly WEBHOOK_BLOCKED_PORTS: readonly number[];
+  readonly WEBHOOK_ENDPOINT_TIMEOUT_MIN_MS: number;
+  readonly WEBHOOK_ENDPOINT_TIMEOUT_MAX_MS: number;
+  readonly WEBHOOK_ENDPOINT_RETRY_MAX_ATTEMPTS: number;
+  readonly WEBHOOK_ENDPOINT_RETRY_MIN_DELAY_MS: number;
+  readonly WEBHOOK_ENDPOINT_RETRY_MAX_DELAY_MS: number;
+}
+
+/** What a customer may set per endpoint, resolved once from the settings. */
+export interface EndpointOverrideBounds {
+  readonly timeoutMs: { readonly min: number; readonly max: number };
+  /** Attempts in all, the first one included (a schedule of n waits makes n + 1 attempts). */
+  readonly maxAttempts: number;
+  readonly retryDelayMs: { readonly min: number; readonly max: number };
+}
+
+/** Throws a ConfigError when a minimum exceeds its maximum; both services call it after loading. */
+export function endpointOverrideBoundsOf(settings: WebhookSettings): EndpointOverrideBounds {
+  if (settings.WEBHOOK_ENDPOINT_TIMEOUT_MIN_MS > settings.WEBHOOK_ENDPOINT_TIMEOUT_MAX_MS) {
+    throw new ConfigError('WEBHOOK_ENDPOINT_TIMEOUT_MIN_MS', `must not exceed WEBHOOK_ENDPOINT_TIMEOUT_MAX_MS (${settings.WEBHOOK_ENDPOINT_TIMEOUT_MAX_MS})`);
+  }
+  if (settings.WEBHOOK_ENDPOINT_RETRY_MIN_DELAY_MS > settings.WEBHOOK_ENDPOINT_RETRY_MAX_DELAY_MS) {
+    throw new ConfigError('WEBHOOK_ENDPOINT_RETRY_MIN_DELAY_MS', `must not exceed WEBHOOK_ENDPOINT_RETRY_MAX_DELAY_MS (${settings.WEBHOOK_ENDPOINT_RETRY_MAX_DELAY_MS})`);
+  }
+  return Object.freeze({
+    timeoutMs: Object.freeze({ min: settings.WEBHOOK_ENDPOINT_TIMEOUT_MIN_MS, max: settings.WEBHOOK_ENDPOINT_TIMEOUT_MAX_MS }),
+    maxAttempts: settings.WEBHOOK_ENDPOINT_RETRY_MAX_ATTEMPTS,
+    retryDelayMs: Object.freeze({ min: settings.WEBHOOK_ENDPOINT_RETRY_MIN_DELAY_MS, max: settings.WEBHOOK_ENDPOINT_RETRY_MAX_DELAY_MS }),
+  });
 }
 
 export function retryScheduleOf(settings: WebhookSettings): RetrySchedule {

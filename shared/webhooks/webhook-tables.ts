@@ -21,6 +21,10 @@ export interface WebhookEndpointsTable {
   /** The key that sealed headers_sealed; both NULL when the endpoint has no custom headers. */
   headers_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   headers_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** Request timeout of this endpoint (2026-12-08-62); NULL: WEBHOOK_TIMEOUT_MS. */
+  timeout_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  /** JSON array of the waits after each failed attempt ("5s", "5m"...); NULL: WEBHOOK_RETRY_SCHEDULE. */
+  retry_schedule: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date | undefined>;
 }

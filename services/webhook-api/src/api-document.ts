@@ -11,7 +11,10 @@ import { webhookApiPolicies } from './route-policies.js';
 const endpointParams = z.object({ endpointId: z.string().describe('the endpoint id (ep_...)') });
 const messageParams = endpointParams.extend({ messageId: z.string().describe('the message id: webhook-id of the delivery (a txid or msg_...)') });
 const noEndpoint = { description: 'no such endpoint (or message) in the key\'s account: another account\'s ids read as unknown', errors: ['NOT_FOUND'] };
-const reservedHeader = { description: 'a custom header the dispatcher owns (webhook-*, host, content-type...; field headers.<name>)', errors: ['RESERVED_HEADER'] };
+const refusedSetting = {
+  description: 'a custom header the dispatcher owns (RESERVED_HEADER, field headers.<name>), or timeout_ms / retry_schedule outside the WEBHOOK_ENDPOINT_* bounds (OUT_OF_BOUNDS, field named)',
+  errors: ['RESERVED_HEADER', 'OUT_OF_BOUNDS'],
+};
 const disabled = { description: 'the endpoint is disabled: enable it first', errors: ['ENDPOINT_DISABLED'] };
 
 /**
@@ -31,7 +34,7 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
       responses: {
         201: { description: 'the endpoint, with its secret', schema: answers.createdEndpointSchema, name: 'CreatedEndpoint' },
         409: { description: 'the account has WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT endpoints', errors: ['ENDPOINT_LIMIT_REACHED'] },
-        422: reservedHeader,
+        422: refusedSetting,
       },
     },
     {
@@ -49,7 +52,7 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
       method: 'PATCH', path: '/v1/endpoints/:endpointId', operationId: 'updateEndpoint', tag: endpoints, auth: 'apiKey',
       summary: 'Change an endpoint; fields left out keep their value', params: endpointParams,
       body: schemas.updateEndpoint,
-      responses: { 200: { description: 'the endpoint', schema: answers.endpointSchema, name: 'Endpoint' }, 404: noEndpoint, 422: reservedHeader },
+      responses: { 200: { description: 'the endpoint', schema: answers.endpointSchema, name: 'Endpoint' }, 404: noEndpoint, 422: refusedSetting },
     },
     {
       method: 'DELETE', path: '/v1/endpoints/:endpointId', operationId: 'deleteEndpoint', tag: endpoints, auth: 'apiKey',

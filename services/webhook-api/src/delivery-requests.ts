@@ -30,7 +30,7 @@ export class DeliveryRequests {
     const message = example === undefined || type === undefined
       ? { endpointId: endpoint.id, messageId, accountId, type: TEST_WEBHOOK_TYPE, body: testWebhookBody(accountId, endpoint.id, new Date()) }
       : { endpointId: endpoint.id, messageId, accountId, type, body: example };
-    await this.#send([message], 'test', () => undefined);
+    await this.#send(endpoint, [message], 'test', () => undefined);
     return messageId;
   }
 
@@ -43,7 +43,7 @@ export class DeliveryRequests {
         : { endpointId: row.endpoint_id, messageId: row.message_id, accountId: row.account_id, type: row.event_type, body: row.body };
     if (message === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'no such message for this endpoint');
     // A replay is a new delivery on purpose: a fresh job id, the same webhook-id.
-    await this.#send([message], 'replay', () => `replay-${randomBytes(6).toString('hex')}`);
+    await this.#send(endpoint, [message], 'replay', () => `replay-${randomBytes(6).toString('hex')}`);
   }
 
   /** Re-enqueues failed messages whose failure is at or after `since`, oldest first; returns how many. */
@@ -59,7 +59,7 @@ export class DeliveryRequests {
       const messages = rows.map((row) => ({ endpointId: row.endpoint_id, messageId: row.message_id, accountId, type: row.event_type, body: row.body }));
       // The suffix is the failure time: two recoveries racing over the same failure enqueue it once.
       const failedAt = new Map(rows.map((row) => [row.message_id, row.failed_at?.getTime() ?? 0]));
-      await this.#send(messages, 'recover', (message) => `recover-${failedAt.get(message.messageId) ?? 0}`);
+      await this.#send(endpoint, messages, 'recover', (message) => `recover-${failedAt.get(message.messageId) ?? 0}`);
       recovered += rows.length;
     }
     return recovered;
@@ -73,12 +73,15 @@ export class DeliveryRequests {
     return endpoint;
   }
 
-  async #send(messages: readonly MessageRecord[], trigger: DeliveryTrigger, suffix: (message: MessageRecord) => string | undefined): Promise<void> {
+  async #send(endpoint: Endpoint, messages: readonly MessageRecord[], trigger: DeliveryTrigger, suffix: (message: MessageRecord) => string | undefined): Promise<void> {
     await this.messages.markPending(messages);
+    // An endpoint's own schedule sets how many attempts its jobs get (the queue's default: the service's).
+    const attempts = endpoint.retrySchedule === null ? undefined : endpoint.retrySchedule.length + 1;
     await this.queue.enqueue(
       messages.map((message) => ({
         jobId: deliveryJobId(message.messageId, message.endpointId, suffix(message)),
         data: { ...message, trigger, tracked: true, createdAt: Date.now() },
+        ...(attempts === undefined ? {} : { attempts }),
       })),
     );
   }

@@ -8,6 +8,8 @@ import type { SecretStore } from '../../../shared/webhooks/secret-store.js';
 import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { callerOf } from '../../../shared/http/api-key-hook.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
+import type { EndpointOverrideBounds } from '../../../shared/webhooks/webhook-settings.js';
+import { refuseOutOfBounds } from './delivery-overrides.js';
 import { refuseReservedHeaders } from './reserved-headers.js';
 import { endpointView } from './views.js';
 
@@ -20,6 +22,8 @@ export interface EndpointRouteDependencies {
   readonly resolver: Resolver;
   readonly maxEndpointsPerAccount: number;
   readonly secretGraceMs: number;
+  /** What `timeout_ms` and `retry_schedule` may be (WEBHOOK_ENDPOINT_* settings). */
+  readonly overrideBounds: EndpointOverrideBounds;
 }
 
 type WithId = { Params: { endpointId: string } };
@@ -37,6 +41,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
     const { accountId } = callerOf(request);
     const input = parseInput(schemas.createEndpoint, request.body);
     refuseReservedHeaders(input.headers);
+    refuseOutOfBounds(input, deps.overrideBounds);
     await checkUrl(input.url);
     // The limit is checked inside the create, under a lock per account (concurrent creates).
     const { endpoint, secret } = await endpoints.create(accountId, {
@@ -47,6 +52,8 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
       maxConcurrency: input.max_concurrency,
       secret: input.secret,
       headers: Object.entries(input.headers),
+      timeoutMs: input.timeout_ms,
+      retrySchedule: input.retry_schedule,
     }, { maxEndpoints: deps.maxEndpointsPerAccount });
     await announce(accountId, endpoint.id);
     return reply.code(201).send({ ...endpointView(endpoint), secret });
@@ -64,6 +71,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
     const { accountId } = callerOf(request);
     const patch = parseInput(schemas.updateEndpoint, request.body);
     refuseReservedHeaders(patch.headers);
+    refuseOutOfBounds(patch, deps.overrideBounds);
     await endpoints.get(accountId, request.params.endpointId);
     if (patch.url !== undefined) await checkUrl(patch.url);
     const endpoint = await endpoints.update(accountId, request.params.endpointId, {
@@ -73,6 +81,8 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
       rateLimitPerSecond: patch.rate_limit_per_second,
       maxConcurrency: patch.max_concurrency,
       headers: patch.headers,
+      timeoutMs: patch.timeout_ms,
+      retrySchedule: patch.retry_schedule,
       ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
     });
     await announce(accountId, endpoint.id);

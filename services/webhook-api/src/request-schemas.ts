@@ -3,6 +3,7 @@ import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { toFieldIssues } from '../../../shared/event/parse-auth-event.js';
 import { endpointFiltersSchema } from '../../../shared/webhooks/endpoint-filters.js';
 import { isValidSecret } from '../../../shared/webhooks/signing.js';
+import { parseDuration } from '../../../shared/webhooks/retry-schedule.js';
 import { HEADER_NAME, HEADER_VALUE, MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from '../../../shared/webhooks/headers/header-rules.js';
 
 const headerValue = z
@@ -51,6 +52,15 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
     .min(1, { message: 'at least 1' })
     .max(limits.maxConcurrencyLimit, { message: `at most ${limits.maxConcurrencyLimit}` });
   const secret = z.string({ message: 'a whsec_ secret' }).refine(isValidSecret, { message: 'whsec_ followed by base64 of 24 to 64 random bytes' });
+  // Bounds of the two overrides are the deployment's and answered as 422 (delivery-overrides.ts); here only their form.
+  const timeoutMs = z.number({ message: 'a whole number of milliseconds, or null for the service default' }).int({ message: 'a whole number' }).positive({ message: 'above 0' }).nullable();
+  const retrySchedule = z
+    .array(
+      z.string({ message: 'a duration such as 5s' }).max(16, { message: 'a duration such as 5s' }).refine((text) => parseDuration(text) !== undefined, { message: 'a duration such as 500ms, 5s, 5m, 2h or 1d' }),
+      { message: 'a list of waits after each failed attempt, e.g. ["5s", "5m", "30m"], or null for the service default' },
+    )
+    .max(50, { message: 'at most 50 waits' })
+    .nullable();
   const limit = (max: number) => z.coerce.number({ message: 'a number' }).int({ message: 'a whole number' }).min(1, { message: 'at least 1' }).max(max, { message: `at most ${max}` }).default(Math.min(50, max));
 
   return {
@@ -63,6 +73,8 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
         max_concurrency: concurrency.default(limits.defaultMaxConcurrency),
         secret: secret.optional(),
         headers: headersOf(headerValue).default({}),
+        timeout_ms: timeoutMs.default(null),
+        retry_schedule: retrySchedule.default(null),
       })
       .strict(),
     updateEndpoint: z
@@ -74,6 +86,8 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
         max_concurrency: concurrency.optional(),
         disabled: z.boolean({ message: 'true or false' }).optional(),
         headers: headersOf(headerValue.nullable()).optional(),
+        timeout_ms: timeoutMs.optional(),
+        retry_schedule: retrySchedule.optional(),
       })
       .strict(),
     listEndpoints: z.object({ limit: limit(250), after: z.string().max(32, { message: 'an endpoint id' }).optional() }).strict(),

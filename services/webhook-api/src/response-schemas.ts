@@ -29,6 +29,8 @@ export const endpointSchema = z
     rate_limit_per_second: z.number().int().nullable(),
     max_concurrency: z.number().int(),
     headers: z.record(z.string(), z.literal('***')).describe('custom header names; values are never shown'),
+    timeout_ms: z.number().int().nullable().describe("null: the dispatcher's WEBHOOK_TIMEOUT_MS"),
+    retry_schedule: z.array(z.string()).nullable().describe("waits after each failed attempt; null: the service's WEBHOOK_RETRY_SCHEDULE"),
     enabled: z.boolean(),
     disabled_reason: z.enum(['endpoint_gone', 'failing_continuously', 'disabled_by_customer']).nullable(),
     disabled_detail: z.string().nullable(),

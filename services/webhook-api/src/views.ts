@@ -19,6 +19,8 @@ export function endpointView(endpoint: Endpoint): EndpointView {
     rate_limit_per_second: endpoint.rateLimitPerSecond,
     max_concurrency: endpoint.maxConcurrency,
     headers: Object.fromEntries(endpoint.headerNames.map((name) => [name, '***'])),
+    timeout_ms: endpoint.timeoutMs,
+    retry_schedule: endpoint.retrySchedule === null ? null : [...endpoint.retrySchedule],
     enabled: endpoint.enabled,
     disabled_reason: endpoint.disabledReason,
     disabled_detail: endpoint.disabledDetail,

@@ -20,7 +20,7 @@ import { MessageStore } from '../../../shared/webhooks/message-store.js';
 import { assertPersistentRedis } from '../../../shared/webhooks/redis-persistence.js';
 import { SecretStore } from '../../../shared/webhooks/secret-store.js';
 import { systemResolver, type Resolver } from '../../../shared/webhooks/ssrf/address-policy.js';
-import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
+import { addressPolicyOf, endpointOverrideBoundsOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
 import type { WebhookApiSettings } from './webhook-api-settings.js';
 import { buildApp, type WebhookApiLimits } from './build-app.js';
@@ -94,6 +94,7 @@ export class WebhookApiService implements RunnableService {
         resolver: options.resolver ?? systemResolver,
         maxEndpointsPerAccount: settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT,
         secretGraceMs: settings.WEBHOOK_SECRET_GRACE_MS,
+        overrideBounds: endpointOverrideBoundsOf(settings),
       },
       deliveryRoutes: {
         db: this.#db,

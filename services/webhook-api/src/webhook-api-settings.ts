@@ -5,7 +5,7 @@ import { envInt, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
-import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
+import { endpointOverrideBoundsOf, webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 /** Every variable the webhook API reads, with defaults for the local stack (services/webhook-api/README.md). */
 export const webhookApiSettings = {
@@ -47,5 +47,7 @@ export const webhookApiSettings = {
 export type WebhookApiSettings = Readonly<z.infer<z.ZodObject<typeof webhookApiSettings>>>;
 
 export function loadWebhookApiSettings(env?: Environment): WebhookApiSettings {
-  return loadConfig(webhookApiSettings, env);
+  const settings = loadConfig(webhookApiSettings, env);
+  endpointOverrideBoundsOf(settings);
+  return settings;
 }

@@ -92,7 +92,10 @@ export class DeliveryProcessor {
         result.statusCode === 410
           ? await this.deps.health.disable(endpoint, 'endpoint_gone', `the endpoint answered 410 Gone at ${new Date().toISOString()}`)
           : await this.deps.health.recordFailure(endpoint);
-      const attemptsLeft = (job.opts.attempts ?? 1) - (job.attemptsMade + 1);
+      // The endpoint's schedule decides, within the attempts the job was created with (a schedule
+      // lengthened after the job was enqueued does not add attempts BullMQ would not run).
+      const made = (data.priorAttempts ?? 0) + job.attemptsMade + 1;
+      const attemptsLeft = Math.min((job.opts.attempts ?? 1) - (job.attemptsMade + 1), target.schedule.attempts - made);
       if (disabled || attemptsLeft <= 0) {
         const reason = disabled ? 'endpoint_disabled' : 'retries_exhausted';
         await this.#settleAsFailed(data, failure, reason);
@@ -101,7 +104,7 @@ export class DeliveryProcessor {
       }
       release.pauseMs = result.retryAfterMs ?? 0;
       if (release.pauseMs > 0) this.deps.onPause?.(endpoint.id, release.pauseMs);
-      throw new DeliveryFailedError(failure, true, result.retryAfterMs);
+      throw new DeliveryFailedError(failure, true, result.retryAfterMs, target.schedule.delayAfter(made));
     } finally {
       await this.deps.limiter.release(endpoint.id, data.messageId, slot, release);
     }
@@ -111,7 +114,7 @@ export class DeliveryProcessor {
     const now = Date.now();
     const keys = target.keys.filter((key) => key.expiresAt > now).map((key) => key.key);
     const headers = standardWebhookHeaders(keys, data.messageId, Math.floor(now / 1000), data.body);
-    return this.deps.deliverer.post(target.endpoint.url, headers, data.body, target.headers.forRequest());
+    return this.deps.deliverer.post(target.endpoint.url, headers, data.body, target.request);
   }
 
   async #settleAsFailed(data: DeliveryJobData, error: string, reason: string): Promise<void> {

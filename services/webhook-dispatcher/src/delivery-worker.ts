@@ -99,6 +99,8 @@ export class DeliveryWorker {
   #backoff(attemptsMade: number, type: string | undefined, error: Error | undefined): number {
     if (type !== WEBHOOK_BACKOFF) return 0;
     if (error instanceof DeliveryFailedError && error.retryAfterMs !== undefined) return Math.max(MIN_RETRY_AFTER_MS, error.retryAfterMs);
+    // The endpoint's schedule, as the processor found it; the service's for anything else.
+    if (error instanceof DeliveryFailedError && error.scheduledDelayMs !== undefined) return error.scheduledDelayMs;
     return this.schedule.delayAfter(attemptsMade) ?? -1;
   }
 }

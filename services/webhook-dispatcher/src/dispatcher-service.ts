@@ -24,12 +24,13 @@ import { EndpointLimiter } from './endpoint-limiter.js';
 import { HttpDeliverer } from './http-deliverer.js';
 import { MessageStore } from '../../../shared/webhooks/message-store.js';
 import { assertPersistentRedis } from '../../../shared/webhooks/redis-persistence.js';
-import { addressPolicyOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
+import { addressPolicyOf, endpointOverrideBoundsOf, retryScheduleOf } from '../../../shared/webhooks/webhook-settings.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
 import { DeliveryProcessor } from './delivery-processor.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import type { DispatcherSettings } from './dispatcher-settings.js';
 import { DispatcherMetrics } from './dispatcher-metrics.js';
+import { DeliveryOverrides } from './delivery-overrides.js';
 import { EndpointDirectory } from './endpoint-directory.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { FanOutConsumer } from './fan-out-consumer.js';
@@ -101,7 +102,9 @@ export class DispatcherService implements RunnableService {
       excerptBytes: settings.WEBHOOK_RESPONSE_EXCERPT_BYTES,
       connectionsPerOrigin: settings.WEBHOOK_CONNECTIONS_PER_ORIGIN,
     });
-    this.#directory = new EndpointDirectory(this.#db, settings.WEBHOOK_ENDPOINT_CACHE_MS, keyRingOf(settings));
+    const overrideBounds = endpointOverrideBoundsOf(settings);
+    const overrides = new DeliveryOverrides({ timeoutMs: settings.WEBHOOK_TIMEOUT_MS, schedule }, overrideBounds);
+    this.#directory = new EndpointDirectory(this.#db, settings.WEBHOOK_ENDPOINT_CACHE_MS, keyRingOf(settings), overrides);
     const changes = new EndpointChangePublisher(this.#redis.commands, endpointChangesChannel(prefix), logger);
     const metrics = new DispatcherMetrics(registry, {
       jobCounts: () => this.#queue.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
@@ -110,14 +113,16 @@ export class DispatcherService implements RunnableService {
       tails: () => this.#fanOut.tails(),
     });
     const health = new EndpointHealth(this.#db, changes, settings.WEBHOOK_DISABLE_AFTER_MS, metrics, logger);
-    const limiter = new EndpointLimiter(this.#redis.commands, prefix, settings.WEBHOOK_TIMEOUT_MS + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS);
+    // A slot's lease outlives the longest request any endpoint may set.
+    const longestAttemptMs = Math.max(settings.WEBHOOK_TIMEOUT_MS, overrideBounds.timeoutMs.max);
+    const limiter = new EndpointLimiter(this.#redis.commands, prefix, longestAttemptMs + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS);
     const messages = new MessageStore(this.#db);
     this.#handOffs = new HandOffQueue(this.#queue, logger);
     const marks = new SettledMarks(this.#redis.commands, prefix, settings.WEBHOOK_SETTLED_TTL_MS, logger);
     const firstAttempts = new FirstAttempts(
-      { deadlineMs: settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS, queueBound: settings.WEBHOOK_LANE_QUEUE_BOUND, attemptTimeoutMs: settings.WEBHOOK_TIMEOUT_MS,
+      { deadlineMs: settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS, queueBound: settings.WEBHOOK_LANE_QUEUE_BOUND,
         overloadLagMs: settings.WEBHOOK_OVERLOAD_LAG_MS, overloadDeadlineMs: settings.WEBHOOK_OVERLOAD_DEADLINE_MS },
-      { deliverer: this.#deliverer, attempts: this.#attempts, messages, health, handOffs: this.#handOffs, marks, limiter, schedule, metrics, logger },
+      { deliverer: this.#deliverer, attempts: this.#attempts, messages, health, handOffs: this.#handOffs, marks, limiter, metrics, logger },
     );
     const processor = new DeliveryProcessor({
       directory: this.#directory,

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../shared/config/load-config.js';
 import { readEnvironment, type Environment } from '../../../shared/config/environment.js';
 import { ConfigError } from '../../../shared/errors/config-error.js';
 import { DEFAULT_EVENTS_TOPIC } from '../../../shared/kafka/topics.js';
-import { webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
+import { endpointOverrideBoundsOf, webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 const DAY_MS = 86_400_000;
 
@@ -110,6 +110,7 @@ export function loadDispatcherSettings(env: Environment = readEnvironment()): Di
   if (settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS >= settings.WEBHOOK_TAIL_MAX_AGE_MS) {
     throw new ConfigError('WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS', `must be below WEBHOOK_TAIL_MAX_AGE_MS (${settings.WEBHOOK_TAIL_MAX_AGE_MS}): every delivery is settled or handed off within the deadline`);
   }
+  endpointOverrideBoundsOf(settings);
   if (settings.WEBHOOK_OVERLOAD_DEADLINE_MS < settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS) {
     throw new ConfigError('WEBHOOK_OVERLOAD_DEADLINE_MS', `must be at least WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS (${settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS})`);
   }

@@ -4,11 +4,13 @@ import type { KeyRing } from '../../../shared/crypto/key-ring.js';
 import type { EndpointFilters } from '../../../shared/webhooks/endpoint-filters.js';
 import { toEndpoint, type Endpoint } from '../../../shared/webhooks/endpoint-record.js';
 import type { EndpointChange } from '../../../shared/webhooks/endpoint-changes.js';
-import type { CustomHeaders } from '../../../shared/webhooks/headers/custom-headers.js';
 import { openHeaders } from '../../../shared/webhooks/headers/sealed-headers.js';
+import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
 import { activeSecrets } from '../../../shared/webhooks/secret-store.js';
 import { secretKey } from '../../../shared/webhooks/signing.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
+import { DeliveryOverrides } from './delivery-overrides.js';
+import type { EndpointRequestOptions } from './http-deliverer.js';
 
 /** What the fan-out needs to pick an account's endpoints for an event. */
 export interface RoutingEntry {
@@ -23,8 +25,10 @@ export interface DeliveryTarget {
   readonly endpoint: Endpoint;
   /** Signing keys, newest first, with the time each stops signing (Infinity for the current one). */
   readonly keys: readonly { readonly key: KeyObject; readonly expiresAt: number }[];
-  /** The endpoint's custom headers, opened; redacted if ever serialised or logged. */
-  readonly headers: CustomHeaders;
+  /** Its custom headers (opened; redacted if ever serialised or logged) and request timeout. */
+  readonly request: EndpointRequestOptions;
+  /** Its retry schedule: the endpoint's override or the service's. */
+  readonly schedule: RetrySchedule;
 }
 
 interface Cached<Value> {
@@ -45,6 +49,7 @@ export class EndpointDirectory {
     private readonly db: Kysely<WebhooksDatabase>,
     private readonly ttlMs: number,
     private readonly keys: KeyRing,
+    private readonly overrides: DeliveryOverrides,
   ) {}
 
   /** Endpoints of each account (every account asked for gets an entry, possibly empty). */
@@ -106,10 +111,12 @@ export class EndpointDirectory {
     if (row === undefined) return undefined;
     // Secrets and headers are decrypted here, once per cache fill, not per delivery.
     const secrets = await activeSecrets(this.db, this.keys, endpointId);
+    const endpoint = toEndpoint(row);
     return {
-      endpoint: toEndpoint(row),
+      endpoint,
       keys: secrets.map((secret) => ({ key: secretKey(secret.secret), expiresAt: secret.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY })),
-      headers: openHeaders(this.keys, endpointId, row),
+      request: { headers: openHeaders(this.keys, endpointId, row), timeoutMs: this.overrides.timeoutMs(endpoint) },
+      schedule: this.overrides.schedule(endpoint),
     };
   }
 }

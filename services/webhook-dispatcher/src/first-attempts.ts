@@ -4,7 +4,6 @@ import { deliveryJobId } from '../../../shared/webhooks/delivery-queue.js';
 import type { EndpointLimiter } from './endpoint-limiter.js';
 import type { AttemptResult, HttpDeliverer } from './http-deliverer.js';
 import type { MessageStore } from '../../../shared/webhooks/message-store.js';
-import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
 import { standardWebhookHeaders } from '../../../shared/webhooks/signing.js';
 import { attemptRow, AttemptObserver } from './attempt-observer.js';
 import type { DispatcherMetrics, FirstAttemptOutcome } from './dispatcher-metrics.js';
@@ -25,8 +24,6 @@ export interface FirstAttemptSettings {
   /** Taken this long ago and not settled: handed to BullMQ (see EndpointLane.expire). */
   readonly deadlineMs: number;
   readonly queueBound: number;
-  /** The whole-attempt timeout: a detached request is over by then, so its BullMQ job waits that long. */
-  readonly attemptTimeoutMs: number;
   /** Event-loop delay (ms) from which the process counts as overloaded (see ProcessLoad). */
   readonly overloadLagMs: number;
   /** While overloaded, how long an endpoint that still answers keeps its deliveries in process. */
@@ -42,7 +39,6 @@ export interface FirstAttemptDependencies {
   readonly marks: SettledMarks;
   /** Only to publish a Retry-After pause to the BullMQ side (rare). */
   readonly limiter: EndpointLimiter;
-  readonly schedule: RetrySchedule;
   readonly metrics: DispatcherMetrics;
   readonly logger: Logger;
 }
@@ -158,7 +154,7 @@ export class FirstAttempts implements LaneRunner {
     const now = Date.now();
     const keys = target.keys.filter((key) => key.expiresAt > now).map((key) => key.key);
     const headers = standardWebhookHeaders(keys, data.messageId, Math.floor(now / 1000), delivery.payload);
-    const result = await this.deps.deliverer.post(target.endpoint.url, headers, delivery.payload, target.headers.forRequest());
+    const result = await this.deps.deliverer.post(target.endpoint.url, headers, delivery.payload, target.request);
     // From here on the lane's deadline leaves it alone: `detached` no longer changes.
     delivery.answered = true;
     // The lane's slot is the receiver's: it is free once the answer is in. Logging (group commit,
@@ -178,13 +174,14 @@ export class FirstAttempts implements LaneRunner {
     if (counter === undefined) this.#reasons.set(reason, (counter = this.deps.metrics.handOffs.labels({ reason })));
     counter.inc();
     this.#totals[`handoff_${reason}`] = (this.#totals[`handoff_${reason}`] ?? 0) + 1;
-    const { schedule } = this.deps;
+    // The endpoint's own schedule and timeout (its override, or the service's).
+    const { schedule, request } = delivery.target;
     const prior = madeAttempt ? 1 : 0;
     let delayMs = madeAttempt ? 0 : (waitMs ?? 0);
     if (reason === 'deadline' && madeAttempt) {
       // The request goes on: its job runs once it is surely over, so the two never overlap.
       const running = Date.now() - (delivery.startedAt ?? delivery.takenAt);
-      delayMs = Math.max(schedule.delayAfter(1) ?? 0, this.settings.attemptTimeoutMs - running + 1_000);
+      delayMs = Math.max(schedule.delayAfter(1) ?? 0, request.timeoutMs - running + 1_000);
     } else if (reason === 'failed') {
       delayMs = waitMs === undefined ? (schedule.delayAfter(1) ?? 0) : Math.max(1_000, waitMs);
     } else if (reason === 'paused') {
@@ -230,7 +227,7 @@ export class FirstAttempts implements LaneRunner {
       this.#count('late_failed');
       return;
     }
-    if (disabled || this.deps.schedule.attempts <= 1) {
+    if (disabled || target.schedule.attempts <= 1) {
       const reason = disabled ? 'endpoint_disabled' : 'retries_exhausted';
       await this.#markFailed(delivery, failure, reason);
       this.#settle(delivery, 'failed_for_good');

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { DestinationRefusedError } from '../../../shared/webhooks/errors/destination-refused-error.js';
+import type { CustomHeaders } from '../../../shared/webhooks/headers/custom-headers.js';
 import { parseRetryAfter } from '../../../shared/webhooks/retry-schedule.js';
 import type { AddressPolicy } from '../../../shared/webhooks/ssrf/address-policy.js';
 import { guardedConnector } from '../../../shared/webhooks/ssrf/guarded-connector.js';
@@ -8,13 +9,21 @@ export interface HttpDelivererOptions {
   readonly policy: AddressPolicy;
   /** TCP (and TLS) connect budget. */
   readonly connectTimeoutMs: number;
-  /** Whole attempt budget, connect to the end of the response excerpt. */
+  /** Whole attempt budget, connect to the end of the response excerpt, when the endpoint sets none. */
   readonly timeoutMs: number;
   /** Bytes of the response body kept for the attempt log; the rest is never read. */
   readonly excerptBytes: number;
   /** Keep-alive connections per origin: with per-endpoint concurrency, about that limit. */
   readonly connectionsPerOrigin: number;
   readonly userAgent?: string;
+}
+
+/** What an endpoint sets for its own requests, resolved once per endpoint cache fill. */
+export interface EndpointRequestOptions {
+  /** Custom headers (never reserved names, see shared/webhooks/headers), under the signature headers; redacted when logged. */
+  readonly headers: CustomHeaders;
+  /** Whole-attempt budget of this endpoint, within the service's bounds. */
+  readonly timeoutMs: number;
 }
 
 export type AttemptErrorCode =
@@ -61,26 +70,26 @@ export class HttpDeliverer {
     });
   }
 
-  /**
-   * `headers`: the signature headers. `custom`: the endpoint's own headers (never reserved names,
-   * see shared/webhooks/headers), sent under the signature headers so they cannot replace them.
-   */
-  async post(url: string, headers: Record<string, string>, body: string | Buffer, custom?: Readonly<Record<string, string>>): Promise<AttemptResult> {
+  /** `headers`: the signature headers; `endpoint`: its custom headers and timeout (else none, and the service's timeout). */
+  async post(url: string, headers: Record<string, string>, body: string | Buffer, endpoint?: EndpointRequestOptions): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const target = this.#parse(url);
     if (target.protocol !== 'https:' && !(target.protocol === 'http:' && this.options.policy.allowHttp)) {
       return failure('insecure_url', `${target.protocol} URLs are not allowed (https only)`, elapsed());
     }
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const timeoutMs = endpoint?.timeoutMs ?? this.options.timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await this.#agent.request({
         origin: target.origin,
         path: target.path,
         method: 'POST',
-        headers: { ...custom, 'content-type': 'application/json', 'user-agent': this.options.userAgent ?? 'authlog-webhooks/1', ...headers },
+        headers: { ...endpoint?.headers.forRequest(), 'content-type': 'application/json', 'user-agent': this.options.userAgent ?? 'authlog-webhooks/1', ...headers },
         body,
         signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const excerpt = await readExcerpt(response.body, this.options.excerptBytes);
       const status = response.statusCode;

@@ -19,6 +19,8 @@ const endpoint: Endpoint = {
   disabledAt: null,
   failingSince: null,
   headerNames: [],
+  timeoutMs: null,
+  retrySchedule: null,
   createdAt: new Date('2026-12-01T00:00:00.000Z'),
   updatedAt: new Date('2026-12-01T00:00:00.000Z'),
 };

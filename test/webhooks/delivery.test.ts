@@ -38,7 +38,7 @@ describe('webhook delivery (real Kafka, Redis, MySQL, local receivers)', () => {
     const deniedOnly = await receiver();
     const foreign = await receiver();
     const { secret } = await fixture.createEndpoint(account, { url: all.url() });
-    const filtered = await fixture.createEndpoint(account, { url: deniedOnly.url(), filters: { event_types: [], results: ['denied'], reasons: [], applications: [] } });
+    const filtered = await fixture.createEndpoint(account, { url: deniedOnly.url(), filters: { event_types: [], results: ['denied'], reasons: [], applications: [], users: [], groups: [], ip: [] } });
     await fixture.createEndpoint(other, { url: foreign.url() });
 
     const events = await fixture.produce([

@@ -103,5 +103,9 @@ export function filterQueries(filters: EndpointFilters): estypes.QueryDslQueryCo
   if (filters.results.length > 0) clauses.push({ terms: { result: [...filters.results] } });
   if (filters.reasons.length > 0) clauses.push({ terms: { reason: [...filters.reasons] } });
   if (filters.applications.length > 0) clauses.push({ terms: { 'application.key': [...filters.applications] } });
+  if (filters.users.length > 0) clauses.push({ terms: { 'user.key': [...filters.users] } });
+  if (filters.groups.length > 0) clauses.push({ terms: { 'user.groups': [...filters.groups] } });
+  // The reports API's ip filter: a term per address or block on the ip-typed field, any of them.
+  if (filters.ip.length > 0) clauses.push({ bool: { should: filters.ip.map((ip) => ({ term: { 'access_device.ip': ip } })), minimum_should_match: 1 } });
   return clauses;
 }

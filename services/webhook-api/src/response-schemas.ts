@@ -16,9 +16,12 @@ const endpointFilters = z
     results: z.array(z.enum(RESULTS)),
     reasons: z.array(z.enum(REASONS)),
     applications: z.array(z.string()),
+    users: z.array(z.string()),
+    groups: z.array(z.string()),
+    ip: z.array(z.string()).describe('addresses or CIDR blocks, IPv4 or IPv6'),
   })
   .strict()
-  .describe('an empty list means any');
+  .describe('an empty list means any; within a list any value, across lists all');
 
 export const endpointSchema = z
   .object({

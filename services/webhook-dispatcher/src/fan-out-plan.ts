@@ -3,7 +3,7 @@ import type { AuthEvent } from '../../../shared/event/auth-event.js';
 import { DecodeFailure } from '../../../shared/kafka/decode-failure.js';
 import { decodeEventMessage } from '../../../shared/kafka/event-message-decoder.js';
 import type { DeliveryJobData } from '../../../shared/webhooks/delivery-queue.js';
-import { matchesFilters, type FilterableEvent } from '../../../shared/webhooks/endpoint-filters.js';
+import { filterableEvent, matchesFilters, type FilterableEvent } from '../../../shared/webhooks/endpoint-filters.js';
 import { webhookBody } from '../../../shared/webhooks/webhook-payload.js';
 import type { RoutingEntry } from './endpoint-directory.js';
 
@@ -40,7 +40,7 @@ function routable(event: AuthEvent, raw: Buffer | undefined, type: string, { mes
     accountId: event.account_id,
     type,
     body,
-    filterable: { eventType: event.event_type, result: event.result, reason: event.reason, applicationKey: event.application.key },
+    filterable: filterableEvent(event),
     createdAt: Number(message.timestamp) || Date.now(),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIpFilter, type IpFilter } from './ip-filter.js';
+import { parseIpFilter, type IpFilter } from '../../../../shared/event/ip-filter.js';
 
 /**
  * zod building blocks for query-string parameters. A parameter may be repeated (`?results=a&results=b`)

@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { AuthResult, EventType, Factor, Reason } from '../../../../shared/event/vocabulary.js';
-import type { IpFilter } from '../params/ip-filter.js';
+import type { IpFilter } from '../../../../shared/event/ip-filter.js';
 import type { TimeRange } from '../params/time-range.js';
 
 /** Optional narrowing a caller may ask for; every list is OR within itself, AND across lists. */

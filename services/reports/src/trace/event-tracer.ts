@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import type { AuthEvent } from '../../../../shared/event/auth-event.js';
+import { filterableEvent } from '../../../../shared/webhooks/endpoint-filters.js';
 import { toEndpoint } from '../../../../shared/webhooks/endpoint-record.js';
 import type { MessageStatus } from '../../../../shared/webhooks/webhook-tables.js';
 import type { EventSearch } from '../search/event-search.js';
@@ -32,7 +34,7 @@ export class EventTracer {
   async trace(accountId: string, txid: string, signal?: AbortSignal): Promise<EventTrace | undefined> {
     const event = await this.db
       .selectFrom('authlog')
-      .select(['id', 'occurred_at', 'recorded_at', 'event_type', 'result', 'reason', 'application_key'])
+      .select(['id', 'occurred_at', 'recorded_at', 'event_type', 'payload'])
       .where('txid', '=', txid)
       .where('account_id', '=', accountId)
       .executeTakeFirst();
@@ -47,7 +49,8 @@ export class EventTracer {
     const publishedAt = published.acked_at === undefined ? undefined : new Date(published.acked_at);
     const isPublished = published.status === 'done' || published.status === 'unknown';
     const indexed = indexedHop(document, isPublished, (publishedAt ?? event.recorded_at).getTime(), nowMs, marginMs);
-    const filterable = { eventType: event.event_type, result: event.result ?? undefined, reason: event.reason ?? undefined, applicationKey: event.application_key ?? undefined };
+    // The payload, not the columns: filters also look at the user's groups and the access device's address.
+    const filterable = filterableEvent(JSON.parse(event.payload) as AuthEvent);
     return {
       txid,
       account_id: accountId,

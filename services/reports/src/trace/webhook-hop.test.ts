@@ -27,7 +27,7 @@ const endpoint: Endpoint = {
 const failure: TraceAttempt = { attempt: 1, at: '2026-12-07T10:00:01.000Z', trigger: 'event', outcome: 'failure', status_code: 500, latency_ms: 12, error_code: 'HTTP_STATUS', error: '500' };
 const base: WebhookHopInput = {
   endpoint,
-  event: { eventType: 'authentication', result: 'denied', reason: 'out_of_date', applicationKey: 'DI1' },
+  event: { eventType: 'authentication', result: 'denied', reason: 'out_of_date', applicationKey: 'DI1', userKey: 'DU1', groups: [], ip: null },
   committedAt,
   publishedAt: new Date(committedAt.getTime() + 50),
   published: true,

@@ -122,4 +122,20 @@ describe('per-endpoint timeout and retry schedule: the dispatcher', () => {
     await expect.poll(() => messageStatus(more, sent.body.message_id), { timeout: 20_000 }).toBe('failed');
     expect((await attemptsOf(more)).map((row) => row.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
+
+  it('a schedule shortened while a message is being retried ends its retries at the new count', async () => {
+    let patched: Promise<unknown> | undefined;
+    let id = '';
+    // The first request answers late; meanwhile the schedule goes from the service's 5 attempts to 2.
+    const failing = await receiver((_request, n) => {
+      if (n === 1) patched = customer.call('PATCH', `/v1/endpoints/${id}`, { retry_schedule: ['100ms'] });
+      return { status: 500, body: 'down', delayMs: n === 1 ? 600 : 0 };
+    });
+    id = await create(failing.url('/shortened'), {});
+    const sent = await customer.call('POST', `/v1/endpoints/${id}/test`);
+    await expect.poll(() => messageStatus(id, sent.body.message_id), { timeout: 20_000 }).toBe('failed');
+    await patched;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await attemptsOf(id)).map((row) => row.attempt)).toEqual([1, 2]);
+  });
 });

@@ -4,14 +4,15 @@ import { sql, type Kysely } from 'kysely';
  * Custom headers per webhook endpoint (issue 16; shared/webhooks/headers): the name/value pairs are
  * sealed together with AES-256-GCM under AUTHLOG_ENCRYPTION_KEYS like the signing secrets
  * (`headers_key_id` names the key, `npm run rotate-secrets-key` re-seals them); `header_names`
- * keeps the names alone in plain text, for reads, which never show values.
+ * keeps the names alone in plain text, for reads, which never show values. The sealed JSON of 4096
+ * bytes of names and values may double with escaping (a value of quotes), hence a BLOB.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE webhook_endpoints
       ADD COLUMN header_names VARCHAR(1024) NOT NULL DEFAULT '[]',
       ADD COLUMN headers_key_id VARCHAR(32) NULL,
-      ADD COLUMN headers_sealed VARBINARY(8192) NULL
+      ADD COLUMN headers_sealed BLOB NULL
   `.execute(db);
 }
 

@@ -95,6 +95,8 @@ describe('custom headers: the API', () => {
       [{ 'X-Number': 5 }, 'headers.X-Number'],
       [{ 'X-Long': 'v'.repeat(2_049) }, 'headers.X-Long'],
       [{ 'X-Dup': '1', 'x-dup': '2' }, 'headers.x-dup'],
+      // Refused by the body parser (prototype poisoning), never silently dropped.
+      [{ ['__proto__']: 'x' }, '(body)'],
       [Object.fromEntries(Array.from({ length: 11 }, (_, n) => [`X-H${n}`, 'v'])), 'headers'],
     ];
     for (const [headers, field] of bad) {
@@ -102,8 +104,13 @@ describe('custom headers: the API', () => {
       expect(answer.status, field).toBe(400);
       expect(answer.body.error.field, field).toBe(field);
     }
+    // A refused value is not echoed back (it may be a credential with a typo).
+    const echoed = await alice.call('POST', '/v1/endpoints', { url: 'http://127.0.0.1:9/hook', headers: { Authorization: `${TOKEN}\n` } });
+    expect(echoed.status).toBe(400);
+    expect(JSON.stringify(echoed.body)).not.toContain(TOKEN.slice(7));
     // Size is bounded for the whole set, after a PATCH merges too.
-    const big = await alice.call('PATCH', `/v1/endpoints/${created.body.id}`, { headers: { 'X-1': 'v'.repeat(2_000), 'X-2': 'v'.repeat(2_000) } });
+    // Quotes double in the sealed JSON: the largest set still fits its column.
+    const big = await alice.call('PATCH', `/v1/endpoints/${created.body.id}`, { headers: { 'X-1': '"'.repeat(2_000), 'X-2': '\\'.repeat(2_000) } });
     expect(big.status).toBe(200);
     const tooBig = await alice.call('PATCH', `/v1/endpoints/${created.body.id}`, { headers: { 'X-3': 'v'.repeat(200) } });
     expect(tooBig.status).toBe(400);

@@ -27,6 +27,12 @@ export interface IdempotencyOptions {
    * again (a second key, which its owner can revoke) rather than a bearer token being kept 24 h.
    */
   readonly answersNotKept?: ReadonlySet<string>;
+  /**
+   * Routes whose successful JSON answer holds a credential the caller can read again elsewhere (an
+   * endpoint's signing secret: GET .../secret): the answer is kept with these top-level fields set
+   * to null, so a replay answers the same resource without a secret sitting 24 h in Redis.
+   */
+  readonly credentialFieldsNotKept?: ReadonlyMap<string, readonly string[]>;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -110,7 +116,9 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
         await store.release(mine.key, mine.ticket);
       } else {
         const contentType = reply.getHeader('content-type');
-        const kept = await store.complete(mine.key, mine.ticket, { fingerprint: mine.fingerprint, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : null, body });
+        const credentialFields = reply.statusCode < 300 ? options.credentialFieldsNotKept?.get(request.routeOptions.url ?? '') : undefined;
+        const keptBody = credentialFields === undefined ? body : withoutFields(body, credentialFields);
+        const kept = await store.complete(mine.key, mine.ticket, { fingerprint: mine.fingerprint, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : null, body: keptBody });
         // The request outlived its claim (runningMs) and a retry may have done the work again: say so.
         if (!kept) options.logger.warn({ route: request.routeOptions.url }, 'request outlived its Idempotency-Key claim; its answer was not kept');
       }
@@ -120,6 +128,13 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     }
     return payload;
   });
+}
+
+/** The JSON answer with `fields` set to null (they are read again elsewhere, never kept in Redis). */
+function withoutFields(body: string, fields: readonly string[]): string {
+  const answer = JSON.parse(body) as Record<string, unknown>;
+  for (const field of fields) if (field in answer) answer[field] = null;
+  return JSON.stringify(answer);
 }
 
 function sha256(value: string): string {

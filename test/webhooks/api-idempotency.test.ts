@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
 import { startApi } from './support/api-client.js';
@@ -5,28 +6,53 @@ import { WebhookFixture } from './support/webhook-fixture.js';
 
 /**
  * Issue 16, Idempotency-Key on the webhook API's POSTs, against the real service, MySQL and Redis:
- * a retried create makes one endpoint and answers the same secret; a retried test sends one message.
+ * a retried create makes one endpoint and answers it again without its secret (never kept in Redis);
+ * a retried test sends one message.
  */
 let fixture: WebhookFixture;
 let api: Awaited<ReturnType<typeof startApi>>;
+const redisPrefix = uniqueName('idem');
 beforeAll(async () => {
   fixture = await WebhookFixture.create();
-  api = await startApi(fixture, { WEBHOOK_REDIS_PREFIX: uniqueName('idem') }, async () => ['93.184.216.34']);
+  api = await startApi(fixture, { WEBHOOK_REDIS_PREFIX: redisPrefix }, async () => ['93.184.216.34']);
 });
+
+/** Every value Redis holds under the API's prefix, as text. */
+async function storedText(): Promise<string> {
+  const redis = new Redis(fixture.redisUrl, { lazyConnect: true });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${redisPrefix}*`);
+    const values = await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'string' ? await redis.get(key) : JSON.stringify(await redis.hgetall(key)))));
+    return values.join('\n');
+  } finally {
+    redis.disconnect();
+  }
+}
 afterAll(async () => {
   await api?.stop();
   await fixture?.cleanup();
 });
 
 describe('Idempotency-Key on the webhook API', () => {
-  it('a retried create answers the first endpoint and secret and creates nothing more', async () => {
+  it('a retried create answers the first endpoint, without its secret, and creates nothing more', async () => {
     const customer = await api.customer(uniqueName('create'));
     const headers = { 'idempotency-key': 'create-1' };
     const first = await customer.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/idem' }, headers);
     const retry = await customer.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/idem' }, headers);
     expect(first.status).toBe(201);
-    expect(retry).toEqual(first);
+    expect(first.body.secret).toMatch(/^whsec_/);
+    expect(retry).toEqual({ ...first, body: { ...first.body, secret: null } });
     expect(await fixture.endpoints.count(customer.accountId)).toBe(1);
+    // The secret is read where it always is, and was never written to Redis with the kept answer.
+    expect((await customer.call('GET', `/v1/endpoints/${first.body.id}/secret`)).body.secret).toBe(first.body.secret);
+    const rotated = await customer.call('POST', `/v1/endpoints/${first.body.id}/secret/rotate`, {}, { 'idempotency-key': 'rotate-1' });
+    const rotateRetry = await customer.call('POST', `/v1/endpoints/${first.body.id}/secret/rotate`, {}, { 'idempotency-key': 'rotate-1' });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotateRetry).toEqual({ ...rotated, body: { ...rotated.body, secret: null } });
+    const stored = await storedText();
+    expect(stored).toContain(first.body.id);
+    expect(stored).not.toContain('whsec_');
 
     const reused = await customer.call('POST', '/v1/endpoints', { url: 'https://hooks.example.com/other' }, headers);
     expect(reused.status).toBe(422);

@@ -50,6 +50,12 @@ export interface AppDependencies {
 /** Every route needs a key except the OpenAPI document. */
 const needsKey = (path: string): boolean => path !== OPENAPI_PATH;
 
+/** Answers that show a signing secret: kept for Idempotency-Key replays with `secret` null (GET .../secret reads it). */
+const SECRET_ANSWERS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['/v1/endpoints', ['secret']],
+  ['/v1/endpoints/:endpointId/secret/rotate', ['secret']],
+]);
+
 /**
  * The Fastify app: JSON in and out, every route behind API-key authentication (shared/http) except
  * GET /openapi.json, the document generated from the routes' own schemas (api-document.ts).
@@ -62,7 +68,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.addHook('onRequest', apiKeyHook({ apiKeys: deps.apiKeys, limiter: deps.limiter, limits: deps.limits, requiresKey: (request) => needsKey(request.routeOptions.url ?? '') }));
   app.addHook('onRequest', scopeHook(webhookApiPolicies));
   app.addHook('onRequest', ownQuota(deps));
-  registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger, answersNotKept: new Set(['/v1/api-keys']) });
+  registerIdempotency(app, { ...deps.idempotency, service: 'webhook_api', registry: deps.registry, logger: deps.logger, answersNotKept: new Set(['/v1/api-keys']),
+    credentialFieldsNotKept: SECRET_ANSWERS });
   // After the Idempotency-Key hook: a replayed answer changed nothing and is not recorded again.
   registerAuditLog(app, { store: deps.keyRoutes.audit, policies: webhookApiPolicies, logger: deps.logger, registry: deps.registry, service: 'webhook_api' });
   app.setErrorHandler(httpErrorHandler(deps.logger, webhookApiProblem));

@@ -45,7 +45,8 @@ export const endpointSchema = z
   .strict();
 export type EndpointView = z.output<typeof endpointSchema>;
 
-export const createdEndpointSchema = endpointSchema.extend({ secret: z.string().describe('whsec_...: shown here, by GET .../secret and by rotate only') }).strict();
+const replayedSecret = 'null in an Idempotency-Key replay (Idempotent-Replayed: true): the secret is not kept with the answer; GET .../secret reads it';
+export const createdEndpointSchema = endpointSchema.extend({ secret: z.string().nullable().describe(`whsec_...: shown here, by GET .../secret and by rotate only; ${replayedSecret}`) }).strict();
 
 export const endpointListSchema = z.object({ data: z.array(endpointSchema), next_after: z.string().nullable().describe('pass as after for the next page; null on the last') }).strict();
 
@@ -56,7 +57,7 @@ export const secretSchema = z
   })
   .strict();
 
-export const rotatedSecretSchema = z.object({ secret: z.string(), previous_secret_expires_at: instant }).strict();
+export const rotatedSecretSchema = z.object({ secret: z.string().nullable().describe(`the new secret; ${replayedSecret}`), previous_secret_expires_at: instant }).strict();
 
 export const acceptedMessageSchema = z.object({ message_id: z.string() }).strict();
 

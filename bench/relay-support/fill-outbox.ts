@@ -50,12 +50,24 @@ export async function fillOutbox(pool: Pool, total: number, log: (message: strin
   const worker = async () => {
     for (let next = chunks.next(); !next.done; next = chunks.next()) {
       const rows = next.value;
-      await pool.query('INSERT INTO authlog (id, occurred_at, account_id, txid, payload) VALUES ?', [
-        rows.map((row) => [row.id, row.occurredAt, row.accountId, row.txid, row.payload]),
-      ]);
-      await pool.query('INSERT INTO outbox (id, authlog_id, account_id, event_type, schema_version) VALUES ?', [
-        rows.map((row) => [row.id, row.id, row.accountId, row.eventType, 1]),
-      ]);
+      // One transaction per chunk, authlog_txid (the idempotency key) included, as every write path.
+      const connection = await pool.getConnection();
+      try {
+        await connection.beginTransaction();
+        await connection.query('INSERT INTO authlog_txid (txid, account_id) VALUES ?', [rows.map((row) => [row.txid, row.accountId])]);
+        await connection.query('INSERT INTO authlog (id, occurred_at, account_id, txid, payload) VALUES ?', [
+          rows.map((row) => [row.id, row.occurredAt, row.accountId, row.txid, row.payload]),
+        ]);
+        await connection.query('INSERT INTO outbox (id, authlog_id, account_id, event_type, schema_version) VALUES ?', [
+          rows.map((row) => [row.id, row.id, row.accountId, row.eventType, 1]),
+        ]);
+        await connection.commit();
+      } catch (error) {
+        await connection.rollback().catch(() => undefined);
+        throw error;
+      } finally {
+        connection.release();
+      }
       done += rows.length;
       if (done % 100_000 === 0) log(`  filled ${done} rows`);
     }

@@ -20,6 +20,17 @@ export interface AuthlogTable {
   application_key: ColumnType<string, never, never>;
 }
 
+/**
+ * The idempotency key of the partitioned Authlog (migrations/2026-12-08-11): one row per txid
+ * recorded within the retry horizon, written in the same transaction as its authlog row.
+ */
+export interface AuthlogTxidTable {
+  txid: string;
+  /** The account the txid was recorded for: a second account's use of it is a conflict. */
+  account_id: string;
+  recorded_at: ColumnType<Date, never, never>;
+}
+
 export interface OutboxTable {
   id: Generated<number>;
   authlog_id: number;
@@ -51,6 +62,7 @@ export interface ApiKeysTable {
 
 export interface AuthlogDatabase {
   authlog: AuthlogTable;
+  authlog_txid: AuthlogTxidTable;
   outbox: OutboxTable;
   api_keys: ApiKeysTable;
 }

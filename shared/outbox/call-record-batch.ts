@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuthlogDatabase } from '../db/database.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
-import { batchElement, outboxElement, type PendingRecord, type RecordResult } from './pending-record.js';
+import { batchElement, type PendingRecord, type RecordResult } from './pending-record.js';
 
 interface BatchAnswer {
   /** JSON array of {ord (1-based position), account_id (the account the txid was first recorded for)}. */
@@ -10,16 +10,15 @@ interface BatchAnswer {
 
 /**
  * Writes several callers' events (distinct txids) in ONE transaction and ONE round trip
- * (authlog_record_batch, migrations/2026-12-07-61-batch-record-procedure.ts). Resolves after COMMIT
+ * (authlog_record_batch, migrations/2026-12-08-12-partitioned-record-procedures.ts: each event in turn). Resolves after COMMIT
  * with each event's own answer, in order: recorded, duplicate, or an IdempotencyConflictError for
  * a txid another account recorded. Rejects when the transaction failed (nothing of it committed),
  * or when the connection was lost (commit unknown).
  */
 export async function callRecordBatch(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[]): Promise<Array<RecordResult | IdempotencyConflictError>> {
-  // Built here, not at enqueue: a lone record (the common case at low load) never needs them.
+  // Built here, not at enqueue: a lone record (the common case at low load) never needs it.
   const events = `[${batch.map(batchElement).join(',')}]`;
-  const outbox = `[${batch.map(outboxElement).join(',')}]`;
-  const result = await sql`CALL authlog_record_batch(${events}, ${outbox})`.execute(db);
+  const result = await sql`CALL authlog_record_batch(${events})`.execute(db);
   // All new: a bare OK packet. Some recorded before: [one row, OK packet].
   const answer = (result.rows[0] as unknown as BatchAnswer[] | undefined)?.[0];
   const earlier = new Map<number, string>();

@@ -5,29 +5,39 @@ import type { PendingRecord, RecordResult } from './pending-record.js';
 
 /**
  * Writes several callers' events (distinct txids, none recorded before as far as the caller knows)
- * in ONE transaction and ONE round trip: authlog_record_rows, two plain multi-row inserts
- * (migrations/2026-12-07-91-record-rows-procedure.ts). Resolves after COMMIT: every event is
- * `recorded`. Rejects when the transaction failed as a whole (nothing of it committed; 1062 when
- * some txid had been recorded before), or when the connection was lost (commit unknown).
+ * in ONE transaction and ONE round trip: authlog_record_rows, three plain multi-row inserts
+ * (authlog_txid, authlog, outbox; migrations/2026-12-08-12-partitioned-record-procedures.ts).
+ * Resolves after COMMIT: every event is `recorded`. Rejects when the transaction failed as a whole
+ * (nothing of it committed; 1062 when some txid had been recorded before), or when the connection
+ * was lost (commit unknown).
  *
  * The VALUES lists are escaped here with mysql2's own escape, the same function that formats every
  * Kysely query's parameters on this pool (client-side interpolation), so the text the server parses
  * is what a parameterised multi-row INSERT would send.
  */
 export async function callRecordRows(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[]): Promise<RecordResult[]> {
+  const txids = batch.map(txidValues).join(',');
   const authlog = batch.map(authlogValues).join(',');
   const outbox = batch.map(outboxValues).join(',');
-  await sql`CALL authlog_record_rows(${authlog}, ${outbox})`.execute(db);
+  await sql`CALL authlog_record_rows(${txids}, ${authlog}, ${outbox})`.execute(db);
   return batch.map(({ event }) => ({ txid: event.txid, status: 'recorded' }));
+}
+
+function txidValues({ event }: PendingRecord): string {
+  return `(${escape(event.txid)},${escape(event.account_id)})`;
 }
 
 function authlogValues({ event, payload }: PendingRecord): string {
   return `(${escape(utcDatetime(event.timestamp))},${escape(event.account_id)},${escape(event.txid)},${escape(payload)})`;
 }
 
+/**
+ * The authlog id by authlog's UNIQUE (txid, occurred_at): both are constants, so the lookup is
+ * pruned to the one partition of that month (by txid alone it would dive into every partition).
+ */
 function outboxValues({ event, trace }: PendingRecord): string {
   return (
-    `((SELECT id FROM authlog WHERE txid=${escape(event.txid)}),${escape(event.account_id)},${escape(event.event_type)},` +
+    `((SELECT id FROM authlog WHERE txid=${escape(event.txid)} AND occurred_at=${escape(utcDatetime(event.timestamp))}),${escape(event.account_id)},${escape(event.event_type)},` +
     `${Number(event.schema_version)},${escape(trace.traceparent)},${escape(trace.tracestate)})`
   );
 }

@@ -89,17 +89,28 @@ export class OutboxWriter {
 
 async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], trace: CheckedTrace): Promise<RecordResult[]> {
   const unique = dedupeByTxid(events);
-  try {
-    await trx.insertInto('authlog').values(unique.map(authlogRow)).execute();
-  } catch (error) {
-    // Some were recorded before: take the one-by-one path, which reports each duplicate.
-    if (!isDuplicateKey(error)) throw error;
+  const txids = unique.map((event) => event.txid);
+  // authlog_txid first: the idempotency key (migrations/2026-12-08-11), whatever the timestamps.
+  const recorded = await insertOrDuplicate(() => trx.insertInto('authlog_txid').values(unique.map((event) => ({ txid: event.txid, account_id: event.account_id }))).execute());
+  let firstId: bigint | undefined;
+  const inserted =
+    recorded &&
+    (await insertOrDuplicate(async () => {
+      firstId = (await trx.insertInto('authlog').values(unique.map(authlogRow)).executeTakeFirst()).insertId;
+    }));
+  if (!inserted || firstId === undefined) {
+    // Some were recorded before: take the one-by-one path, which reports each duplicate. When only
+    // authlog's own (txid, occurred_at) key refused (recorded before the retry horizon), the txid
+    // rows just written must go first, or every event would look like a duplicate.
+    if (recorded) await trx.deleteFrom('authlog_txid').where('txid', 'in', txids).execute();
     const results: RecordResult[] = [];
     for (const event of events) results.push(await callRecord(trx, 'authlog_record_in_tx', event, trace));
     return results;
   }
   // Copy the new rows' ids straight from authlog: the ids of a multi-row insert are not guaranteed
-  // consecutive (innodb_autoinc_lock_mode=2), and this needs no round trip to read them back.
+  // consecutive (innodb_autoinc_lock_mode=2), and this needs no round trip to read them back. The
+  // occurred_at values prune the read to the partitions of these events' months; the first new id
+  // keeps out an older row of one of these txids (recorded before the retry horizon).
   await trx
     .insertInto('outbox')
     .columns(['authlog_id', 'account_id', 'event_type', 'schema_version', 'traceparent', 'tracestate'])
@@ -114,7 +125,9 @@ async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], tr
           eb.val(trace.traceparent).as('traceparent'),
           eb.val(trace.tracestate).as('tracestate'),
         ])
-        .where('txid', 'in', unique.map((event) => event.txid))
+        .where('txid', 'in', txids)
+        .where('occurred_at', 'in', [...new Set(unique.map((event) => Date.parse(event.timestamp)))].map((ms) => new Date(ms)))
+        .where('id', '>=', Number(firstId))
         // Outbox ids are the relay's order: they must follow the batch's order (the authlog ids do),
         // not the order in which the txid index returns the rows.
         .orderBy('id'),
@@ -122,6 +135,17 @@ async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], tr
     .execute();
   const firstIndex = new Map(unique.map((event) => [event.txid, event]));
   return events.map((event) => ({ txid: event.txid, status: firstIndex.get(event.txid) === event ? 'recorded' : 'duplicate' }));
+}
+
+/** Runs one multi-row insert; false when a unique key refused it (1062: MySQL undid the statement). */
+async function insertOrDuplicate(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
 }
 
 function authlogRow(event: AuthEvent) {

@@ -34,8 +34,3 @@ export function batchElement({ event, trace, payload }: PendingRecord): string {
     tracestate: trace.tracestate,
   });
 }
-
-/** authlog_record_batch's p_outbox element: [txid, event_type, schema_version, traceparent, tracestate]. */
-export function outboxElement({ event, trace }: PendingRecord): string {
-  return JSON.stringify([event.txid, event.event_type, event.schema_version, trace.traceparent, trace.tracestate]);
-}

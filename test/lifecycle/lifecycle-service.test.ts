@@ -38,7 +38,8 @@ describe('lifecycle service process', () => {
     await waitFor('a run of every job', async () => Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM lifecycle_job_runs`.execute(database.db)).rows[0]?.n) >= 6, 60_000, 200);
     const runs = await sql<{ job_name: string; status: string }>`SELECT job_name, status FROM lifecycle_job_runs ORDER BY id`.execute(database.db);
     expect(runs.rows.map((run) => [run.job_name, run.status])).toEqual([
-      ['authlog-partitions', 'not_configured'],
+      ['authlog-partitions', 'ok'],
+      ['authlog-txids', 'ok'],
       ['elasticsearch-indices', 'ok'],
       ['webhook-log', 'ok'],
       ['event-publications', 'ok'],
@@ -49,7 +50,8 @@ describe('lifecycle service process', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', state: 'RUNNING' });
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toMatch(/lifecycle_job_runs_total\{job="authlog-partitions",status="not_configured",service="lifecycle"\} 1/);
+    expect(metrics).toMatch(/lifecycle_job_runs_total\{job="authlog-partitions",status="ok",service="lifecycle"\} 1/);
+    expect(metrics).toMatch(/lifecycle_authlog_rows_dropped_total\{service="lifecycle"\} 0/);
     child.signal('SIGTERM');
     expect((await child.exited).code).toBe(0);
 

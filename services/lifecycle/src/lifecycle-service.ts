@@ -9,6 +9,7 @@ import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import { AuthlogPartitionsJob, type MaintainPartitions } from './jobs/authlog-partitions-job.js';
+import { AuthlogTxidRetentionJob } from './jobs/authlog-txid-retention-job.js';
 import { EventPublicationsRetentionJob } from './jobs/event-publications-retention-job.js';
 import { ElasticsearchRetentionJob } from './jobs/elasticsearch-retention-job.js';
 import { KafkaRetentionDriftJob } from './jobs/kafka-retention-drift-job.js';
@@ -29,7 +30,7 @@ export interface LifecycleServiceOptions {
   readonly logger: Logger;
   readonly instance: string;
   readonly probes: readonly ConnectionProbe[];
-  /** shared/outbox's maintainAuthlogPartitions once it exists; undefined: the job reports not_configured. */
+  /** shared/outbox's maintainAuthlogPartitions (main.ts passes it); undefined: the job reports not_configured. */
   readonly maintainPartitions?: MaintainPartitions;
   readonly now?: () => Date;
 }
@@ -46,7 +47,8 @@ export class LifecycleService implements RunnableService {
     const { settings, logger } = options;
     const metrics = new LifecycleMetrics(options.registry);
     const jobs = [
-      new AuthlogPartitionsJob(settings.RETENTION_AUTHLOG_DAYS, options.maintainPartitions),
+      new AuthlogPartitionsJob(settings.RETENTION_AUTHLOG_DAYS, options.maintainPartitions, (rows) => metrics.authlogRowsDropped.inc(rows)),
+      new AuthlogTxidRetentionJob(options.db, { horizonDays: settings.LIFECYCLE_TXID_HORIZON_DAYS, chunk: settings.LIFECYCLE_WEBHOOK_CHUNK, pauseMs: settings.LIFECYCLE_WEBHOOK_PAUSE_MS }, logger),
       new ElasticsearchRetentionJob(options.elasticsearch, eventIndexNames(settings.LIFECYCLE_INDEX_PREFIX), settings.RETENTION_AUTHLOG_DAYS, logger),
       new WebhookRetentionJob(
         options.db,

@@ -25,6 +25,12 @@ export const lifecycleSettings = {
   LIFECYCLE_WEBHOOK_CHUNK: envInt(1_000, { min: 1, max: 100_000 }),
   LIFECYCLE_WEBHOOK_PAUSE_MS: envInt(50, { min: 0, max: 60_000 }),
   LIFECYCLE_INSTANCE_NAME: envString('lifecycle'),
+  /** Authlog months kept ready after the current one (partitions split off pmax). */
+  LIFECYCLE_PARTITIONS_AHEAD: envInt(3, { min: 1, max: 24 }),
+  /** Seconds a partition DDL may wait for authlog's metadata lock (writers queue behind it meanwhile). */
+  LIFECYCLE_DDL_LOCK_WAIT_S: envInt(2, { min: 1, max: 60 }),
+  /** The retry horizon: how long authlog_txid remembers a txid (a retry with a new timestamp after it is recorded again). */
+  LIFECYCLE_TXID_HORIZON_DAYS: envInt(7, { min: 1, max: 365 }),
 } as const;
 
 export type LifecycleSettings = Readonly<z.infer<z.ZodObject<typeof lifecycleSettings>>>;

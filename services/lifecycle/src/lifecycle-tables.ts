@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AuthlogTxidTable } from '../../../shared/db/database.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
 
 /** Kysely types of migrations/2026-12-07-72-lifecycle-job-runs.ts. */
@@ -16,5 +17,6 @@ export interface LifecycleJobRunsTable {
 
 export interface LifecycleDatabase extends WebhooksDatabase {
   lifecycle_job_runs: LifecycleJobRunsTable;
+  authlog_txid: AuthlogTxidTable;
 }
 

@@ -19,6 +19,7 @@ import { kafkaConnection } from '../../../shared/kafka/kafka-connection.js';
 import { createLogger, redactUrl } from '../../../shared/log/logger.js';
 import { createMetricsRegistry } from '../../../shared/ops/metrics.js';
 import { ServiceRunner } from '../../../shared/ops/run-service.js';
+import { maintainAuthlogPartitions } from '../../../shared/outbox/partitions/maintain-authlog-partitions.js';
 import { LifecycleService } from './lifecycle-service.js';
 import { loadLifecycleSettings } from './lifecycle-settings.js';
 import type { LifecycleDatabase } from './lifecycle-tables.js';
@@ -44,5 +45,6 @@ const elasticsearchSettings = await connectionOrExit('lifecycle', () => pinCaFin
 const elasticsearch = createElasticsearch({ connection: elasticsearchSettings });
 const probes = [mysqlProbe(pool, mysql), kafkaProbe(kafka, kafkaSettings), elasticsearchProbe(elasticsearch, elasticsearchSettings)];
 const runner = new ServiceRunner({ name: 'lifecycle', logger, shutdownDeadlineMs: settings.SHUTDOWN_DEADLINE_MS, ops: { port: settings.OPS_PORT, host: settings.OPS_HOST, registry } });
-// maintainPartitions: not passed until shared/outbox's maintainAuthlogPartitions lands (AuthlogPartitionsJob reports not_configured).
-await runner.run(new LifecycleService({ settings, db, kafka, elasticsearch, registry, logger, instance, probes }));
+const maintainPartitions = (now: Date, retentionDays: number, signal: AbortSignal) =>
+  maintainAuthlogPartitions(db, { now, retentionDays, aheadMonths: settings.LIFECYCLE_PARTITIONS_AHEAD, lockWaitSeconds: settings.LIFECYCLE_DDL_LOCK_WAIT_S, signal, logger });
+await runner.run(new LifecycleService({ settings, db, kafka, elasticsearch, registry, logger, instance, probes, maintainPartitions }));

@@ -1,0 +1,39 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../../../../shared/log/logger.js';
+import { sleep } from '../../../../shared/util/sleep.js';
+import type { JobReport, LifecycleJob } from '../lifecycle-job.js';
+import type { LifecycleDatabase } from '../lifecycle-tables.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Prunes authlog_txid (the Authlog's idempotency key, migration 2026-12-08-11) past the retry
+ * horizon, LIFECYCLE_TXID_HORIZON_DAYS: a retry of a login arrives within minutes, so the key only
+ * has to remember recent txids, while authlog itself keeps months. Chunks of short DELETEs through
+ * ix_authlog_txid_recorded, pausing between them, so the writers' inserts never wait behind one
+ * long transaction. After the horizon a retry with the very same timestamp is still caught (by
+ * authlog's UNIQUE (txid, occurred_at)); one with a new timestamp would be recorded again.
+ */
+export class AuthlogTxidRetentionJob implements LifecycleJob {
+  readonly name = 'authlog-txids';
+
+  constructor(
+    private readonly db: Kysely<LifecycleDatabase>,
+    private readonly options: { readonly horizonDays: number; readonly chunk: number; readonly pauseMs: number },
+    private readonly logger: Logger,
+  ) {}
+
+  async run(now: Date, signal: AbortSignal): Promise<JobReport> {
+    const cutoff = new Date(now.getTime() - this.options.horizonDays * DAY_MS);
+    let removed = 0;
+    while (!signal.aborted) {
+      const result = await sql`DELETE FROM authlog_txid WHERE recorded_at < ${cutoff} ORDER BY recorded_at LIMIT ${this.options.chunk}`.execute(this.db);
+      const rows = Number(result.numAffectedRows ?? 0n);
+      removed += rows;
+      if (rows < this.options.chunk) break;
+      await sleep(this.options.pauseMs, signal);
+    }
+    if (removed > 0) this.logger.info({ removed, cutoff: cutoff.toISOString() }, 'authlog txids past the retry horizon pruned');
+    return { status: 'ok', removed, details: { cutoff: cutoff.toISOString(), interrupted: signal.aborted } };
+  }
+}

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import * as recordProcedures from './2026-11-26-07-record-procedures.js';
 import * as batchRecordProcedure from './2026-12-07-61-batch-record-procedure.js';
 import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
+import { NOT_CONSECUTIVE_ERRNO } from '../shared/outbox/not-consecutive-errno.js';
 
 /**
  * The write procedures for the partitioned Authlog (2026-12-08-11): idempotency is now the
@@ -10,7 +11,7 @@ import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
  *
  *   authlog_record(...)           one event, its own transaction (OutboxWriter.record, alone);
  *   authlog_record_in_tx(...)     one event, inside the caller's transaction (recordIn);
- *   authlog_record_rows(t, a, o)  many callers' events, three multi-row inserts (group commit);
+ *   authlog_record_rows(t, a, o, ...)  many callers' events, three multi-row inserts (group commit);
  *   authlog_record_batch(events)  many callers' events one by one, each told recorded or duplicate
  *                                 (the group commit's path once some txid was recorded before).
  *
@@ -106,8 +107,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // mysql2 escapes every parameter (shared/outbox/call-record-rows.ts). INVOKER: the text runs with
   // the caller's own privileges; a prepared statement is one statement. Any error (1062: a txid
   // recorded before; a deadlock) rolls the whole transaction back and is re-signalled unchanged.
+  //
+  // The outbox rows need their authlog ids. A multi-row INSERT ... VALUES is a "simple insert":
+  // InnoDB reserves its ids at once, consecutive (step auto_increment_increment) in VALUES order
+  // in every innodb_autoinc_lock_mode (only bulk inserts, INSERT ... SELECT and LOAD DATA, may
+  // interleave). So the client may write them as @authlog_first + k * @authlog_step, no lookup per
+  // row, and pass p_rows, p_last_txid and p_last_at: the procedure then proves the ids consecutive
+  // (the last row sits at first + (rows - 1) * step, and ids only grow within a statement) or
+  // signals MYSQL_ERRNO NOT_CONSECUTIVE_ERRNO (45001) and rolls back; the client then looks each id up
+  // by (txid, occurred_at) instead (p_rows NULL: no check).
   await sql`
-    CREATE PROCEDURE authlog_record_rows(IN p_txids LONGTEXT, IN p_authlog LONGTEXT, IN p_outbox LONGTEXT)
+    CREATE PROCEDURE authlog_record_rows(IN p_txids LONGTEXT, IN p_authlog LONGTEXT, IN p_outbox LONGTEXT,
+      IN p_rows INT, IN p_last_txid VARCHAR(64), IN p_last_at DATETIME(3))
     MODIFIES SQL DATA
     SQL SECURITY INVOKER
     BEGIN
@@ -127,6 +138,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PREPARE authlog_rows FROM @authlog_record_rows;
       EXECUTE authlog_rows;
       DEALLOCATE PREPARE authlog_rows;
+      SET @authlog_first = LAST_INSERT_ID();
+      SET @authlog_step = @@auto_increment_increment;
+      IF p_rows IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM authlog WHERE id = @authlog_first + (p_rows - 1) * @authlog_step AND occurred_at = p_last_at AND txid = p_last_txid
+      ) THEN
+        SIGNAL SQLSTATE '45000' SET MYSQL_ERRNO = ${sql.raw(String(NOT_CONSECUTIVE_ERRNO))}, MESSAGE_TEXT = 'authlog ids of the batch are not consecutive';
+      END IF;
       SET @authlog_record_rows = CONCAT('INSERT INTO outbox (authlog_id, account_id, event_type, schema_version, traceparent, tracestate) VALUES ', p_outbox);
       PREPARE outbox_rows FROM @authlog_record_rows;
       EXECUTE outbox_rows;

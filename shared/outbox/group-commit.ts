@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { AuthlogDatabase } from '../db/database.js';
 import { callRecord } from './call-record.js';
 import { callRecordBatch } from './call-record-batch.js';
-import { callRecordRows } from './call-record-rows.js';
+import { callRecordRows, type AuthlogIds } from './call-record-rows.js';
 import { isCommitUnknown } from './commit-unknown.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
+import { NOT_CONSECUTIVE_ERRNO } from './not-consecutive-errno.js';
 import type { PendingRecord, RecordResult } from './pending-record.js';
 
 const ER_DUP_ENTRY = 1062;
@@ -55,6 +56,12 @@ export class GroupCommit {
   /** Txids of the flushes in flight: a second copy waits for the first to commit, as it would alone. */
   readonly #inFlight = new Set<string>();
   #flushes = 0;
+  /**
+   * Outbox rows take their authlog ids as first + k (no lookup per row) until the server once
+   * refuses that (ids not consecutive, which InnoDB's simple inserts do not do); from then on
+   * this writer looks each id up.
+   */
+  #authlogIds: AuthlogIds = 'consecutive';
 
   constructor(
     private readonly db: Kysely<AuthlogDatabase>,
@@ -149,17 +156,23 @@ export class GroupCommit {
   }
 
   /**
-   * The fast path is two plain multi-row inserts (authlog_record_rows). When some txid was recorded
-   * before (1062: a retry, or a concurrent writer; that transaction was rolled back as a whole),
-   * authlog_record_batch writes the batch again and tells each duplicate apart, still in one
-   * transaction and one round trip: the rare case pays its JSON walk, the common case does not.
+   * The fast path is three plain multi-row inserts (authlog_record_rows). When some txid was
+   * recorded before (1062: a retry, or a concurrent writer; that transaction was rolled back as a
+   * whole), authlog_record_batch writes the batch again and tells each duplicate apart, still in
+   * one transaction and one round trip: the rare case pays its per-event loop, the common case
+   * does not.
    */
   async #writeBatch(batch: readonly PendingRecord[]): Promise<Array<RecordResult | IdempotencyConflictError>> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         try {
-          return await callRecordRows(this.db, batch);
+          return await callRecordRows(this.db, batch, this.#authlogIds);
         } catch (error) {
+          if (errno(error) === NOT_CONSECUTIVE_ERRNO) {
+            // Rolled back as a whole: nothing of it committed. The same batch, ids looked up.
+            this.#authlogIds = 'lookup';
+            return await callRecordRows(this.db, batch, this.#authlogIds);
+          }
           if (errno(error) !== ER_DUP_ENTRY) throw error;
           return await callRecordBatch(this.db, batch);
         }

@@ -216,3 +216,56 @@ describe('a group commit the server refuses', () => {
     }
   });
 });
+
+describe('outbox ids taken as first + k (no lookup per row)', () => {
+  it('points every outbox row at its own authlog row while several flushes run at once', async () => {
+    const { writer, flushes } = recordingWriter({ maxBatchRecords: 24, maxConcurrentFlushes: 4 });
+    const events = Array.from({ length: 600 }, (_, index) => sampleEvent({ account_id: `acct_gc_ids_${index % 9}`, txid: `gc-ids-${randomUUID()}` }));
+    const answers = await Promise.all(events.map((event) => writer.record(event)));
+    expect(answers.every((answer) => answer.status === 'recorded')).toBe(true);
+    expect(flushes.some((flush) => flush.records > 1)).toBe(true);
+    const rows = await database.db
+      .selectFrom('outbox')
+      .innerJoin('authlog', 'authlog.id', 'outbox.authlog_id')
+      .select(['authlog.txid', 'authlog.account_id as authlog_account', 'outbox.account_id as outbox_account'])
+      .where('authlog.txid', 'like', 'gc-ids-%')
+      .execute();
+    expect(rows).toHaveLength(600);
+    expect(new Set(rows.map((row) => row.txid)).size).toBe(600);
+    expect(rows.every((row) => row.authlog_account === row.outbox_account)).toBe(true);
+  });
+
+  it('refuses ids that are not consecutive (nothing committed), and the writer then looks each id up', async () => {
+    // Whoever gives a row an explicit id breaks the run of ids after it: a trigger stands in for that.
+    await sql
+      .raw(`CREATE TRIGGER gc_gap BEFORE INSERT ON authlog FOR EACH ROW BEGIN IF NEW.txid LIKE 'gc-gap-%' THEN SET NEW.id = 900000000 + FLOOR(RAND() * 1000000); END IF; END`)
+      .execute(database.db);
+    try {
+      const refused = await sql`CALL authlog_record_rows(${"('gc-refused-1','acct_gc_gap'),('gc-gap-0','acct_gc_gap'),('gc-refused-2','acct_gc_gap')"},
+        ${"('2026-11-26 10:00:00','acct_gc_gap','gc-refused-1','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-gap-0','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-refused-2','{}')"},
+        ${"(@authlog_first,'acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+1*@authlog_step,'acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+2*@authlog_step,'acct_gc_gap','authentication',1,NULL,NULL)"},
+        3, 'gc-refused-2', '2026-11-26 10:00:00')`
+        .execute(database.db)
+        .catch((error: unknown) => error);
+      expect(refused).toMatchObject({ errno: 45_001 });
+      expect(await rowsOf(['gc-refused-1', 'gc-gap-0', 'gc-refused-2'])).toEqual({ authlog: [], outbox: [] });
+      expect(await database.db.selectFrom('authlog_txid').select('txid').where('account_id', '=', 'acct_gc_gap').execute()).toEqual([]);
+
+      const { writer, flushes } = recordingWriter();
+      const events = Array.from({ length: 30 }, (_, index) => sampleEvent({ account_id: 'acct_gc_gap', txid: `${index === 5 ? 'gc-gap' : 'gc-gapless'}-${randomUUID()}` }));
+      const answers = await Promise.all(events.map((event) => writer.record(event)));
+      expect(answers.every((answer) => answer.status === 'recorded')).toBe(true);
+      expect(flushes.filter((flush) => flush.outcome !== 'committed')).toEqual([]);
+      const rows = await database.db
+        .selectFrom('outbox')
+        .innerJoin('authlog', 'authlog.id', 'outbox.authlog_id')
+        .select(['authlog.txid'])
+        .where('outbox.account_id', '=', 'acct_gc_gap')
+        .orderBy('outbox.id')
+        .execute();
+      expect(rows.map((row) => row.txid)).toEqual(events.map((event) => event.txid));
+    } finally {
+      await sql`DROP TRIGGER gc_gap`.execute(database.db);
+    }
+  });
+});

@@ -17,6 +17,10 @@ const AHEAD_MONTHS = 3;
  * - authlog keeps `UNIQUE (txid, occurred_at)`: lookups by txid still use an index (one dive per
  *   partition), and a retry later than the horizon with the very same timestamp is still caught.
  *
+ * The outbox gains `occurred_at` (its authlog row's, NOT NULL): the relay joins authlog on the
+ * whole primary key (id, occurred_at), which reaches one partition; by id alone every row's join
+ * dives into every partition (measured: 11 index reads per row with 11 partitions, against 1).
+ *
  * Works on a table that already holds rows: every txid is copied into authlog_txid (the lifecycle
  * job then prunes those past the horizon), and the partitions run from the oldest row's month to
  * three months ahead. Stop the writers during it (the ALTER copies the table). down() restores the
@@ -34,6 +38,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
   await sql`INSERT INTO authlog_txid (txid, account_id, recorded_at) SELECT txid, account_id, recorded_at FROM authlog`.execute(db);
 
+  await sql`ALTER TABLE outbox ADD COLUMN occurred_at DATETIME(3) NULL AFTER authlog_id`.execute(db);
+  await sql`UPDATE outbox o JOIN authlog a ON a.id = o.authlog_id SET o.occurred_at = a.occurred_at`.execute(db);
+  // An outbox row whose authlog row is gone: the relay reports and removes it as before (missing payload).
+  await sql`UPDATE outbox SET occurred_at = created_at WHERE occurred_at IS NULL`.execute(db);
+  await sql`ALTER TABLE outbox MODIFY COLUMN occurred_at DATETIME(3) NOT NULL`.execute(db);
+
   const { rows } = await sql<{ oldest: Date | string | null }>`SELECT MIN(occurred_at) AS oldest FROM authlog`.execute(db);
   const now = new Date();
   const oldest = rows[0]?.oldest == null ? now : new Date(rows[0].oldest);
@@ -50,4 +60,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE authlog REMOVE PARTITIONING`.execute(db);
   await sql`ALTER TABLE authlog DROP INDEX uq_authlog_txid_time, ADD UNIQUE KEY uq_authlog_txid (txid)`.execute(db);
   await sql`DROP TABLE IF EXISTS authlog_txid`.execute(db);
+  await sql`ALTER TABLE outbox DROP COLUMN occurred_at`.execute(db);
 }

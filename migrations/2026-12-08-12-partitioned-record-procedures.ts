@@ -48,8 +48,8 @@ function oneEvent(prefix: 'p' | 'v'): string {
         DELETE FROM authlog_txid WHERE txid = ${prefix}_txid;
         SELECT account_id INTO v_account FROM authlog WHERE txid = ${prefix}_txid AND occurred_at = ${prefix}_occurred_at LOCK IN SHARE MODE;
       ELSE
-        INSERT INTO outbox (authlog_id, account_id, event_type, schema_version, traceparent, tracestate)
-          VALUES (LAST_INSERT_ID(), ${prefix}_account_id, ${prefix}_event_type, ${prefix}_schema_version, ${prefix}_traceparent, ${prefix}_tracestate);
+        INSERT INTO outbox (authlog_id, occurred_at, account_id, event_type, schema_version, traceparent, tracestate)
+          VALUES (LAST_INSERT_ID(), ${prefix}_occurred_at, ${prefix}_account_id, ${prefix}_event_type, ${prefix}_schema_version, ${prefix}_traceparent, ${prefix}_tracestate);
       END IF;
     END IF;`;
 }
@@ -145,7 +145,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ) THEN
         SIGNAL SQLSTATE '45000' SET MYSQL_ERRNO = ${sql.raw(String(NOT_CONSECUTIVE_ERRNO))}, MESSAGE_TEXT = 'authlog ids of the batch are not consecutive';
       END IF;
-      SET @authlog_record_rows = CONCAT('INSERT INTO outbox (authlog_id, account_id, event_type, schema_version, traceparent, tracestate) VALUES ', p_outbox);
+      SET @authlog_record_rows = CONCAT('INSERT INTO outbox (authlog_id, occurred_at, account_id, event_type, schema_version, traceparent, tracestate) VALUES ', p_outbox);
       PREPARE outbox_rows FROM @authlog_record_rows;
       EXECUTE outbox_rows;
       DEALLOCATE PREPARE outbox_rows;

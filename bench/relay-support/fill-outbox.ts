@@ -58,8 +58,8 @@ export async function fillOutbox(pool: Pool, total: number, log: (message: strin
         await connection.query('INSERT INTO authlog (id, occurred_at, account_id, txid, payload) VALUES ?', [
           rows.map((row) => [row.id, row.occurredAt, row.accountId, row.txid, row.payload]),
         ]);
-        await connection.query('INSERT INTO outbox (id, authlog_id, account_id, event_type, schema_version) VALUES ?', [
-          rows.map((row) => [row.id, row.id, row.accountId, row.eventType, 1]),
+        await connection.query('INSERT INTO outbox (id, authlog_id, occurred_at, account_id, event_type, schema_version) VALUES ?', [
+          rows.map((row) => [row.id, row.id, row.occurredAt, row.accountId, row.eventType, 1]),
         ]);
         await connection.commit();
       } catch (error) {

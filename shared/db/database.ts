@@ -34,6 +34,8 @@ export interface AuthlogTxidTable {
 export interface OutboxTable {
   id: Generated<number>;
   authlog_id: number;
+  /** The authlog row's occurred_at: with authlog_id its whole primary key, so the relay's join reaches one partition. */
+  occurred_at: Date;
   /** Kafka message key: the customer account, so an account's events share a partition. */
   account_id: string;
   /** Relay shard, derived from account_id by the database: CRC32(account_id) % 64. */

@@ -49,7 +49,7 @@ function lookupId({ event }: PendingRecord): string {
 }
 
 function outboxValues({ event, trace }: PendingRecord, authlogId: string): string {
-  return `(${authlogId},${escape(event.account_id)},${escape(event.event_type)},${Number(event.schema_version)},${escape(trace.traceparent)},${escape(trace.tracestate)})`;
+  return `(${authlogId},${escape(utcDatetime(event.timestamp))},${escape(event.account_id)},${escape(event.event_type)},${Number(event.schema_version)},${escape(trace.traceparent)},${escape(trace.tracestate)})`;
 }
 
 /** DATETIME(3) text in UTC, as the pool's `timezone: 'Z'` writes a Date. */

@@ -113,12 +113,13 @@ async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], tr
   // keeps out an older row of one of these txids (recorded before the retry horizon).
   await trx
     .insertInto('outbox')
-    .columns(['authlog_id', 'account_id', 'event_type', 'schema_version', 'traceparent', 'tracestate'])
+    .columns(['authlog_id', 'occurred_at', 'account_id', 'event_type', 'schema_version', 'traceparent', 'tracestate'])
     .expression((eb) =>
       eb
         .selectFrom('authlog')
         .select([
           'id',
+          'occurred_at',
           'account_id',
           'event_type',
           eb.val(EVENT_SCHEMA_VERSION).as('schema_version'),

@@ -56,7 +56,7 @@ describe('npm run republish', () => {
   it('publishes the range in order per account with the relay envelope, resumes after Ctrl-C, totals equal MySQL, outbox untouched', async () => {
     const events = simulatedEvents(2_000, { accountPrefix: uniqueName('acct'), from: new Date('2026-09-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z'), accounts: 4 });
     await fillAuthlog(database.db, events);
-    await sql`INSERT INTO outbox (authlog_id, account_id, event_type, schema_version) SELECT id, account_id, 'authentication', 1 FROM authlog ORDER BY id LIMIT 7`.execute(database.db);
+    await sql`INSERT INTO outbox (authlog_id, occurred_at, account_id, event_type, schema_version) SELECT id, occurred_at, account_id, 'authentication', 1 FROM authlog ORDER BY id LIMIT 7`.execute(database.db);
     const outboxBefore = await sql<{ id: number; published_at: Date | null }>`SELECT id, published_at FROM outbox ORDER BY id`.execute(database.db);
     const topic = uniqueName('republish');
     topics.push(topic);

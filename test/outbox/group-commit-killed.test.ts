@@ -13,9 +13,11 @@ afterAll(() => database.drop());
 
 describe('a group commit whose MySQL connection is killed mid-flush', () => {
   it('leaves every caller with either its commit or an error, never a silent loss', async () => {
-    // Each outbox row takes a millisecond, so a batch of many rows is still running when it is
-    // killed, between its Authlog and its outbox inserts (where a lost half would show).
-    await sql.raw(`CREATE TRIGGER gc_slow BEFORE INSERT ON outbox FOR EACH ROW SET @gc_slept = SLEEP(0.001)`).execute(database.db);
+    // Each outbox row takes two milliseconds, so a batch of many rows is still running when it is
+    // killed, between its Authlog and its outbox inserts (where a lost half would show). (One
+    // millisecond left the killer, polling every 10 ms on a machine at load 12, without a single
+    // kill once the outbox insert stopped looking its ids up.)
+    await sql.raw(`CREATE TRIGGER gc_slow BEFORE INSERT ON outbox FOR EACH ROW SET @gc_slept = SLEEP(0.002)`).execute(database.db);
     const flushes: FlushReport[] = [];
     const writer = new OutboxWriter(database.db, { onFlush: (report) => flushes.push(report) });
     const outcomes: Array<{ txid: string; ok: boolean; error?: unknown }> = [];

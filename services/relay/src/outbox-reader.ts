@@ -42,7 +42,7 @@ const payloadAsBuffer: NonNullable<QueryOptions['typeCast']> = (field, next) => 
 
 /**
  * Reads the currently visible unpublished rows of the given shards, oldest first per shard, with
- * their payloads, in ONE query (plans above), joined with authlog by primary key. There is no
+ * their payloads, in ONE query (plans above), joined with authlog by its whole primary key. There is no
  * cursor: a row whose transaction committed after younger rows were published is simply found by
  * the next read, because every read starts at the shard's oldest unpublished row.
  */
@@ -78,6 +78,12 @@ export class OutboxReader {
 const COLUMNS =
   'SELECT o.id, o.authlog_id, o.shard, o.account_id, o.event_type, o.schema_version, o.traceparent, o.tracestate, o.created_at, a.txid, a.occurred_at, a.payload ';
 
+/**
+ * authlog's whole primary key: the row sits in the one partition of its month. By id alone the
+ * join would read every monthly partition's index for each row (docs/authlog-storage.md).
+ */
+const AUTHLOG_ROW = 'a.id = o.authlog_id AND a.occurred_at = o.occurred_at';
+
 function byShardQuery(limits: ReadonlyMap<number, number>, exclude: readonly OutboxRecord[]): string | undefined {
   const excluded = new Map<number, number[]>();
   for (const record of exclude) {
@@ -92,14 +98,14 @@ function byShardQuery(limits: ReadonlyMap<number, number>, exclude: readonly Out
     parts.push(`(SELECT id FROM outbox WHERE shard = ${integer(shard)} AND published_at IS NULL${notIn} ORDER BY id LIMIT ${integer(limit)})`);
   }
   if (parts.length === 0) return undefined;
-  return `${COLUMNS}FROM (${parts.join(' UNION ALL ')}) AS picked JOIN outbox o ON o.id = picked.id LEFT JOIN authlog a ON a.id = o.authlog_id ORDER BY o.id`;
+  return `${COLUMNS}FROM (${parts.join(' UNION ALL ')}) AS picked JOIN outbox o ON o.id = picked.id LEFT JOIN authlog a ON ${AUTHLOG_ROW} ORDER BY o.id`;
 }
 
 function byIdQuery(shards: readonly number[], limit: number, exclude: readonly OutboxRecord[]): string | undefined {
   if (shards.length === 0) return undefined;
   const notIn = exclude.length === 0 ? '' : ` AND o.id NOT IN (${exclude.map((record) => integer(record.id)).join(',')})`;
   return (
-    `${COLUMNS}FROM outbox o FORCE INDEX (PRIMARY) LEFT JOIN authlog a ON a.id = o.authlog_id ` +
+    `${COLUMNS}FROM outbox o FORCE INDEX (PRIMARY) LEFT JOIN authlog a ON ${AUTHLOG_ROW} ` +
     `WHERE o.published_at IS NULL AND o.shard IN (${shards.map(integer).join(',')})${notIn} ORDER BY o.id LIMIT ${integer(limit)}`
   );
 }

@@ -104,7 +104,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db);
 
   // p_txids, p_authlog, p_outbox: the VALUES lists of the three inserts, escaped by the client as
-  // mysql2 escapes every parameter (shared/outbox/call-record-rows.ts). INVOKER: the text runs with
+  // mysql2 escapes every parameter (shared/outbox/call-record-rows.ts), then sent in base64: as a
+  // string parameter the lists would be escaped a second time (every quote and backslash of every
+  // payload, about 9 us a row on the client here) and the server would unescape the literal before
+  // PREPARE parses it again; base64 costs about 3 us a row and FROM_BASE64 is one pass. INVOKER: the text runs with
   // the caller's own privileges; a prepared statement is one statement. Any error (1062: a txid
   // recorded before; a deadlock) rolls the whole transaction back and is re-signalled unchanged.
   //
@@ -130,11 +133,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END;
 
       START TRANSACTION;
-      SET @authlog_record_rows = CONCAT('INSERT INTO authlog_txid (txid, account_id) VALUES ', p_txids);
+      SET @authlog_record_rows = CONCAT('INSERT INTO authlog_txid (txid, account_id) VALUES ', CONVERT(FROM_BASE64(p_txids) USING utf8mb4));
       PREPARE txid_rows FROM @authlog_record_rows;
       EXECUTE txid_rows;
       DEALLOCATE PREPARE txid_rows;
-      SET @authlog_record_rows = CONCAT('INSERT INTO authlog (occurred_at, account_id, txid, payload) VALUES ', p_authlog);
+      SET @authlog_record_rows = CONCAT('INSERT INTO authlog (occurred_at, account_id, txid, payload) VALUES ', CONVERT(FROM_BASE64(p_authlog) USING utf8mb4));
       PREPARE authlog_rows FROM @authlog_record_rows;
       EXECUTE authlog_rows;
       DEALLOCATE PREPARE authlog_rows;
@@ -145,7 +148,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ) THEN
         SIGNAL SQLSTATE '45000' SET MYSQL_ERRNO = ${sql.raw(String(NOT_CONSECUTIVE_ERRNO))}, MESSAGE_TEXT = 'authlog ids of the batch are not consecutive';
       END IF;
-      SET @authlog_record_rows = CONCAT('INSERT INTO outbox (authlog_id, occurred_at, account_id, event_type, schema_version, traceparent, tracestate) VALUES ', p_outbox);
+      SET @authlog_record_rows = CONCAT('INSERT INTO outbox (authlog_id, occurred_at, account_id, event_type, schema_version, traceparent, tracestate) VALUES ', CONVERT(FROM_BASE64(p_outbox) USING utf8mb4));
       PREPARE outbox_rows FROM @authlog_record_rows;
       EXECUTE outbox_rows;
       DEALLOCATE PREPARE outbox_rows;

@@ -20,16 +20,21 @@ export type AuthlogIds = 'consecutive' | 'lookup';
  *
  * The VALUES lists are escaped here with mysql2's own escape, the same function that formats every
  * Kysely query's parameters on this pool (client-side interpolation), so the text the server parses
- * is what a parameterised multi-row INSERT would send.
+ * is what a parameterised multi-row INSERT would send. They travel in base64 (the procedure decodes
+ * them), so that this text is not escaped a second time as the CALL's string parameters.
  */
 export async function callRecordRows(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[], ids: AuthlogIds): Promise<RecordResult[]> {
-  const txids = batch.map(txidValues).join(',');
-  const authlog = batch.map(authlogValues).join(',');
-  const outbox = batch.map((pending, index) => outboxValues(pending, ids === 'consecutive' ? `@authlog_first+${index}*@authlog_step` : lookupId(pending))).join(',');
+  const txids = base64(batch.map(txidValues).join(','));
+  const authlog = base64(batch.map(authlogValues).join(','));
+  const outbox = base64(batch.map((pending, index) => outboxValues(pending, ids === 'consecutive' ? `@authlog_first+${index}*@authlog_step` : lookupId(pending))).join(','));
   const last = batch.at(-1)!.event;
   const check = ids === 'consecutive' ? sql`${batch.length}, ${last.txid}, ${utcDatetime(last.timestamp)}` : sql`NULL, NULL, NULL`;
   await sql`CALL authlog_record_rows(${txids}, ${authlog}, ${outbox}, ${check})`.execute(db);
   return batch.map(({ event }) => ({ txid: event.txid, status: 'recorded' }));
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
 }
 
 function txidValues({ event }: PendingRecord): string {

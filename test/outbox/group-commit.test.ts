@@ -217,6 +217,9 @@ describe('a group commit the server refuses', () => {
   });
 });
 
+/** authlog_record_rows takes its VALUES lists in base64 (shared/outbox/call-record-rows.ts). */
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
 describe('outbox ids taken as first + k (no lookup per row)', () => {
   it('points every outbox row at its own authlog row while several flushes run at once', async () => {
     const { writer, flushes } = recordingWriter({ maxBatchRecords: 24, maxConcurrentFlushes: 4 });
@@ -241,9 +244,9 @@ describe('outbox ids taken as first + k (no lookup per row)', () => {
       .raw(`CREATE TRIGGER gc_gap BEFORE INSERT ON authlog FOR EACH ROW BEGIN IF NEW.txid LIKE 'gc-gap-%' THEN SET NEW.id = 900000000 + FLOOR(RAND() * 1000000); END IF; END`)
       .execute(database.db);
     try {
-      const refused = await sql`CALL authlog_record_rows(${"('gc-refused-1','acct_gc_gap'),('gc-gap-0','acct_gc_gap'),('gc-refused-2','acct_gc_gap')"},
-        ${"('2026-11-26 10:00:00','acct_gc_gap','gc-refused-1','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-gap-0','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-refused-2','{}')"},
-        ${"(@authlog_first,'acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+1*@authlog_step,'acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+2*@authlog_step,'acct_gc_gap','authentication',1,NULL,NULL)"},
+      const refused = await sql`CALL authlog_record_rows(${b64("('gc-refused-1','acct_gc_gap'),('gc-gap-0','acct_gc_gap'),('gc-refused-2','acct_gc_gap')")},
+        ${b64("('2026-11-26 10:00:00','acct_gc_gap','gc-refused-1','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-gap-0','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-refused-2','{}')")},
+        ${b64("(@authlog_first,'2026-11-26 10:00:00','acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+1*@authlog_step,'2026-11-26 10:00:00','acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+2*@authlog_step,'2026-11-26 10:00:00','acct_gc_gap','authentication',1,NULL,NULL)")},
         3, 'gc-refused-2', '2026-11-26 10:00:00')`
         .execute(database.db)
         .catch((error: unknown) => error);

@@ -141,6 +141,24 @@ describe('Authlog monthly partitions (shortened clock)', () => {
   });
 });
 
+describe('a pmax that holds rows', () => {
+  it('is not split while writers would wait for its rows to be copied: the run fails naming the count', async () => {
+    await migrateTo('latest');
+    const farAhead = monthStart(new Date(), 8);
+    const writer = new OutboxWriter(database.db);
+    await writer.recordBatch(Array.from({ length: 30 }, () => sampleEvent({ timestamp: farAhead.toISOString() })));
+    await sql`ANALYZE TABLE authlog`.execute(database.db);
+    const failure = await maintainAuthlogPartitions(database.db, { now: new Date(), retentionDays: 180, aheadMonths: 9, maxRowsToMove: 10 }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'AUTHLOG_PARTITION_DDL_FAILED', retryable: false });
+    expect(String(failure)).toMatch(/pmax holds about \d+ rows/);
+    // Below the bound the rows move into their month.
+    const done = await maintainAuthlogPartitions(database.db, { now: new Date(), retentionDays: 180, aheadMonths: 9, maxRowsToMove: 1_000 });
+    expect(done.created).toContain(monthPartition(farAhead).name);
+    const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM authlog PARTITION (${sql.raw(monthPartition(farAhead).name)})`.execute(database.db);
+    expect(Number(rows[0]?.n)).toBe(30);
+  });
+});
+
 describe('idempotency across partitions (authlog_txid)', () => {
   it('answers duplicate for a retry with a timestamp in another month, on every write path, and a conflict for another account', async () => {
     await migrateTo('latest');

@@ -18,6 +18,12 @@ export interface MaintainPartitionsOptions {
    */
   readonly lockWaitSeconds?: number;
   readonly attempts?: number;
+  /**
+   * Most rows pmax may hold (InnoDB's estimate) for the job to split months off it (default
+   * 10,000): the REORGANIZE copies them while writers wait, so beyond that the run fails, naming
+   * the count, for an operator to split it off-peak (healthz degraded meanwhile).
+   */
+  readonly maxRowsToMove?: number;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
 }
@@ -78,6 +84,14 @@ export async function maintainAuthlogPartitions<DB>(db: Kysely<DB>, options: Mai
     };
 
     const created: string[] = [];
+    const pmaxRows = existing.find((partition) => partition.name === MAX_PARTITION)?.rowsEstimate ?? 0;
+    if (plan.create.length > 0 && pmaxRows > (options.maxRowsToMove ?? 10_000)) {
+      throw new AuthlogPartitionsError(
+        'AUTHLOG_PARTITION_DDL_FAILED',
+        `${MAX_PARTITION} holds about ${pmaxRows} rows: splitting ${plan.create.map((month) => month.name).join(', ')} off it would copy them while writers wait; do it off-peak`,
+        false,
+      );
+    }
     if (plan.create.length > 0 && options.signal?.aborted !== true) {
       await ddl(sql`ALTER TABLE authlog REORGANIZE PARTITION ${sql.raw(MAX_PARTITION)} INTO (${sql.raw(partitionDefinitions(plan.create))})`, `creating ${plan.create.map((month) => month.name).join(', ')}`);
       created.push(...plan.create.map((month) => month.name));

@@ -12,7 +12,9 @@ import { mysqlConnection } from '../shared/db/mysql-connection.js';
 /**
  * outbox-write: what the library costs on the login path. Side by side on the same pool and table:
  *   (a) baseline: the insert an auth service without an outbox runs: one autocommit
- *       `INSERT INTO authlog ...` through Kysely (one round trip, durable on return, no validation);
+ *       `INSERT INTO authlog ...` through Kysely (one round trip, durable on return, no validation),
+ *       into the same partitioned table; it writes no authlog_txid row (an auth service without the
+ *       library would have no idempotency across timestamps), the library's record does;
  *   (b) OutboxWriter.record: validation + Authlog row + outbox row, committed before it resolves,
  *       group-committed with the other writers' concurrent calls;
  *   (c) second reference: the Authlog-only insert in a stored procedure's own transaction (one trip).

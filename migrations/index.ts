@@ -13,12 +13,12 @@ import * as lifecycleJobRuns from './2026-12-07-72-lifecycle-job-runs.js';
 import * as eventPublications from './2026-12-07-81-event-publications.js';
 import * as completenessLedger from './2026-12-07-82-completeness-ledger.js';
 import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
-import * as authlogPartitions from './2026-12-08-11-authlog-partitions.js';
-import * as partitionedRecordProcedures from './2026-12-08-12-partitioned-record-procedures.js';
 import * as apiKeyScopes from './2026-12-08-51-api-key-scopes.js';
 import * as auditLog from './2026-12-08-52-audit-log.js';
 import * as endpointHeaders from './2026-12-08-61-endpoint-headers.js';
 import * as endpointDeliveryOverrides from './2026-12-08-62-endpoint-delivery-overrides.js';
+import * as authlogPartitions from './2026-12-08-91-authlog-partitions.js';
+import * as partitionedRecordProcedures from './2026-12-08-92-partitioned-record-procedures.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -39,10 +39,10 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-81-event-publications': eventPublications,
   '2026-12-07-82-completeness-ledger': completenessLedger,
   '2026-12-07-91-record-rows-procedure': recordRowsProcedure,
-  '2026-12-08-11-authlog-partitions': authlogPartitions,
-  '2026-12-08-12-partitioned-record-procedures': partitionedRecordProcedures,
   '2026-12-08-51-api-key-scopes': apiKeyScopes,
   '2026-12-08-52-audit-log': auditLog,
   '2026-12-08-61-endpoint-headers': endpointHeaders,
   '2026-12-08-62-endpoint-delivery-overrides': endpointDeliveryOverrides,
+  '2026-12-08-91-authlog-partitions': authlogPartitions,
+  '2026-12-08-92-partitioned-record-procedures': partitionedRecordProcedures,
 };

@@ -21,7 +21,7 @@ export interface AuthlogTable {
 }
 
 /**
- * The idempotency key of the partitioned Authlog (migrations/2026-12-08-11): one row per txid
+ * The idempotency key of the partitioned Authlog (migrations/2026-12-08-91): one row per txid
  * recorded within the retry horizon, written in the same transaction as its authlog row.
  */
 export interface AuthlogTxidTable {

@@ -10,7 +10,7 @@ interface BatchAnswer {
 
 /**
  * Writes several callers' events (distinct txids) in ONE transaction and ONE round trip
- * (authlog_record_batch, migrations/2026-12-08-12-partitioned-record-procedures.ts: each event in turn). Resolves after COMMIT
+ * (authlog_record_batch, migrations/2026-12-08-92-partitioned-record-procedures.ts: each event in turn). Resolves after COMMIT
  * with each event's own answer, in order: recorded, duplicate, or an IdempotencyConflictError for
  * a txid another account recorded. Rejects when the transaction failed (nothing of it committed),
  * or when the connection was lost (commit unknown).

@@ -13,7 +13,7 @@ export type AuthlogIds = 'consecutive' | 'lookup';
 /**
  * Writes several callers' events (distinct txids, none recorded before as far as the caller knows)
  * in ONE transaction and ONE round trip: authlog_record_rows, three plain multi-row inserts
- * (authlog_txid, authlog, outbox; migrations/2026-12-08-12-partitioned-record-procedures.ts).
+ * (authlog_txid, authlog, outbox; migrations/2026-12-08-92-partitioned-record-procedures.ts).
  * Resolves after COMMIT: every event is `recorded`. Rejects when the transaction failed as a whole
  * (nothing of it committed; 1062 when some txid had been recorded before; NOT_CONSECUTIVE_ERRNO
  * when `consecutive` ids were refused), or when the connection was lost (commit unknown).

@@ -90,7 +90,7 @@ export class OutboxWriter {
 async function insertMany(trx: AuthlogExecutor, events: readonly AuthEvent[], trace: CheckedTrace): Promise<RecordResult[]> {
   const unique = dedupeByTxid(events);
   const txids = unique.map((event) => event.txid);
-  // authlog_txid first: the idempotency key (migrations/2026-12-08-11), whatever the timestamps.
+  // authlog_txid first: the idempotency key (migrations/2026-12-08-91), whatever the timestamps.
   const recorded = await insertOrDuplicate(() => trx.insertInto('authlog_txid').values(unique.map((event) => ({ txid: event.txid, account_id: event.account_id }))).execute());
   let firstId: bigint | undefined;
   const inserted =

@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { uniqueName } from '../support/unique-name.js';
 
 const DAY_MS = 86_400_000;
-const BEFORE_PARTITIONS = '2026-12-07-91-record-rows-procedure';
+const BEFORE_PARTITIONS = '2026-12-08-62-endpoint-delivery-overrides';
 const signal = new AbortController().signal;
 
 let database: TestDatabase;

@@ -2,7 +2,7 @@ import { AuthlogError } from '../../errors/authlog-error.js';
 
 /**
  * The Authlog's partitions could not be maintained: the table is not partitioned as
- * migrations/2026-12-08-11 makes it (not retryable), or a DDL statement could not get its metadata
+ * migrations/2026-12-08-91 makes it (not retryable), or a DDL statement could not get its metadata
  * lock within the short wait it is given, so as not to hold writers up (retryable: next round).
  */
 export class AuthlogPartitionsError extends AuthlogError {

@@ -120,7 +120,7 @@ async function readPartitions<DB>(connection: Kysely<DB>): Promise<Array<Existin
     ORDER BY PARTITION_ORDINAL_POSITION
   `.execute(connection);
   if (rows.length === 0 || rows.at(-1)!.name !== MAX_PARTITION) {
-    throw new AuthlogPartitionsError('AUTHLOG_NOT_PARTITIONED', `authlog is not partitioned by month with a last partition ${MAX_PARTITION} (migration 2026-12-08-11)`, false);
+    throw new AuthlogPartitionsError('AUTHLOG_NOT_PARTITIONED', `authlog is not partitioned by month with a last partition ${MAX_PARTITION} (migration 2026-12-08-91)`, false);
   }
   return rows.map((row) => ({ name: row.name, lessThan: parseBound(row.description), rowsEstimate: Number(row.rows ?? 0) }));
 }

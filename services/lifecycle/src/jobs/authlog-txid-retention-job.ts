@@ -7,7 +7,7 @@ import type { LifecycleDatabase } from '../lifecycle-tables.js';
 const DAY_MS = 86_400_000;
 
 /**
- * Prunes authlog_txid (the Authlog's idempotency key, migration 2026-12-08-11) past the retry
+ * Prunes authlog_txid (the Authlog's idempotency key, migration 2026-12-08-91) past the retry
  * horizon, LIFECYCLE_TXID_HORIZON_DAYS: a retry of a login arrives within minutes, so the key only
  * has to remember recent txids, while authlog itself keeps months. Chunks of short DELETEs through
  * ix_authlog_txid_recorded, pausing between them, so the writers' inserts never wait behind one

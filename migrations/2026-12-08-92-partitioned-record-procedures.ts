@@ -5,7 +5,7 @@ import * as recordRowsProcedure from './2026-12-07-91-record-rows-procedure.js';
 import { NOT_CONSECUTIVE_ERRNO } from '../shared/outbox/not-consecutive-errno.js';
 
 /**
- * The write procedures for the partitioned Authlog (2026-12-08-11): idempotency is now the
+ * The write procedures for the partitioned Authlog (2026-12-08-91): idempotency is now the
  * authlog_txid row, inserted FIRST in the same transaction, so a retry fails on a narrow key
  * before its payload is written, whatever timestamp it carries.
  *

@@ -12,7 +12,7 @@ const AHEAD_MONTHS = 3;
  * MySQL and MariaDB require the partitioning column in every unique key, so `UNIQUE (txid)` goes:
  * - idempotency moves to `authlog_txid` (txid PRIMARY KEY, the account it was recorded for), a
  *   narrow table written in the same transaction by every write path (the procedures of the next
- *   migration, 2026-12-08-12, and OutboxWriter.recordBatch) and pruned past the retry horizon by the lifecycle
+ *   migration, 2026-12-08-92, and OutboxWriter.recordBatch) and pruned past the retry horizon by the lifecycle
  *   service (RETENTION_AUTHLOG_TXID_DAYS), in chunks, through ix_authlog_txid_recorded;
  * - authlog keeps `UNIQUE (txid, occurred_at)`: lookups by txid still use an index (one dive per
  *   partition), and a retry later than the horizon with the very same timestamp is still caught.

@@ -1,6 +1,5 @@
 import type { Admin, Message, Producer } from 'kafkajs';
 import { RetryAbortedError } from '../errors/retry-aborted-error.js';
-import type { RetentionPolicy } from '../retention/retention-settings.js';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
 import { sleep } from '../util/sleep.js';
 import type { DeadLetter } from './dead-letter.js';
@@ -46,7 +45,7 @@ export class DeadLetterPublisher {
   ) {}
 
   /** Creates the dead-letter topic if missing (sized for letters of `sourceTopic`) and sends within its limit from now on. */
-  async ensureTopic(admin: Admin, options: { partitions: number; sourceTopic: string; retention?: RetentionPolicy }): Promise<void> {
+  async ensureTopic(admin: Admin, options: { partitions: number; sourceTopic: string; retentionDays?: number }): Promise<void> {
     const { maxMessageBytes } = await ensureDeadLetterTopic(admin, { topic: this.settings.topic, ...options });
     this.#maxMessageBytes = maxMessageBytes;
   }

@@ -1,5 +1,5 @@
 import kafkajs, { type Admin } from 'kafkajs';
-import { DEFAULT_RETENTION, type RetentionPolicy } from '../retention/retention-settings.js';
+import { DEFAULT_RETENTION } from '../retention/retention-settings.js';
 import { deadLetterTopicConfig } from '../retention/topic-retention.js';
 import { ensureTopic } from './topics.js';
 
@@ -14,16 +14,19 @@ const HEADROOM_BYTES = 64 * 1024;
  * that fits the largest letter: the largest message the source topic accepts plus our headers.
  * Resolves with the dead-letter topic's max.message.bytes (an existing topic keeps its own: the
  * publisher splits and cuts letters to fit whatever it is).
+ *
+ * retention.ms: `retentionDays` (the services pass RETENTION_DLQ_TOPIC_DAYS, shared/retention),
+ * else the policy's default (30 days). Set at creation only: an existing topic keeps its own, and
+ * the lifecycle service's kafka-topic-retention job reports it if it differs from the policy.
  */
 export async function ensureDeadLetterTopic(
   admin: Admin,
-  options: { topic: string; partitions: number; sourceTopic: string; retention?: RetentionPolicy },
+  options: { topic: string; partitions: number; sourceTopic: string; retentionDays?: number },
 ): Promise<{ maxMessageBytes: number }> {
   const wanted = (await topicMaxMessageBytes(admin, options.sourceTopic)) + HEADROOM_BYTES;
   const { created } = await ensureTopic(admin, options.topic, {
     partitions: options.partitions,
-    // Retention: RETENTION_DLQ_TOPIC_DAYS when the caller passes its policy, else the documented default (30 days).
-    configEntries: [{ name: 'max.message.bytes', value: String(wanted) }, ...deadLetterTopicConfig((options.retention ?? DEFAULT_RETENTION).dlqTopicDays)],
+    configEntries: [{ name: 'max.message.bytes', value: String(wanted) }, ...deadLetterTopicConfig(options.retentionDays ?? DEFAULT_RETENTION.dlqTopicDays)],
   });
   return { maxMessageBytes: created ? wanted : await topicMaxMessageBytes(admin, options.topic) };
 }

@@ -5,6 +5,8 @@ import { waitForTopic } from './wait-for-topic.js';
 export const DEFAULT_EVENTS_TOPIC = 'authlog.events.v1';
 /** Events the indexer could not index (mapping errors, malformed), with the reason in headers. */
 export const DEFAULT_INDEXER_DLQ_TOPIC = 'authlog.events.v1.indexer-dlq';
+/** Events the webhook dispatcher could not route (malformed), with the reason in headers. */
+export const DEFAULT_WEBHOOK_DLQ_TOPIC = 'authlog.events.v1.webhooks-dlq';
 
 /**
  * Creates the topic if it is missing; an existing topic is left as it is (partition counts only

@@ -103,7 +103,7 @@ export class IndexerService implements RunnableService {
     const names = eventIndexNames(config.INDEXER_INDEX_PREFIX);
     await this.#admin.connect();
     await waitForTopic(this.#admin, config.INDEXER_TOPIC, { waitMs: config.INDEXER_TOPIC_WAIT_MS });
-    await this.#deadLetters.ensureTopic(this.#admin, { partitions: config.INDEXER_DLQ_PARTITIONS, sourceTopic: config.INDEXER_TOPIC });
+    await this.#deadLetters.ensureTopic(this.#admin, { partitions: config.INDEXER_DLQ_PARTITIONS, sourceTopic: config.INDEXER_TOPIC, retentionDays: config.RETENTION_DLQ_TOPIC_DAYS });
     const template = { shards: config.INDEXER_INDEX_SHARDS, replicas: config.INDEXER_INDEX_REPLICAS, refreshInterval: config.INDEXER_REFRESH_INTERVAL };
     await ensureEventTemplate(elasticsearch, names, template);
     // The template shapes indices created from now on; existing months get the refresh interval too.

@@ -4,6 +4,7 @@ import { envInt, envString } from '../../../shared/config/env-types.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import { DEFAULT_EVENTS_TOPIC, DEFAULT_INDEXER_DLQ_TOPIC } from '../../../shared/kafka/topics.js';
+import { retentionSettings } from '../../../shared/retention/retention-settings.js';
 
 /** Elasticsearch time units for index settings: "1s", "500ms", "30s", or -1 (refresh off). */
 const refreshInterval = (fallback: string) =>
@@ -44,6 +45,8 @@ export const indexerSettings = {
   INDEXER_DLQ_TOPIC: envString(DEFAULT_INDEXER_DLQ_TOPIC),
   /** Partitions of the dead-letter topic when the indexer has to create it. */
   INDEXER_DLQ_PARTITIONS: envInt(3, { min: 1, max: 1_000 }),
+  /** retention.ms of the dead-letter topic when the indexer creates it (shared/retention; an existing topic keeps its own). */
+  RETENTION_DLQ_TOPIC_DAYS: retentionSettings.RETENTION_DLQ_TOPIC_DAYS,
   /** How long start-up waits for the events topic to exist (the relay or an operator creates it). */
   INDEXER_TOPIC_WAIT_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
   /** A bulk is sent when it holds this many documents... */

@@ -3,7 +3,7 @@ import { commonSettings, opsPort } from '../../../shared/config/common-settings.
 import { envInt, envList, envString } from '../../../shared/config/env-types.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
-import { DEFAULT_EVENTS_TOPIC, DEFAULT_INDEXER_DLQ_TOPIC } from '../../../shared/kafka/topics.js';
+import { DEFAULT_EVENTS_TOPIC, DEFAULT_INDEXER_DLQ_TOPIC, DEFAULT_WEBHOOK_DLQ_TOPIC } from '../../../shared/kafka/topics.js';
 import { retentionSettings } from '../../../shared/retention/retention-settings.js';
 
 /** Every variable the lifecycle service reads (services/lifecycle/README.md). */
@@ -20,7 +20,7 @@ export const lifecycleSettings = {
   LIFECYCLE_INDEX_PREFIX: envString('authlog'),
   LIFECYCLE_EVENTS_TOPIC: envString(DEFAULT_EVENTS_TOPIC),
   /** Dead-letter topics whose retention is checked against RETENTION_DLQ_TOPIC_DAYS. */
-  LIFECYCLE_DLQ_TOPICS: envList(`${DEFAULT_INDEXER_DLQ_TOPIC},${DEFAULT_EVENTS_TOPIC}.webhooks-dlq`),
+  LIFECYCLE_DLQ_TOPICS: envList(`${DEFAULT_INDEXER_DLQ_TOPIC},${DEFAULT_WEBHOOK_DLQ_TOPIC}`),
   /** Rows per DELETE when pruning the webhook log, and the pause between two. */
   LIFECYCLE_WEBHOOK_CHUNK: envInt(1_000, { min: 1, max: 100_000 }),
   LIFECYCLE_WEBHOOK_PAUSE_MS: envInt(50, { min: 0, max: 60_000 }),

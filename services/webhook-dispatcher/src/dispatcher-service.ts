@@ -183,7 +183,7 @@ export class DispatcherService implements RunnableService {
     await subscribeEndpointChanges(this.#redis.subscriber, endpointChangesChannel(settings.WEBHOOK_REDIS_PREFIX), (change) => this.#directory.invalidate(change), logger);
     await this.#admin.connect();
     await waitForTopic(this.#admin, settings.WEBHOOK_TOPIC, { waitMs: settings.WEBHOOK_TOPIC_WAIT_MS });
-    await this.#deadLetters.ensureTopic(this.#admin, { partitions: settings.WEBHOOK_DLQ_PARTITIONS, sourceTopic: settings.WEBHOOK_TOPIC });
+    await this.#deadLetters.ensureTopic(this.#admin, { partitions: settings.WEBHOOK_DLQ_PARTITIONS, sourceTopic: settings.WEBHOOK_TOPIC, retentionDays: settings.RETENTION_DLQ_TOPIC_DAYS });
     await this.#producer.connect();
     this.#worker.start();
     const start = { topic: settings.WEBHOOK_TOPIC, groupId: settings.WEBHOOK_GROUP_ID, lookbackMs: settings.WEBHOOK_START_LOOKBACK_MS, clockMarginMs: settings.WEBHOOK_START_CLOCK_MARGIN_MS };

@@ -4,7 +4,8 @@ import { envInt, envString } from '../../../shared/config/env-types.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import { readEnvironment, type Environment } from '../../../shared/config/environment.js';
 import { ConfigError } from '../../../shared/errors/config-error.js';
-import { DEFAULT_EVENTS_TOPIC } from '../../../shared/kafka/topics.js';
+import { DEFAULT_EVENTS_TOPIC, DEFAULT_WEBHOOK_DLQ_TOPIC } from '../../../shared/kafka/topics.js';
+import { retentionSettings } from '../../../shared/retention/retention-settings.js';
 import { endpointOverrideBoundsOf, webhookSettings } from '../../../shared/webhooks/webhook-settings.js';
 
 const DAY_MS = 86_400_000;
@@ -28,8 +29,10 @@ export const dispatcherSettings = {
   WEBHOOK_START_LOOKBACK_MS: envInt(DAY_MS, { min: 0, max: 30 * DAY_MS }),
   /** How much earlier than that the group starts, for clock differences between MySQL and the relay. */
   WEBHOOK_START_CLOCK_MARGIN_MS: envInt(5_000, { min: 0, max: 600_000 }),
-  WEBHOOK_DLQ_TOPIC: envString(`${DEFAULT_EVENTS_TOPIC}.webhooks-dlq`),
+  WEBHOOK_DLQ_TOPIC: envString(DEFAULT_WEBHOOK_DLQ_TOPIC),
   WEBHOOK_DLQ_PARTITIONS: envInt(3, { min: 1, max: 1_000 }),
+  /** retention.ms of the dead-letter topic when the dispatcher creates it (shared/retention; an existing topic keeps its own). */
+  RETENTION_DLQ_TOPIC_DAYS: retentionSettings.RETENTION_DLQ_TOPIC_DAYS,
   /** How long start-up waits for the events topic to exist (the relay or an operator creates it). */
   WEBHOOK_TOPIC_WAIT_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
   WEBHOOK_PARTITIONS_CONCURRENTLY: envInt(4, { min: 1, max: 64 }),

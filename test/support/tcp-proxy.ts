@@ -67,6 +67,11 @@ export class TcpProxy {
       upstream.on('close', () => (client.destroy(), forget()));
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
+      // No Nagle on either side, as on a real path to MySQL (server and mysql2 set TCP_NODELAY): a
+      // reply in two writes (a multi-statement or CALL answers one OK per statement) would otherwise
+      // wait for the client's delayed ACK of the first, ~40 ms, inside the proxy only.
+      client.setNoDelay(true);
+      upstream.setNoDelay(true);
       upstream.connect(this.targetPort, this.targetHost, () => {
         client.pipe(upstream);
         upstream.pipe(client);

@@ -55,5 +55,15 @@ export const eventMappings: estypes.MappingTypeMapping = {
     ood_software: keyword,
     /** When the indexer wrote the document: freshness (indexing lag) is now minus its maximum. */
     indexed_at: { type: 'date' },
+    /**
+     * Where the indexer read the event (issue 17, lineage): partition, offset and the record's
+     * timestamp (CreateTime: the relay's clock when it sent the event to Kafka), as strings. Read by
+     * the trace of one event only, so kept in _source and not indexed (`enabled: false`): no cost
+     * in the index, nothing to search.
+     */
+    kafka: { type: 'object', enabled: false },
   },
 };
+
+/** Fields added after indices were created: put on existing indices too (ensureEventTemplate). */
+export const addedEventFields = { kafka: { type: 'object', enabled: false } } as const satisfies Record<string, estypes.MappingProperty>;

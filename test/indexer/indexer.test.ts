@@ -41,7 +41,9 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     const sample = events[0]!;
     const stored = await harness.es.get({ index: monthlyIndexFor(harness.names, sample.timestamp), id: sample.txid, routing: sample.account_id });
     expect(stored._routing).toBe(sample.account_id);
-    expect(stored._source).toEqual({ ...sample, indexed_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    // With where it was read (lineage): each of the three copies overwrote the document with its own position.
+    const kafka = { partition: expect.any(Number), offset: expect.stringMatching(/^\d+$/), timestamp: expect.stringMatching(/^\d+$/) };
+    expect(stored._source).toEqual({ ...sample, kafka, indexed_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     // The template's explicit mappings apply: ip fields answer CIDR queries, enums are keywords.
     const cidr = `${sample.access_device.ip}/32`;
     expect(await harness.count({ bool: { filter: [{ term: { 'access_device.ip': cidr } }, { term: { txid: sample.txid } }] } })).toBe(1);

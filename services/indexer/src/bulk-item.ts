@@ -21,10 +21,24 @@ export interface BulkItem<Origin> {
   /** NDJSON bytes of both lines (indexed_at included), for the bulk's byte bound; exact for string sources. */
   readonly bytes: number;
   readonly origin: Origin;
+  /**
+   * Where the event was read from Kafka, written into the document as `kafka` (lineage, issue 17);
+   * undefined for documents not read from Kafka (backfill). The consumer's own KafkaOrigin is
+   * passed as it is: no object per document.
+   */
+  readonly position?: KafkaPosition;
+}
+
+/** A Kafka message's place: kafkajs gives offset and timestamp as decimal strings. */
+export interface KafkaPosition {
+  readonly partition: number;
+  readonly message: { readonly offset: string; readonly timestamp: string };
 }
 
 /** `,"indexed_at":"2026-11-26T12:00:00.000Z"}` */
 const INDEXED_AT_BYTES = 41;
+/** `,"kafka":{"partition":` + `,"offset":"` + `","timestamp":"` + `"}`, around the three values. */
+const POSITION_BYTES = 22 + 11 + 15 + 2;
 /** `","routing":"` between the two identifiers of the action line and `"}}` after them. */
 const ACTION_END_BYTES = 16;
 const CLOSING_BRACE = 0x7d;
@@ -43,12 +57,23 @@ export function toBulkItem<Origin>(names: EventIndexNames, event: AuthEvent, ori
 }
 
 /** toBulkItem from the routing fields alone, for a source that is the event's JSON already (the indexer's hot path). */
-export function toSourceBulkItem<Origin>(names: EventIndexNames, event: Pick<AuthEvent, 'timestamp' | 'txid' | 'account_id'>, origin: Origin, source: Buffer | string): BulkItem<Origin> {
+export function toSourceBulkItem<Origin>(
+  names: EventIndexNames,
+  event: Pick<AuthEvent, 'timestamp' | 'txid' | 'account_id'>,
+  origin: Origin,
+  source: Buffer | string,
+  position?: KafkaPosition,
+): BulkItem<Origin> {
   const index = monthlyIndex(names, event.timestamp);
   const { txid, account_id: routing } = event;
   const sourceBytes = typeof source === 'string' ? Buffer.byteLength(source) : source.length;
   const actionBytes = actionStart(index).length + txid.length + routing.length + ACTION_END_BYTES;
-  return { index, id: txid, routing, source, bytes: actionBytes + sourceBytes - 1 + INDEXED_AT_BYTES + 2, origin };
+  const bytes = actionBytes + sourceBytes - 1 + INDEXED_AT_BYTES + 2 + (position === undefined ? 0 : positionBytes(position));
+  return position === undefined ? { index, id: txid, routing, source, bytes, origin } : { index, id: txid, routing, source, bytes, origin, position };
+}
+
+function positionBytes(position: KafkaPosition): number {
+  return POSITION_BYTES + String(position.partition).length + position.message.offset.length + position.message.timestamp.length;
 }
 
 /**
@@ -56,6 +81,8 @@ export function toSourceBulkItem<Origin>(names: EventIndexNames, event: Pick<Aut
  * Per document: the action line (same bytes as JSON.stringify({ index: { _index, _id, routing } })),
  * then the source copied as it is, after which the cursor steps back onto its closing brace and the
  * indexed_at tail overwrites it. No per-document string is built; Kafka values are copied as bytes.
+ * An item read from Kafka gets its position (`"kafka":{"partition":3,"offset":"42","timestamp":
+ * "1765134000000"}`) written the same way, before the tail.
  */
 export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer {
   const tail = Buffer.from(`,"indexed_at":${JSON.stringify(now.toISOString())}}\n`, 'latin1');
@@ -66,6 +93,7 @@ export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer
     const { source } = item;
     size += actionStart(item.index).length + item.id.length + item.routing.length + ACTION_END_BYTES + 1;
     size += (typeof source === 'string' ? 3 * source.length : source.length) + tail.length;
+    if (item.position !== undefined) size += positionBytes(item.position);
   }
   const body = Buffer.allocUnsafe(size);
   let at = 0;
@@ -81,11 +109,30 @@ export function bulkBody(items: readonly BulkItem<unknown>[], now: Date): Buffer
     do at -= 1;
     while (at > start && body[at] !== CLOSING_BRACE);
     if (at === start) throw new Error(`bulk item ${item.id}: its source is not a JSON object`);
+    if (item.position !== undefined) at = writePosition(body, at, item.position);
     at += tail.copy(body, at);
   }
   return body.subarray(0, at);
 }
 
+/**
+ * Offset and timestamp are kafkajs' decimal renderings of 64-bit integers (digits, maybe a minus
+ * sign), so they go in as they are, quoted (a 64-bit offset does not fit a JSON number reader's double).
+ */
+function writePosition(body: Buffer, at: number, position: KafkaPosition): number {
+  let cursor = at + POSITION_PARTITION.copy(body, at);
+  cursor += body.write(String(position.partition), cursor, 'latin1');
+  cursor += POSITION_OFFSET.copy(body, cursor);
+  cursor += body.write(position.message.offset, cursor, 'latin1');
+  cursor += POSITION_TIMESTAMP.copy(body, cursor);
+  cursor += body.write(position.message.timestamp, cursor, 'latin1');
+  return cursor + POSITION_END.copy(body, cursor);
+}
+
+const POSITION_PARTITION = Buffer.from(',"kafka":{"partition":', 'latin1');
+const POSITION_OFFSET = Buffer.from(',"offset":"', 'latin1');
+const POSITION_TIMESTAMP = Buffer.from('","timestamp":"', 'latin1');
+const POSITION_END = Buffer.from('"}', 'latin1');
 const ROUTING = Buffer.from('","routing":"', 'latin1');
 const ACTION_END = Buffer.from('"}}\n', 'latin1');
 

@@ -26,31 +26,34 @@ function kafkaMessage(offset: number, overrides: Partial<KafkaMessage> = {}): Ka
 }
 
 describe('MessageBatch', () => {
-  it('indexes a canonical value as its own bytes, with indexed_at spliced in', () => {
+  it('indexes a canonical value as its own bytes, with its Kafka position and indexed_at spliced in', () => {
     const event = parseAuthEvent(sampleEvent({ user: { key: 'DU1', name: 'Zoë Ünal', groups: [] } }));
-    const message = consumedEvent(event);
+    const message = consumedEvent(event, { offset: 123_456_789, timestamp: 1_796_670_882_529 });
     const item = itemOf(message);
     expect(item.source).toBe(message.value);
     expect([item.index, item.id, item.routing]).toEqual(['unit-events-2026.11', event.txid, event.account_id]);
     const action = JSON.stringify({ index: { _index: 'unit-events-2026.11', _id: event.txid, routing: event.account_id } });
-    expect(bulkBody([item], now).toString('utf8')).toBe(`${action}\n${message.value!.toString('utf8').slice(0, -1)},"indexed_at":"2026-11-26T12:00:00.000Z"}\n`);
-    expect(documentOf(item)).toEqual(toEventDocument(event, now));
+    const position = `"kafka":{"partition":0,"offset":"${message.offset}","timestamp":"1796670882529"}`;
+    expect(bulkBody([item], now).toString('utf8')).toBe(`${action}\n${message.value!.toString('utf8').slice(0, -1)},${position},"indexed_at":"2026-11-26T12:00:00.000Z"}\n`);
+    expect(documentOf(item)).toEqual(toEventDocument(event, now, { partition: 0, offset: message.offset, timestamp: '1796670882529' }));
+    expect(item.bytes).toBe(bulkBody([item], now).length);
   });
 
   it('serialises again a valid value that parseAuthEvent normalises, or one on several lines; keeps trailing spaces as bytes', () => {
     const event = parseAuthEvent(sampleEvent());
-    const withOffset = itemOf(consumedEvent(event, { value: JSON.stringify({ ...event, timestamp: '2026-11-26T11:00:00+01:00' }) }));
+    const at = { partition: 0, offset: '0', timestamp: '7' };
+    const withOffset = itemOf(consumedEvent(event, { value: JSON.stringify({ ...event, timestamp: '2026-11-26T11:00:00+01:00' }), timestamp: 7 }));
     expect(typeof withOffset.source).toBe('string');
-    expect(documentOf(withOffset)).toEqual(toEventDocument({ ...event, timestamp: '2026-11-26T10:00:00.000Z' }, now));
+    expect(documentOf(withOffset)).toEqual(toEventDocument({ ...event, timestamp: '2026-11-26T10:00:00.000Z' }, now, at));
 
-    const pretty = itemOf(consumedEvent(event, { value: JSON.stringify(event, null, 2) }));
+    const pretty = itemOf(consumedEvent(event, { value: JSON.stringify(event, null, 2), timestamp: 7 }));
     expect(typeof pretty.source).toBe('string');
     expect(bulkBody([pretty], now).toString('utf8').split('\n')).toHaveLength(3);
-    expect(documentOf(pretty)).toEqual(toEventDocument(event, now));
+    expect(documentOf(pretty)).toEqual(toEventDocument(event, now, at));
 
-    const spaced = itemOf(consumedEvent(event, { value: `${JSON.stringify(event)}  \r` }));
+    const spaced = itemOf(consumedEvent(event, { value: `${JSON.stringify(event)}  \r`, timestamp: 7 }));
     expect(Buffer.isBuffer(spaced.source)).toBe(true);
-    expect(documentOf(spaced)).toEqual(toEventDocument(event, now));
+    expect(documentOf(spaced)).toEqual(toEventDocument(event, now, at));
     expect(spaced.bytes).toBeGreaterThanOrEqual(bulkBody([spaced], now).length);
   });
 

@@ -36,7 +36,8 @@ export class MessageBatch {
     private readonly limits: BatchLimits,
   ) {
     // The value's own bytes when they are the event as it is; else the validated event, serialised.
-    this.#toItem = (keys, source, _type, origin) => toSourceBulkItem(names, keys, origin, Buffer.isBuffer(source) ? source : JSON.stringify(source));
+    // The origin is also the document's Kafka position (lineage: the trace reads it from the index).
+    this.#toItem = (keys, source, _type, origin) => toSourceBulkItem(names, keys, origin, Buffer.isBuffer(source) ? source : JSON.stringify(source), origin);
   }
 
   get messages(): number {

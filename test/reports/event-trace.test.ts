@@ -126,6 +126,9 @@ describe('GET /v1/events/:txid/trace', () => {
     });
     expect(body.indexed).toMatchObject({ status: 'not_yet' });
     expect(body.indexed.detail).toMatch(/not in the index \d+ s after publication/);
+    // The position is read from the document: published (the outbox row is gone), where is not known yet.
+    expect(body.published.partition).toBeUndefined();
+    expect((body.published as { detail?: string }).detail).toMatch(/known once the event is indexed/);
   });
 
   it('answers another account exactly as an unknown event, and names a bad txid', async () => {

@@ -37,8 +37,9 @@ export class TraceView {
       hop(
         'Published (Kafka)',
         trace.published.status,
-        trace.published.status === 'done'
-          ? `partition ${trace.published.partition}, offset ${trace.published.offset}, acknowledged ${when(trace.published.acked_at)}${trace.published.publications > 1 ? ` (published ${trace.published.publications} times)` : ''}`
+        // The position comes from the event's document; published but not yet indexed has only a detail.
+        trace.published.partition !== undefined
+          ? `partition ${trace.published.partition}, offset ${trace.published.offset}${trace.published.acked_at === undefined ? '' : `, sent ${when(trace.published.acked_at)}`}`
           : trace.published.detail,
       ),
       hop('Indexed (reports)', trace.indexed.status, trace.indexed.status === 'done' ? `${trace.indexed.index}, ${when(trace.indexed.indexed_at)}` : trace.indexed.detail),

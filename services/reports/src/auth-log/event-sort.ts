@@ -14,5 +14,5 @@ export function sortPosition(sort: estypes.SortResults | undefined): { timestamp
   return { timestampMs, txid };
 }
 
-/** Documents carry indexed_at for freshness; callers get the event as recorded. */
-export const EVENT_SOURCE = { excludes: ['indexed_at'] };
+/** Documents carry indexed_at (freshness) and kafka (lineage, the trace); callers get the event as recorded. */
+export const EVENT_SOURCE = { excludes: ['indexed_at', 'kafka'] };

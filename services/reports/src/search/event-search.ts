@@ -1,9 +1,16 @@
 import { errors, type Client, type estypes } from '@elastic/elasticsearch';
-import type { EventDocument } from '../../../../shared/elasticsearch/event-document.js';
+import type { DocumentKafkaPosition, EventDocument } from '../../../../shared/elasticsearch/event-document.js';
 import type { EventIndexNames } from '../../../../shared/elasticsearch/event-index.js';
 import { SearchFailedError } from '../errors/search-failed-error.js';
 import { SearchUnavailableError } from '../errors/search-unavailable-error.js';
 import { scopeQuery, type EventScope } from './event-scope.js';
+
+/** An event's document as the trace sees it: where it is, when it was written, where it was read from Kafka (absent for a backfilled document). */
+export interface IndexedEvent {
+  readonly index: string;
+  readonly indexedAt: string | undefined;
+  readonly kafka: DocumentKafkaPosition | undefined;
+}
 
 /** The parts of a search a report chooses; the query itself always comes from the scope. */
 export interface SearchParts {
@@ -56,12 +63,13 @@ export class EventSearch {
   }
 
   /**
-   * Where one event's document is, if it is indexed: its index and when the indexer wrote it
-   * (lineage). Routed by and filtered to the account, so another account's event is not found.
+   * Where one event's document is, if it is indexed: its index, when the indexer wrote it and where
+   * the indexer read it in Kafka (lineage). Routed by and filtered to the account, so another
+   * account's event is not found.
    */
-  async findEvent(accountId: string, txid: string, signal?: AbortSignal): Promise<{ index: string; indexedAt: string | undefined } | undefined> {
+  async findEvent(accountId: string, txid: string, signal?: AbortSignal): Promise<IndexedEvent | undefined> {
     const response = await this.#call(() =>
-      this.client.search<Pick<EventDocument, 'indexed_at'>>(
+      this.client.search<Pick<EventDocument, 'indexed_at' | 'kafka'>>(
         {
           index: this.names.alias,
           routing: accountId,
@@ -69,13 +77,13 @@ export class EventSearch {
           allow_no_indices: true,
           query: { bool: { filter: [{ ids: { values: [txid] } }, { term: { account_id: accountId } }] } },
           size: 1,
-          _source: ['indexed_at'],
+          _source: ['indexed_at', 'kafka'],
         },
         { signal, requestTimeout: this.options.requestTimeoutMs },
       ),
     );
     const hit = response.hits.hits[0];
-    return hit === undefined ? undefined : { index: hit._index, indexedAt: hit._source?.indexed_at };
+    return hit === undefined ? undefined : { index: hit._index, indexedAt: hit._source?.indexed_at, kafka: hit._source?.kafka };
   }
 
   /** A point in time over the account's shards that may hold the scope's range; undefined when no index exists. */

@@ -14,13 +14,17 @@ export interface CommittedHop {
   readonly occurred_at: string;
 }
 
+/**
+ * Where Kafka holds the event, as the indexer read it (kept in the event's document): partition,
+ * offset and `acked_at`, the record's timestamp (CreateTime: the relay's clock when it sent the
+ * request Kafka then acknowledged with acks=all, a produce round trip later). After a relay crash
+ * an event may be in Kafka twice (same id): the document keeps the position of the copy indexed last.
+ */
 export interface PublishedHop {
   readonly status: HopStatus;
   readonly partition?: number;
   readonly offset?: string;
   readonly acked_at?: string;
-  /** Times the relay published it (more than 1 after a relay crash: same event id, consumers dedupe). */
-  readonly publications?: number;
   readonly detail?: string;
 }
 

@@ -3,7 +3,7 @@ import type { AuthEvent } from '../../../../shared/event/auth-event.js';
 import { filterableEvent } from '../../../../shared/webhooks/endpoint-filters.js';
 import { toEndpoint } from '../../../../shared/webhooks/endpoint-record.js';
 import type { MessageStatus } from '../../../../shared/webhooks/webhook-tables.js';
-import type { EventSearch } from '../search/event-search.js';
+import type { EventSearch, IndexedEvent } from '../search/event-search.js';
 import type { EventTrace, IndexedHop, PublishedHop, TraceAttempt } from './event-trace.js';
 import type { TraceDatabase } from './trace-database.js';
 import { webhookHop } from './webhook-hop.js';
@@ -15,10 +15,12 @@ export interface EventTracerOptions {
 }
 
 /**
- * Lineage of one event across every hop, read where each hop records it: authlog (committed),
- * event_publications or the outbox (published), the event index (indexed), the endpoints, the
- * attempt log and webhook_messages (delivered). Always within the caller's account: an event of
- * another account is answered exactly like an unknown one (undefined).
+ * Lineage of one event across every hop, read where each hop records it: authlog (committed), the
+ * event's document (published: the indexer writes there the partition, offset and record timestamp
+ * it read the event at; indexed) or else the outbox (not yet published, or published but not yet
+ * indexed), the endpoints, the attempt log and webhook_messages (delivered). The relay records
+ * nothing (issue 17: its cost). Always within the caller's account: an event of another account is
+ * answered exactly like an unknown one (undefined).
  */
 export class EventTracer {
   readonly #now: () => number;
@@ -41,14 +43,15 @@ export class EventTracer {
     if (event === undefined) return undefined;
     const nowMs = this.#now();
     const { marginMs } = this.options;
-    const [published, document, webhooks] = await Promise.all([
-      this.#published(accountId, event.id),
+    const [queued, document, webhooks] = await Promise.all([
+      this.#outboxRow(accountId, event.id),
       this.search.findEvent(accountId, txid, signal),
       this.#endpoints(accountId, txid),
     ]);
+    const published = publishedHop(document, queued);
     const publishedAt = published.acked_at === undefined ? undefined : new Date(published.acked_at);
     const isPublished = published.status === 'done' || published.status === 'unknown';
-    const indexed = indexedHop(document, isPublished, (publishedAt ?? event.recorded_at).getTime(), nowMs, marginMs);
+    const indexed = indexedHop(document, isPublished, publishedAt?.getTime() ?? event.recorded_at.getTime(), publishedAt !== undefined, nowMs, marginMs);
     // The payload, not the columns: filters also look at the user's groups and the access device's address.
     const filterable = filterableEvent(JSON.parse(event.payload) as AuthEvent);
     return {
@@ -64,36 +67,14 @@ export class EventTracer {
     };
   }
 
-  async #published(accountId: string, authlogId: number): Promise<PublishedHop> {
-    const publication = await this.db
-      .selectFrom('event_publications')
-      .select(['kafka_partition', 'kafka_offset', 'acked_at', 'publications'])
-      .where('authlog_id', '=', authlogId)
-      .executeTakeFirst();
-    if (publication !== undefined) {
-      return {
-        status: 'done',
-        partition: publication.kafka_partition,
-        offset: String(publication.kafka_offset),
-        acked_at: publication.acked_at.toISOString(),
-        publications: publication.publications,
-      };
-    }
-    // Through ix_outbox_unpublished: the account's shard, then its unpublished (and retained) rows.
-    const queued = await this.db
+  /** The event's outbox row, if the relay has not removed it (through ix_outbox_unpublished: the account's shard, then the row). */
+  async #outboxRow(accountId: string, authlogId: number): Promise<OutboxRow | undefined> {
+    return this.db
       .selectFrom('outbox')
       .select(['created_at', 'published_at'])
       .where(sql<number>`shard`, '=', sql<number>`CRC32(${accountId}) % 64`)
       .where('authlog_id', '=', authlogId)
       .executeTakeFirst();
-    if (queued === undefined) {
-      return {
-        status: 'unknown',
-        detail: 'published (the relay removes an outbox row only after Kafka acknowledged it) but its position was not recorded',
-      };
-    }
-    if (queued.published_at !== null) return { status: 'unknown', acked_at: queued.published_at.toISOString(), detail: 'published; its position was not recorded' };
-    return { status: 'not_yet', detail: `waiting in the outbox since ${queued.created_at.toISOString()}` };
   }
 
   async #endpoints(accountId: string, txid: string) {
@@ -139,12 +120,47 @@ export class EventTracer {
   }
 }
 
-function indexedHop(document: { index: string; indexedAt: string | undefined } | undefined, published: boolean, sinceMs: number, nowMs: number, marginMs: number): IndexedHop {
+interface OutboxRow {
+  readonly created_at: Date;
+  readonly published_at: Date | null;
+}
+
+/**
+ * Published, from what is recorded: the position the indexer read the event at (in its document);
+ * else the outbox: a row still waiting means not yet; no row (the relay deletes it only after Kafka
+ * acknowledged it, acks=all) or a row marked published means published, at a position the index
+ * will say once the event is indexed. A document without a position was indexed from the Authlog
+ * (backfill) or before positions were recorded: published, position unknown.
+ */
+export function publishedHop(document: IndexedEvent | undefined, queued: OutboxRow | undefined): PublishedHop {
+  const kafka = document?.kafka;
+  if (kafka !== undefined) {
+    const timestampMs = Number(kafka.timestamp);
+    return {
+      status: 'done',
+      partition: kafka.partition,
+      offset: kafka.offset,
+      ...(Number.isSafeInteger(timestampMs) && timestampMs > 0 ? { acked_at: new Date(timestampMs).toISOString() } : {}),
+    };
+  }
+  if (queued !== undefined && queued.published_at === null) return { status: 'not_yet', detail: `waiting in the outbox since ${queued.created_at.toISOString()}` };
+  if (document !== undefined) {
+    return { status: 'unknown', detail: 'published; its position was not recorded (indexed from the Authlog by the backfill, or before positions were recorded)' };
+  }
+  return {
+    status: 'done',
+    detail: 'published (the relay removes an outbox row only after Kafka acknowledged it); partition and offset are known once the event is indexed',
+  };
+}
+
+function indexedHop(document: IndexedEvent | undefined, published: boolean, sinceMs: number, sinceIsPublication: boolean, nowMs: number, marginMs: number): IndexedHop {
   if (document !== undefined) {
     return { status: 'done', index: document.index, ...(document.indexedAt === undefined ? {} : { indexed_at: document.indexedAt }) };
   }
   if (!published) return { status: 'not_yet', detail: 'not published yet' };
   const ageSeconds = Math.round((nowMs - sinceMs) / 1000);
-  if (nowMs - sinceMs < marginMs) return { status: 'not_yet', detail: `not in the index ${ageSeconds} s after publication` };
-  return { status: 'missing', detail: `not in the index ${ageSeconds} s after publication` };
+  // The publication time is read from the document: until then the wait counts from the commit (longer, never shorter).
+  const since = sinceIsPublication ? 'after publication' : 'after publication (counted from the commit)';
+  if (nowMs - sinceMs < marginMs) return { status: 'not_yet', detail: `not in the index ${ageSeconds} s ${since}` };
+  return { status: 'missing', detail: `not in the index ${ageSeconds} s ${since}` };
 }

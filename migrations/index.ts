@@ -19,6 +19,7 @@ import * as endpointHeaders from './2026-12-08-61-endpoint-headers.js';
 import * as endpointDeliveryOverrides from './2026-12-08-62-endpoint-delivery-overrides.js';
 import * as authlogPartitions from './2026-12-08-91-authlog-partitions.js';
 import * as partitionedRecordProcedures from './2026-12-08-92-partitioned-record-procedures.js';
+import * as dropEventPublications from './2026-12-08-93-drop-event-publications.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-62-endpoint-delivery-overrides': endpointDeliveryOverrides,
   '2026-12-08-91-authlog-partitions': authlogPartitions,
   '2026-12-08-92-partitioned-record-procedures': partitionedRecordProcedures,
+  '2026-12-08-93-drop-event-publications': dropEventPublications,
 };

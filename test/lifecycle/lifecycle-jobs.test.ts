@@ -14,7 +14,6 @@ import { toBulkItem } from '../../services/indexer/src/bulk-item.js';
 import { createElasticsearchBulkSender } from '../../services/indexer/src/elasticsearch-bulk-sender.js';
 import { withJobLock } from '../../services/lifecycle/src/job-lock.js';
 import { AuthlogPartitionsJob } from '../../services/lifecycle/src/jobs/authlog-partitions-job.js';
-import { EventPublicationsRetentionJob } from '../../services/lifecycle/src/jobs/event-publications-retention-job.js';
 import { ElasticsearchRetentionJob } from '../../services/lifecycle/src/jobs/elasticsearch-retention-job.js';
 import { KafkaRetentionDriftJob, type TopicRetentionState } from '../../services/lifecycle/src/jobs/kafka-retention-drift-job.js';
 import { WebhookRetentionJob } from '../../services/lifecycle/src/jobs/webhook-retention-job.js';
@@ -132,22 +131,6 @@ describe('jobs on MySQL', () => {
     const messages = await sql<{ message_id: string }>`SELECT message_id FROM webhook_messages ORDER BY message_id`.execute(database.db);
     expect(messages.rows.map((row) => row.message_id)).toEqual(['old_pending', 'young']);
     expect(Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM webhook_attempts`.execute(database.db)).rows[0]?.n)).toBe(2);
-  });
-
-  it('prunes lineage records acknowledged before the Authlog retention in chunks by id, and keeps younger ones', async () => {
-    const now = new Date('2026-12-07T12:00:00Z');
-    const acked = (id: number, daysAgo: number) =>
-      sql`INSERT INTO event_publications (authlog_id, kafka_partition, kafka_offset, acked_at) VALUES (${id}, 0, ${id}, ${new Date(now.getTime() - daysAgo * DAY_MS)})`.execute(database.db);
-    for (let id = 1; id <= 5; id += 1) await acked(id, 200);
-    await acked(6, 10);
-    // Re-published after a crash: an old id acknowledged recently stays; a young id is never touched.
-    await acked(7, 200);
-    await acked(8, 1);
-    const job = new EventPublicationsRetentionJob(db(), { retentionDays: 180, chunk: 2, pauseMs: 0 }, silentLogger);
-    expect(await job.run(now, signal)).toMatchObject({ status: 'ok', removed: 5, details: { keptFromAuthlogId: '6' } });
-    const kept = await sql<{ authlog_id: number }>`SELECT authlog_id FROM event_publications ORDER BY authlog_id`.execute(database.db);
-    expect(kept.rows.map((row) => Number(row.authlog_id))).toEqual([6, 7, 8]);
-    expect(await job.run(now, signal)).toMatchObject({ removed: 0 });
   });
 
   it('runs each job under its GET_LOCK (held elsewhere: skipped), records every run, and goes on past a failing job', async () => {

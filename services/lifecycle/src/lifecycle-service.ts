@@ -10,7 +10,6 @@ import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { runShutdownSteps } from '../../../shared/ops/shutdown-steps.js';
 import { AuthlogPartitionsJob, type MaintainPartitions } from './jobs/authlog-partitions-job.js';
 import { AuthlogTxidRetentionJob } from './jobs/authlog-txid-retention-job.js';
-import { EventPublicationsRetentionJob } from './jobs/event-publications-retention-job.js';
 import { ElasticsearchRetentionJob } from './jobs/elasticsearch-retention-job.js';
 import { KafkaRetentionDriftJob } from './jobs/kafka-retention-drift-job.js';
 import { WebhookRetentionJob } from './jobs/webhook-retention-job.js';
@@ -55,8 +54,6 @@ export class LifecycleService implements RunnableService {
         { retentionDays: settings.RETENTION_WEBHOOK_DAYS, chunk: settings.LIFECYCLE_WEBHOOK_CHUNK, pauseMs: settings.LIFECYCLE_WEBHOOK_PAUSE_MS, onRemoved: (table, rows) => metrics.webhookRowsRemoved.inc({ table }, rows) },
         logger,
       ),
-      // Lineage records follow the Authlog's retention, deleted in the same chunks as the webhook log.
-      new EventPublicationsRetentionJob(options.db, { retentionDays: settings.RETENTION_AUTHLOG_DAYS, chunk: settings.LIFECYCLE_WEBHOOK_CHUNK, pauseMs: settings.LIFECYCLE_WEBHOOK_PAUSE_MS }, logger),
       new KafkaRetentionDriftJob(
         options.kafka,
         [

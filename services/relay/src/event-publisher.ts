@@ -1,18 +1,15 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../../../shared/log/logger.js';
 import { KafkaPublishError } from './errors/kafka-publish-error.js';
 import { messageBytes } from './outbox-message.js';
-import { publicationsOf, type Publication } from './publication.js';
 
 /** The relay's view of Kafka: send these messages, in this order, and say when they are safe. */
 export interface EventPublisher {
   /**
-   * Resolves once Kafka acknowledged every message (acks=all), with where each one was appended
-   * (same order; undefined where unknown). Rejects with KafkaPublishError, whose `acknowledged`
-   * counts the leading messages that were acknowledged before the failure (and `publications`
-   * says where they went).
+   * Resolves once Kafka acknowledged every message (acks=all). Rejects with KafkaPublishError,
+   * whose `acknowledged` counts the leading messages that were acknowledged before the failure.
    */
-  publish(messages: readonly Message[]): Promise<(Publication | undefined)[]>;
+  publish(messages: readonly Message[]): Promise<void>;
 }
 
 export interface KafkaEventPublisherOptions {
@@ -68,17 +65,15 @@ export class KafkaEventPublisher implements EventPublisher {
     await producer?.disconnect();
   }
 
-  async publish(messages: readonly Message[]): Promise<(Publication | undefined)[]> {
+  async publish(messages: readonly Message[]): Promise<void> {
     const compression = this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
     let acknowledged = 0;
-    const publications: (Publication | undefined)[] = [];
     try {
       const producer = await this.#ready();
       const pending = [...chunksOf(messages, { maxRequestBytes: this.#options.maxRequestBytes, maxPartitionBytes: this.#partitionBytes }, this.#partitionOf)];
       for (let chunk = pending.shift(); chunk !== undefined; chunk = pending.shift()) {
-        let answer: RecordMetadata[];
         try {
-          answer = await producer.send({ topic: this.#options.topic, acks: -1, compression, messages: chunk });
+          await producer.send({ topic: this.#options.topic, acks: -1, compression, messages: chunk });
         } catch (error) {
           // One partition's share of the request exceeded the topic's max.message.bytes (keys are
           // skewed: a big tenant fills its partition). Send it in halves, and smaller from now on.
@@ -91,16 +86,12 @@ export class KafkaEventPublisher implements EventPublisher {
           continue;
         }
         acknowledged += chunk.length;
-        // Lineage (issue 17): the broker's answer already says where each message went; keeping
-        // it costs a few object allocations per message.
-        publications.push(...publicationsOf(chunk, answer, this.#partitionOf, Date.now()));
       }
       this.#failures = 0;
-      return publications;
     } catch (error) {
       this.#failures += 1;
       if (this.#failures >= RESET_AFTER_FAILURES || hasErrorType(error, PRODUCER_STATE_ERRORS)) await this.#reset(error);
-      throw new KafkaPublishError(acknowledged, messages.length, error, publications);
+      throw new KafkaPublishError(acknowledged, messages.length, error);
     }
   }
 

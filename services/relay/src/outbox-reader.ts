@@ -24,7 +24,6 @@ export interface ReadResult {
 
 interface Row extends RowDataPacket {
   id: number;
-  authlog_id: number;
   shard: number;
   account_id: string;
   event_type: string;
@@ -58,7 +57,6 @@ export class OutboxReader {
       returnedByShard.set(row.shard, (returnedByShard.get(row.shard) ?? 0) + 1);
       return {
         id: Number(row.id),
-        authlogId: Number(row.authlog_id),
         shard: row.shard,
         accountId: row.account_id,
         txid: row.txid ?? '',
@@ -76,7 +74,7 @@ export class OutboxReader {
 }
 
 const COLUMNS =
-  'SELECT o.id, o.authlog_id, o.shard, o.account_id, o.event_type, o.schema_version, o.traceparent, o.tracestate, o.created_at, a.txid, a.occurred_at, a.payload ';
+  'SELECT o.id, o.shard, o.account_id, o.event_type, o.schema_version, o.traceparent, o.tracestate, o.created_at, a.txid, a.occurred_at, a.payload ';
 
 /**
  * authlog's whole primary key: the row sits in the one partition of its month. By id alone the

@@ -1,8 +1,6 @@
 /** One unpublished outbox row with what the Kafka message needs, read in one query with its payload. */
 export interface OutboxRecord {
   readonly id: number;
-  /** The authlog row (lineage is recorded by it). */
-  readonly authlogId: number;
   readonly shard: number;
   readonly accountId: string;
   readonly txid: string;

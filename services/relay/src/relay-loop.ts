@@ -9,8 +9,7 @@ import type { EventPublisher } from './event-publisher.js';
 import type { OutboxReader, ReadResult } from './outbox-reader.js';
 import type { OutboxRecord } from './outbox-record.js';
 import { toOutboxMessage } from './outbox-message.js';
-import type { OutboxSettler, PublishedRow } from './outbox-settler.js';
-import type { Publication } from './publication.js';
+import type { OutboxSettler } from './outbox-settler.js';
 import type { RelayErrorKind, RelayMetrics } from './relay-metrics.js';
 import type { ShardHold, ShardOwnership } from './shard-lease-manager.js';
 import { SHARD_COUNT } from './relay-database.js';
@@ -152,7 +151,7 @@ export class RelayLoop {
 
       const ahead = signal.aborted ? undefined : this.#startRead(ownership.usableShards(), fenced);
       const published = await this.#publish(publishable, hold, signal);
-      if (published === undefined) {
+      if (!published) {
         await ahead?.result.catch(() => undefined);
         return undefined;
       }
@@ -162,7 +161,7 @@ export class RelayLoop {
         logger.warn({ shards: [...hold.shards] }, 'a shard lease ran out while its batch was being published; duplicates possible');
       }
       const publishedAt = performance.now();
-      const settled = await this.#settle(fenced, lineageOf(publishable, published), signal);
+      const settled = await this.#settle(fenced, signal);
       const ackedAt = Date.now();
       logger.debug(
         { rows: fenced.length, readWaitMs: Math.round(this.#readWaitMs), publishMs: Math.round(publishedAt - started), settleMs: Math.round(performance.now() - publishedAt) },
@@ -184,50 +183,43 @@ export class RelayLoop {
     }
   }
 
-  /**
-   * Sends until acknowledged and returns where each record went (same order, undefined where
-   * unknown); undefined if the loop is stopping or the shards' leases were lost.
-   */
-  async #publish(records: (OutboxRecord & { payload: Buffer })[], hold: ShardHold, signal: AbortSignal): Promise<(Publication | undefined)[] | undefined> {
+  /** Sends until acknowledged; false if the loop is stopping or the shards' leases were lost. */
+  async #publish(records: (OutboxRecord & { payload: Buffer })[], hold: ShardHold, signal: AbortSignal): Promise<boolean> {
     const { publisher, ownership, metrics, logger } = this.#options;
     let remaining: readonly Message[] = records.map(toOutboxMessage);
-    const publications: (Publication | undefined)[] = [];
     for (let attempt = 0; ; attempt += 1) {
-      if (remaining.length === 0) return publications;
+      if (remaining.length === 0) return true;
       const sendStarted = performance.now();
       this.#sendStarted = sendStarted;
       try {
-        publications.push(...(await publisher.publish(remaining)));
+        await publisher.publish(remaining);
         this.#sendStarted = undefined;
         metrics.publishSeconds.observe((performance.now() - sendStarted) / 1000);
         if (attempt > 0) logger.info({ attempts: attempt + 1, messages: remaining.length }, 'Kafka accepted the batch again');
-        return publications;
+        return true;
       } catch (error) {
         this.#sendStarted = undefined;
         const acknowledged = error instanceof KafkaPublishError ? error.acknowledged : 0;
-        // Keep the positions aligned with the records: pad what the error could not say.
-        const known = error instanceof KafkaPublishError ? error.publications.slice(0, acknowledged) : [];
-        publications.push(...known, ...Array.from({ length: acknowledged - known.length }, () => undefined));
         remaining = remaining.slice(acknowledged);
         await this.#failed('kafka_publish', error, signal);
         if (signal.aborted) {
           logger.warn({ unacknowledged: remaining.length }, 'stopping with an unacknowledged batch: its rows stay in the outbox');
-          return undefined;
+          return false;
         }
         if (!ownership.stillValid(hold.shards)) {
           logger.warn({ shards: [...hold.shards] }, 'lost shard leases while Kafka was failing; leaving the batch to the new owner');
-          return undefined;
+          return false;
         }
       }
     }
   }
 
   /** Deletes (or marks) the published rows, retrying until it works; false if stopping first. */
-  async #settle(records: readonly OutboxRecord[], published: readonly PublishedRow[], signal: AbortSignal): Promise<boolean> {
+  async #settle(records: readonly OutboxRecord[], signal: AbortSignal): Promise<boolean> {
     const ids = records.map((record) => record.id);
     for (;;) {
       try {
-        await this.#options.settler.settle(ids, published);
+        await this.#options.settler.settle(ids);
         return true;
       } catch (error) {
         await this.#failed('mysql_settle', new OutboxSettleError(ids.length, error), signal);
@@ -267,14 +259,4 @@ export class RelayLoop {
       'outbox rows whose authlog row is gone: nothing to publish, removing them',
     );
   }
-}
-
-/** The lineage rows of a published batch: each record with a known position. */
-function lineageOf(records: readonly OutboxRecord[], publications: readonly (Publication | undefined)[]): PublishedRow[] {
-  const rows: PublishedRow[] = [];
-  records.forEach((record, index) => {
-    const publication = publications[index];
-    if (publication !== undefined) rows.push({ authlogId: record.authlogId, publication });
-  });
-  return rows;
 }

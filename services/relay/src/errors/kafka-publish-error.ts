@@ -1,5 +1,4 @@
 import { AuthlogError } from '../../../../shared/errors/authlog-error.js';
-import type { Publication } from '../publication.js';
 
 /**
  * Kafka did not acknowledge a batch (broker down, timeout, rejected request). The first
@@ -13,8 +12,6 @@ export class KafkaPublishError extends AuthlogError {
     readonly acknowledged: number,
     readonly total: number,
     cause: unknown,
-    /** Where the acknowledged messages went (lineage), in order; may be shorter than `acknowledged`. */
-    readonly publications: readonly (Publication | undefined)[] = [],
   ) {
     super(`Kafka acknowledged ${acknowledged} of ${total} messages: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }

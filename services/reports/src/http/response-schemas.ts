@@ -117,7 +117,7 @@ export const eventTraceSchema = z
     margin_seconds: z.number(),
     committed: z.object({ status: z.literal('done'), at: instant, occurred_at: instant }).strict(),
     published: z
-      .object({ status: hopStatus, partition: z.number().int().optional(), offset: z.string().optional(), acked_at: instant.optional(), publications: z.number().int().optional(), detail: z.string().optional() })
+      .object({ status: hopStatus, partition: z.number().int().optional(), offset: z.string().optional(), acked_at: instant.optional(), detail: z.string().optional() })
       .strict(),
     indexed: z.object({ status: hopStatus, index: z.string().optional(), indexed_at: instant.optional(), detail: z.string().optional() }).strict(),
     webhooks: z.array(

@@ -9,7 +9,7 @@ import { ensureEventTemplate } from '../shared/elasticsearch/event-template.js';
 import { createKafka } from '../shared/kafka/create-kafka.js';
 import { ensureTopic } from '../shared/kafka/topics.js';
 import { silentLogger } from '../shared/log/logger.js';
-import { bulkBody, toBulkItem, type BulkItem } from '../services/indexer/src/bulk-item.js';
+import { bulkBody, toBulkItem, type BulkItem, type KafkaPosition } from '../services/indexer/src/bulk-item.js';
 import { createElasticsearchBodySender } from '../services/indexer/src/elasticsearch-bulk-sender.js';
 import { indexerSettings } from '../services/indexer/src/indexer-settings.js';
 import { INDEXER_MAIN } from './support/bench-scripts.js';
@@ -37,7 +37,9 @@ import { elasticsearchConnection } from '../shared/elasticsearch/elasticsearch-c
  * messages succeeded); their order alternates between rounds.
  * Reports docs/s of each (medians) and per round the ratios c/a (goal >= 0.8, issue 5) and c/b
  * (goal >= 0.9), and the indexer's process CPU per document over the bare consumer's (goal <= 1.5,
- * issue 15). CPU microseconds per document of Elasticsearch, the broker and the consumer process
+ * issue 15). Each round also runs (a) again with every document carrying its Kafka position
+ * (`kafka`, what the indexer records for lineage, issue 17), in alternating order: Elasticsearch's
+ * CPU per document and docs/s with it over without it (goal: within 5%). CPU microseconds per document of Elasticsearch, the broker and the consumer process
  * come from /proc: where all of them share two cores, the indexer's CPU is taken from Elasticsearch's.
  */
 const PARTITIONS = 6;
@@ -59,6 +61,8 @@ interface Doc {
   /** The event's JSON, as the value of its Kafka message. */
   readonly source: Buffer;
   readonly bytes: number;
+  /** A Kafka position of the size the indexer writes (partition, offset, CreateTime), for the lineage rounds. */
+  readonly position: KafkaPosition;
 }
 
 export const indexerThroughput: Bench = async ({ quick, log }) => {
@@ -74,18 +78,22 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
   const bare: RoundResult[] = [];
   const bareConsumer: RoundResult[] = [];
   const indexer: RoundResult[] = [];
+  const bareWithPosition: RoundResult[] = [];
   try {
     await ensureTopic(admin, topic, { partitions: PARTITIONS });
     log(`producing ${total} events to ${topic} (${PARTITIONS} partitions)`);
     const docs: Doc[] = [];
     const scratch = eventIndexNames('scratch');
+    const producedAt = String(Date.now());
     const produced = await produceEvents(
       kafka,
       topic,
       (function* () {
         for (const event of simulatedEvents(total)) {
           const item = toBulkItem(scratch, event, null);
-          docs.push({ id: item.id, routing: item.routing, timestamp: event.timestamp, source: Buffer.from(item.source), bytes: item.bytes });
+          const partition = docs.length % PARTITIONS;
+          const position = { partition, message: { offset: String(Math.floor(docs.length / PARTITIONS)), timestamp: producedAt } };
+          docs.push({ id: item.id, routing: item.routing, timestamp: event.timestamp, source: Buffer.from(item.source), bytes: item.bytes, position });
           yield event;
         }
       })(),
@@ -93,9 +101,20 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
     log(`produced ${produced}`);
 
     for (let n = 0; n < rounds; n += 1) {
-      const bareResult = await bareRound(es, docs, eventIndexNames(`bench-bare-${run}-${n}`));
+      // Lineage (issue 17): the same load with each document's Kafka position, order alternating.
+      const plain = () => bareRound(es, docs, eventIndexNames(`bench-bare-${run}-${n}`), false);
+      const positioned = () => bareRound(es, docs, eventIndexNames(`bench-barepos-${run}-${n}`), true);
+      let bareResult: RoundResult;
+      if (n % 2 === 0) {
+        bareResult = await plain();
+        bareWithPosition.push(await positioned());
+      } else {
+        bareWithPosition.push(await positioned());
+        bareResult = await plain();
+      }
       bare.push(bareResult);
       log(`round ${n + 1}: bare bulk loader ${Math.round(bareResult.docsPerSecond)} docs/s, CPU us/doc ${JSON.stringify(bareResult.cpu)}`);
+      log(`round ${n + 1}: bare bulk loader with Kafka positions ${Math.round(bareWithPosition[n]!.docsPerSecond)} docs/s, CPU us/doc ${JSON.stringify(bareWithPosition[n]!.cpu)}`);
       const runConsumer = () => consumerRound(es, admin, BARE_CONSUMER, { topic, dlqTopic, total, groupId: `bench-bare-consumer-${run}-${n}`, names: eventIndexNames(`bench-bc-${run}-${n}`) });
       const runIndexer = () => consumerRound(es, admin, INDEXER_MAIN, { topic, dlqTopic, total, groupId: `bench-indexer-${run}-${n}`, names: eventIndexNames(`bench-idx-${run}-${n}`) });
       // Alternating which consumer goes first spreads the drift of a noisy machine over both.
@@ -123,6 +142,11 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
     .filter((pair): pair is { subject: number; baseline: number } => typeof pair.subject === 'number' && typeof pair.baseline === 'number' && pair.baseline > 0)
     .map((pair) => pair.subject / pair.baseline);
   const cpuRatio = cpuRatios.length === 0 ? null : median(cpuRatios);
+  const lineageEsCpu = bareWithPosition
+    .map((result, n) => ({ subject: result.cpu.elasticsearch, baseline: bare[n]!.cpu.elasticsearch }))
+    .filter((pair): pair is { subject: number; baseline: number } => typeof pair.subject === 'number' && typeof pair.baseline === 'number' && pair.baseline > 0)
+    .map((pair) => pair.subject / pair.baseline);
+  const lineageRates = bareWithPosition.map((result, n) => result.docsPerSecond / bare[n]!.docsPerSecond);
   const cpu = (results: RoundResult[], key: string) => {
     const values = results.map((result) => result.cpu[key]).filter((value): value is number => typeof value === 'number');
     return values.length === 0 ? null : round(median(values));
@@ -155,6 +179,11 @@ export const indexerThroughput: Bench = async ({ quick, log }) => {
     indexer_es_cpu_us_per_doc: cpu(indexer, 'elasticsearch'),
     indexer_kafka_cpu_us_per_doc: cpu(indexer, 'kafka'),
     indexer_process_cpu_us_per_doc: cpu(indexer, 'process'),
+    lineage_es_cpu_ratio: lineageEsCpu.length === 0 ? null : round(median(lineageEsCpu)),
+    lineage_docs_per_s_ratio: round(median(lineageRates)),
+    lineage_goal: 'Elasticsearch CPU per document within 1.05 and docs/s within 0.95 of the same documents without their Kafka position',
+    bare_with_position_runs: bareWithPosition.map((result) => Math.round(result.docsPerSecond)).join(' '),
+    bare_with_position_es_cpu_us_per_doc: cpu(bareWithPosition, 'elasticsearch'),
     load_average: loadavg().map((value) => round(value)).join(' '),
   };
 };
@@ -167,7 +196,7 @@ export default indexerThroughput;
  * loader's own CPU (and its garbage collection over every document held in memory, which grew with
  * the run's size when bodies were built per request) takes next to nothing from Elasticsearch.
  */
-async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexNames): Promise<RoundResult> {
+async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexNames, withPosition: boolean): Promise<RoundResult> {
   await ensureEventTemplate(es, names);
   try {
     const bodies: { body: Buffer; documents: number }[] = [];
@@ -175,7 +204,8 @@ async function bareRound(es: Client, docs: readonly Doc[], names: EventIndexName
     for (let start = 0; start < docs.length; start += BULK_DOCS) {
       const items = docs.slice(start, start + BULK_DOCS).map((doc): BulkItem<null> => {
         const index = `${names.prefix}-events-${doc.timestamp.slice(0, 4)}.${doc.timestamp.slice(5, 7)}`;
-        return { index, id: doc.id, routing: doc.routing, source: doc.source, bytes: doc.bytes, origin: null };
+        const item = { index, id: doc.id, routing: doc.routing, source: doc.source, bytes: doc.bytes, origin: null };
+        return withPosition ? { ...item, position: doc.position } : item;
       });
       bodies.push({ body: bulkBody(items, now), documents: items.length });
     }

@@ -26,6 +26,7 @@ import { round } from './support/stats.js';
 import { deleteRedisKeys } from '../testing/redis-keys.js';
 import { BenchReceivers, throughputOf } from './webhook-support/bench-receivers.js';
 import { benchDispatcherEnv } from './webhook-support/dispatcher-env.js';
+import { mysqlPid } from './webhook-support/mysql-pid.js';
 import { kafkaConnection } from '../shared/kafka/kafka-connection.js';
 import { mysqlConnection } from '../shared/db/mysql-connection.js';
 import { KeyRing } from '../shared/crypto/key-ring.js';
@@ -58,6 +59,8 @@ interface Phase {
   readonly cpuSecondsPer1000: number | null;
   /** CPU of the stack's Redis per 1,000 deliveries during the phase (Redis is single-threaded). */
   readonly redisCpuSecondsPer1000: number | null;
+  /** CPU of the MySQL server per 1,000 deliveries (the attempt log); not part of the goal, shown beside it. */
+  readonly mysqlCpuSecondsPer1000: number | null;
 }
 
 export const webhookThroughput: Bench = async ({ quick, log }) => {
@@ -79,25 +82,26 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
   try {
     // Endpoints first: an endpoint receives only events committed after its creation.
     const urls = await createEndpoints(scratch, receivers.ports, run, encryptionKeys);
+    const mysql = await mysqlPid(scratch.db as unknown as Kysely<unknown>);
     const bodies = await produceEvents(kafka, topic, run, events, log);
     const jobs = bodies.flatMap((body, index) =>
       Array.from({ length: ENDPOINTS_PER_EVENT }, (_, endpoint) => ({ url: urls[(index % ACCOUNTS) * ENDPOINTS_PER_EVENT + endpoint]!, id: `m${index}`, body })),
     );
 
     log(`baseline (preloaded): bare BullMQ + undici loop, ${deliveries} queued requests, concurrency ${CONCURRENCY}`);
-    preloaded = await bareLoopPhase(receivers, jobs, `${prefixes.bare}-a`, deliveries, undefined, log);
+    preloaded = await bareLoopPhase(receivers, jobs, `${prefixes.bare}-a`, deliveries, undefined, mysql, log);
     log(`baseline (preloaded): ${round(preloaded.perSecond)} deliveries/s`);
 
     receivers.reset();
     const jobsFile = join(jobsDir, 'jobs.json');
     writeFileSync(jobsFile, JSON.stringify(jobs));
     log(`baseline (enqueueing): the bare loop adds its ${deliveries} jobs itself while delivering`);
-    enqueueing = await bareLoopPhase(receivers, jobs, `${prefixes.bare}-b`, deliveries, jobsFile, log);
+    enqueueing = await bareLoopPhase(receivers, jobs, `${prefixes.bare}-b`, deliveries, jobsFile, mysql, log);
     log(`baseline (enqueueing): ${round(enqueueing.perSecond)} deliveries/s`);
 
     receivers.reset();
     log(`subject: the dispatcher, ${events} events x ${ENDPOINTS_PER_EVENT} endpoints`);
-    subject = await dispatcherPhase(receivers, scratch, topic, prefixes.subject, encryptionKeys, deliveries, log);
+    subject = await dispatcherPhase(receivers, scratch, topic, prefixes.subject, encryptionKeys, deliveries, mysql, log);
     log(`subject: ${round(subject.perSecond)} deliveries/s`);
     attemptRows = Number(
       (await (scratch.db as unknown as Kysely<WebhooksDatabase>).selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0,
@@ -136,10 +140,12 @@ export const webhookThroughput: Bench = async ({ quick, log }) => {
     dispatcher_cpu_s_per_1000: subject.cpuSecondsPer1000 === null ? null : round(subject.cpuSecondsPer1000),
     dispatcher_attempt_rows: attemptRows,
     dispatcher_redis_cpu_s_per_1000: subject.redisCpuSecondsPer1000 === null ? null : round(subject.redisCpuSecondsPer1000),
+    dispatcher_mysql_cpu_s_per_1000: subject.mysqlCpuSecondsPer1000 === null ? null : round(subject.mysqlCpuSecondsPer1000),
     bare_preloaded_per_s: round(preloaded.perSecond),
     bare_preloaded_median_window_per_s: round(preloaded.medianWindowPerSecond),
     bare_preloaded_cpu_s_per_1000: preloaded.cpuSecondsPer1000 === null ? null : round(preloaded.cpuSecondsPer1000),
     bare_preloaded_redis_cpu_s_per_1000: preloaded.redisCpuSecondsPer1000 === null ? null : round(preloaded.redisCpuSecondsPer1000),
+    bare_preloaded_mysql_cpu_s_per_1000: preloaded.mysqlCpuSecondsPer1000 === null ? null : round(preloaded.mysqlCpuSecondsPer1000),
     bare_enqueueing_per_s: round(enqueueing.perSecond),
     bare_enqueueing_median_window_per_s: round(enqueueing.medianWindowPerSecond),
     bare_enqueueing_cpu_s_per_1000: enqueueing.cpuSecondsPer1000 === null ? null : round(enqueueing.cpuSecondsPer1000),
@@ -209,6 +215,7 @@ async function bareLoopPhase(
   prefix: string,
   deliveries: number,
   jobsFile: string | undefined,
+  mysql: number | undefined,
   log: (message: string) => void,
 ): Promise<Phase> {
   if (jobsFile === undefined) {
@@ -233,7 +240,7 @@ async function bareLoopPhase(
   });
   try {
     await child.waitForLog('bare loop running');
-    return await measurePhase(receivers, deliveries, child.pid, log);
+    return await measurePhase(receivers, deliveries, child.pid, mysql, log);
   } finally {
     await child.stop();
     await child.kill();
@@ -247,12 +254,13 @@ async function dispatcherPhase(
   prefix: string,
   encryptionKeys: string,
   deliveries: number,
+  mysql: number | undefined,
   log: (message: string) => void,
 ): Promise<Phase> {
   const child = new SpawnedProcess(DISPATCHER_MAIN, { ...benchDispatcherEnv(scratch.url, topic, prefix, encryptionKeys), WEBHOOK_CONCURRENCY: String(CONCURRENCY) });
   try {
     await child.waitForLog('dispatching webhooks');
-    return await measurePhase(receivers, deliveries, child.pid, log);
+    return await measurePhase(receivers, deliveries, child.pid, mysql, log);
   } finally {
     await child.stop();
     // How the first attempts ended and what went to BullMQ, by reason (logged by the dispatcher at stop).
@@ -262,11 +270,11 @@ async function dispatcherPhase(
   }
 }
 
-async function measurePhase(receivers: BenchReceivers, deliveries: number, pid: number | undefined, log: (message: string) => void): Promise<Phase> {
+async function measurePhase(receivers: BenchReceivers, deliveries: number, pid: number | undefined, mysql: number | undefined, log: (message: string) => void): Promise<Phase> {
   const redisPid = stackPid('redis');
-  const before = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid) };
+  const before = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid), mysql: processCpuSeconds(mysql) };
   const complete = await receivers.waitFor(deliveries, 600_000, log);
-  const after = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid) };
+  const after = { own: processCpuSeconds(pid), redis: processCpuSeconds(redisPid), mysql: processCpuSeconds(mysql) };
   const per1000 = (start: number | null, end: number | null) => (start === null || end === null ? null : ((end - start) / Math.max(1, receivers.delivered)) * 1000);
   return {
     ...throughputOf(receivers.arrivals),
@@ -274,5 +282,6 @@ async function measurePhase(receivers: BenchReceivers, deliveries: number, pid: 
     complete,
     cpuSecondsPer1000: per1000(before.own, after.own),
     redisCpuSecondsPer1000: per1000(before.redis, after.redis),
+    mysqlCpuSecondsPer1000: per1000(before.mysql, after.mysql),
   };
 }

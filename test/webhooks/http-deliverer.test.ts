@@ -45,7 +45,8 @@ describe('HttpDeliverer (undici dispatch with an excerpt handler)', () => {
   });
 
   it('reads Retry-After on 429/503 and names the Location of a redirect it does not follow', async () => {
-    const target = await receiver((_request, n) => (n === 1 ? { status: 503, headers: { 'retry-after': '7' } } : { status: 302, headers: { location: 'http://169.254.169.254/' } }));
+    const answers: Record<string, string>[] = [{ 'retry-after': '7' }, { location: 'http://169.254.169.254/' }];
+    const target = await receiver((_request, n) => ({ status: n === 1 ? 503 : 302, headers: answers[n - 1] ?? {} }));
     const client = deliverer();
     expect(await post(client, target.url())).toMatchObject({ ok: false, statusCode: 503, errorCode: 'http_status', retryAfterMs: 7_000 });
     const redirect = await post(client, target.url());

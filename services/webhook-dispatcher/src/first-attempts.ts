@@ -11,9 +11,10 @@ import { EndpointLane, type HandOffReason, type LaneDelivery, type LaneRunner } 
 import type { EndpointHealth } from './endpoint-health.js';
 import type { HandOffQueue } from './hand-off-queue.js';
 import { ProcessLoad } from './process-load.js';
+import { RecentKeys } from './recent-keys.js';
 import type { SettledMarks } from './settled-marks.js';
 
-/** Settled deliveries remembered in process (~100 B each). */
+/** Settled deliveries remembered in process, at most (~100 B each; at least half as many). */
 const RECENT_MAX = 50_000;
 
 function claimKey(endpointId: string, messageId: string): string {
@@ -67,7 +68,7 @@ export class FirstAttempts implements LaneRunner {
    */
   readonly #claims = new Map<string, (() => void)[]>();
   /** Recently settled deliveries (bounded, oldest dropped): a copy read soon after is settled at once, before its settled marker may be in Redis. */
-  readonly #recent = new Set<string>();
+  readonly #recent = new RecentKeys(RECENT_MAX);
 
   constructor(
     private readonly settings: FirstAttemptSettings,
@@ -262,7 +263,6 @@ export class FirstAttempts implements LaneRunner {
     for (const follower of this.#claims.get(key) ?? []) follower();
     this.#claims.delete(key);
     this.#recent.add(key);
-    if (this.#recent.size > RECENT_MAX) this.#recent.delete(this.#recent.values().next().value!);
   }
 
   #count(outcome: FirstAttemptOutcome): void {

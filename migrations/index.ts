@@ -20,6 +20,7 @@ import * as endpointDeliveryOverrides from './2026-12-08-62-endpoint-delivery-ov
 import * as authlogPartitions from './2026-12-08-91-authlog-partitions.js';
 import * as partitionedRecordProcedures from './2026-12-08-92-partitioned-record-procedures.js';
 import * as dropEventPublications from './2026-12-08-93-drop-event-publications.js';
+import * as messageListIndexes from './2026-12-08-94-message-list-indexes.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-91-authlog-partitions': authlogPartitions,
   '2026-12-08-92-partitioned-record-procedures': partitionedRecordProcedures,
   '2026-12-08-93-drop-event-publications': dropEventPublications,
+  '2026-12-08-94-message-list-indexes': messageListIndexes,
 };

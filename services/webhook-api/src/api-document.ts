@@ -96,7 +96,7 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
     },
     {
       method: 'GET', path: '/v1/endpoints/:endpointId/messages', operationId: 'listMessages', tag: deliveries, auth: 'apiKey',
-      summary: 'Messages with a durable state (failed, pending, delivered after a failure or through the API)', params: endpointParams,
+      summary: 'The endpoint\'s messages, newest first by when each was first seen, with status, attempts and next attempt; filtered by status, event_type and from/to (first seen); before is the opaque cursor of next_before', params: endpointParams,
       query: schemas.listMessages,
       responses: { 200: { description: 'messages', schema: answers.messageListSchema, name: 'MessageList' }, 404: noEndpoint },
     },
@@ -113,7 +113,7 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
     },
     {
       method: 'POST', path: '/v1/endpoints/:endpointId/recover', operationId: 'recoverMessages', tag: deliveries, auth: 'apiKey',
-      summary: 'Send again every message that failed at or after `since`, oldest first', params: endpointParams,
+      summary: 'Send again every failed message whose failure is at or after `since` (and before `until`), of `event_type` if given, oldest first, same webhook-id', params: endpointParams,
       body: schemas.recover,
       responses: {
         202: { description: 'how many messages were queued again', schema: answers.recoveredSchema, name: 'Recovered' },

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
+import { failedMessages, type RecoverFilter } from './failed-messages-query.js';
 import type { Endpoint } from '../../../shared/webhooks/endpoint-record.js';
 import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import { newId } from '../../../shared/webhooks/endpoint-store.js';
@@ -10,8 +13,8 @@ import { ValidationError } from '../../../shared/errors/validation-error.js';
 import { HttpProblem } from '../../../shared/http/http-problem.js';
 
 /**
- * Deliveries the customer asks for: a test event, a replay of one message, the recovery of every
- * failed message since a time. Each records its messages as pending in MySQL (with their body)
+ * Deliveries the customer asks for: a test event, a replay of one message, the recovery of the
+ * failed messages of a time window (and type). Each records its messages as pending in MySQL (with their body)
  * before enqueueing, so the dispatcher reports their outcome there and a failure is recoverable.
  */
 export class DeliveryRequests {
@@ -19,6 +22,7 @@ export class DeliveryRequests {
     private readonly endpoints: EndpointStore,
     private readonly messages: MessageStore,
     private readonly queue: DeliveryQueue,
+    private readonly db: Kysely<WebhooksDatabase>,
     private readonly limits: { recoverMaxAgeMs: number; recoverMaxMessages: number },
   ) {}
 
@@ -46,15 +50,16 @@ export class DeliveryRequests {
     await this.#send(endpoint, [message], 'replay', () => `replay-${randomBytes(6).toString('hex')}`);
   }
 
-  /** Re-enqueues failed messages whose failure is at or after `since`, oldest first; returns how many. */
-  async recover(accountId: string, endpointId: string, since: Date): Promise<number> {
+  /** Re-enqueues failed messages matching `filter` (failure time window, type), oldest first; returns how many. */
+  async recover(accountId: string, endpointId: string, filter: RecoverFilter): Promise<number> {
     const endpoint = await this.#enabledEndpoint(accountId, endpointId);
-    if (Date.now() - since.getTime() > this.limits.recoverMaxAgeMs) {
+    if (Date.now() - filter.since.getTime() > this.limits.recoverMaxAgeMs) {
       throw new ValidationError([{ field: 'since', expected: `at most ${Math.round(this.limits.recoverMaxAgeMs / 86_400_000)} days ago` }]);
     }
+    if (filter.until !== undefined && filter.until <= filter.since) throw new ValidationError([{ field: 'until', expected: 'a time after since' }]);
     let recovered = 0;
     while (recovered < this.limits.recoverMaxMessages) {
-      const rows = await this.messages.failedSince(accountId, endpoint.id, since, Math.min(1_000, this.limits.recoverMaxMessages - recovered));
+      const rows = await failedMessages(this.db, accountId, endpoint.id, filter, Math.min(1_000, this.limits.recoverMaxMessages - recovered));
       if (rows.length === 0) break;
       const messages = rows.map((row) => ({ endpointId: row.endpoint_id, messageId: row.message_id, accountId, type: row.event_type, body: row.body }));
       // The suffix is the failure time: two recoveries racing over the same failure enqueue it once.

@@ -4,6 +4,9 @@ import type { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import type { MessageStore } from '../../../shared/webhooks/message-store.js';
 import type { WebhooksDatabase } from '../../../shared/webhooks/webhook-tables.js';
 import { listAttempts } from './attempt-queries.js';
+import { listMessages } from './message-list-query.js';
+import { decodeMessageCursor, encodeMessageCursor } from './message-cursor.js';
+import type { NextAttempts } from './next-attempts.js';
 import { callerOf } from '../../../shared/http/api-key-hook.js';
 import type { DeliveryRequests } from './delivery-requests.js';
 import { parseInput, type RequestSchemas } from './request-schemas.js';
@@ -14,6 +17,7 @@ export interface DeliveryRouteDependencies {
   readonly db: Kysely<WebhooksDatabase>;
   readonly endpoints: EndpointStore;
   readonly messages: MessageStore;
+  readonly nextAttempts: NextAttempts;
   readonly requests: DeliveryRequests;
   readonly schemas: RequestSchemas;
 }
@@ -47,8 +51,21 @@ export function deliveryRoutes(app: FastifyInstance, deps: DeliveryRouteDependen
   app.get<WithId>('/v1/endpoints/:endpointId/messages', async (request) => {
     const { accountId } = callerOf(request);
     const query = parseInput(schemas.listMessages, request.query);
-    await endpoints.get(accountId, request.params.endpointId);
-    return { data: (await deps.messages.list(accountId, request.params.endpointId, query)).map(messageView) };
+    const endpoint = await endpoints.get(accountId, request.params.endpointId);
+    const page = await listMessages(deps.db, accountId, endpoint.id, {
+      limit: query.limit,
+      before: query.before === undefined ? undefined : decodeMessageCursor(query.before),
+      status: query.status,
+      eventType: query.event_type,
+      from: query.from === undefined ? undefined : new Date(query.from),
+      to: query.to === undefined ? undefined : new Date(query.to),
+    });
+    const waiting = page.messages.filter((message) => message.status === 'failing' || message.status === 'pending');
+    const due = await deps.nextAttempts.of(endpoint.id, waiting.map((message) => ({ messageId: message.position.messageId, failedAt: message.recorded?.failed_at ?? null })));
+    return {
+      data: page.messages.map((message) => messageView(message, due.get(message.position.messageId))),
+      next_before: page.next === undefined ? null : encodeMessageCursor(page.next),
+    };
   });
 
   app.post<WithMessage>('/v1/endpoints/:endpointId/messages/:messageId/replay', async (request, reply) => {
@@ -59,7 +76,11 @@ export function deliveryRoutes(app: FastifyInstance, deps: DeliveryRouteDependen
 
   app.post<WithId>('/v1/endpoints/:endpointId/recover', async (request, reply) => {
     const input = parseInput(schemas.recover, request.body);
-    const recovered = await deps.requests.recover(callerOf(request).accountId, request.params.endpointId, new Date(input.since));
+    const recovered = await deps.requests.recover(callerOf(request).accountId, request.params.endpointId, {
+      since: new Date(input.since),
+      until: input.until === undefined ? undefined : new Date(input.until),
+      eventType: input.event_type,
+    });
     return reply.code(202).send({ recovered });
   });
 }

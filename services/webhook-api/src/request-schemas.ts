@@ -61,6 +61,8 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
     )
     .max(50, { message: 'at most 50 waits' })
     .nullable();
+  const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-26T12:00:00Z' });
+  const eventType = z.string({ message: 'a webhook type of GET /v1/event-types' }).min(1, { message: 'a webhook type' }).max(64, { message: 'at most 64 characters' });
   const limit = (max: number) => z.coerce.number({ message: 'a number' }).int({ message: 'a whole number' }).min(1, { message: 'at least 1' }).max(max, { message: `at most ${max}` }).default(Math.min(50, max));
 
   return {
@@ -99,9 +101,25 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
         outcome: z.enum(['success', 'failure'], { message: 'success or failure' }).optional(),
       })
       .strict(),
-    listMessages: z.object({ limit: limit(250), status: z.enum(['pending', 'delivered', 'failed'], { message: 'pending, delivered or failed' }).optional() }).strict(),
+    listMessages: z
+      .object({
+        limit: limit(250),
+        before: z.string().max(200, { message: 'the next_before of a previous page' }).optional(),
+        status: z.enum(['pending', 'delivered', 'failing', 'failed'], { message: 'pending, delivered, failing or failed' }).optional(),
+        event_type: eventType.optional(),
+        from: instant.optional(),
+        to: instant.optional(),
+      })
+      .strict(),
     rotateSecret: z.object({ secret: secret.optional() }).strict(),
-    recover: z.object({ since: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-26T12:00:00Z' }) }).strict(),
+    recover: z
+      .object({
+        since: instant,
+        until: instant.optional(),
+        status: z.literal('failed', { message: 'failed: only messages whose retries ran out are recovered (replay one that is still failing)' }).default('failed'),
+        event_type: eventType.optional(),
+      })
+      .strict(),
     sendTest: z.object({ event_type: z.string({ message: 'a webhook type of GET /v1/event-types' }).max(128, { message: 'at most 128 characters' }).optional() }).strict(),
     empty: z.object({}).strict(),
   };

@@ -84,17 +84,27 @@ export const attemptListSchema = z.object({ data: z.array(attemptSchema), next_b
 
 export const messageSchema = z
   .object({
-    message_id: z.string(),
-    type: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
+    message_id: z.string().describe('the webhook-id: the event\'s txid, or msg_... for a test message'),
+    type: z.string().nullable().describe('webhook type; null when the event is no longer in the Authlog'),
+    status: z
+      .enum(['pending', 'delivered', 'failing', 'failed'])
+      .describe('pending: queued, not attempted since; failing: the last attempt failed and retries remain; failed: retries ran out (recover sends it again)'),
+    first_seen_at: instant.describe('its first attempt, or when it was queued if earlier: its place in the list'),
+    attempts: z.number().int().min(0),
+    last_attempt_at: nullableInstant,
+    last_attempt_outcome: z.enum(['success', 'failure']).nullable(),
+    last_status_code: z.number().int().nullable(),
+    next_attempt_at: nullableInstant.describe('when BullMQ next tries it (its delayed job); null when none is waiting or the job is a replay'),
     last_error: z.string().nullable(),
     failed_at: nullableInstant,
-    updated_at: instant,
+    updated_at: nullableInstant.describe('when its recorded state last changed; null for an event delivered or retrying without one'),
   })
   .strict();
 export type MessageView = z.output<typeof messageSchema>;
 
-export const messageListSchema = z.object({ data: z.array(messageSchema) }).strict();
+export const messageListSchema = z
+  .object({ data: z.array(messageSchema), next_before: z.string().nullable().describe('pass as before for the next page (opaque); null on the last') })
+  .strict();
 
 export const eventTypeListSchema = z
   .object({

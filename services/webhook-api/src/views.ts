@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Endpoint } from '../../../shared/webhooks/endpoint-record.js';
-import type { MessageRow } from '../../../shared/webhooks/message-store.js';
+import type { ListedMessage } from './message-list-query.js';
 import type { WebhookAttemptsTable } from '../../../shared/webhooks/webhook-tables.js';
 import type { AttemptView, EndpointView, MessageView } from './response-schemas.js';
 
@@ -47,13 +47,20 @@ export function attemptView(row: Selectable<WebhookAttemptsTable>): AttemptView 
   };
 }
 
-export function messageView(row: MessageRow): MessageView {
+export function messageView(message: ListedMessage, nextAttemptAt: Date | undefined): MessageView {
+  const { recorded, lastAttempt } = message;
   return {
-    message_id: row.message_id,
-    type: row.event_type,
-    status: row.status,
-    last_error: row.last_error,
-    failed_at: row.failed_at?.toISOString() ?? null,
-    updated_at: row.updated_at.toISOString(),
+    message_id: message.position.messageId,
+    type: message.type,
+    status: message.status,
+    first_seen_at: message.position.seenAt.toISOString(),
+    attempts: message.attempts,
+    last_attempt_at: lastAttempt?.attempted_at.toISOString() ?? null,
+    last_attempt_outcome: lastAttempt?.outcome ?? null,
+    last_status_code: lastAttempt?.status_code ?? null,
+    next_attempt_at: nextAttemptAt?.toISOString() ?? null,
+    last_error: recorded?.last_error ?? (lastAttempt?.outcome === 'failure' ? lastAttempt.error : null),
+    failed_at: recorded?.failed_at?.toISOString() ?? null,
+    updated_at: recorded?.updated_at.toISOString() ?? null,
   };
 }

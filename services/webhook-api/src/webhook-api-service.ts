@@ -14,6 +14,7 @@ import type { Logger } from '../../../shared/log/logger.js';
 import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
+import { NextAttempts, delayedSetOf } from './next-attempts.js';
 import { EndpointChangePublisher, endpointChangesChannel } from '../../../shared/webhooks/endpoint-changes.js';
 import { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import { MessageStore } from '../../../shared/webhooks/message-store.js';
@@ -99,7 +100,8 @@ export class WebhookApiService implements RunnableService {
       deliveryRoutes: {
         db: this.#db,
         messages,
-        requests: new DeliveryRequests(endpoints, messages, this.#queue, {
+        nextAttempts: new NextAttempts(this.#redis.queue, delayedSetOf(this.#queue)),
+        requests: new DeliveryRequests(endpoints, messages, this.#queue, this.#db, {
           recoverMaxAgeMs: settings.WEBHOOK_RECOVER_MAX_AGE_MS,
           recoverMaxMessages: settings.WEBHOOK_RECOVER_MAX_MESSAGES,
         }),

@@ -21,6 +21,7 @@ import * as authlogPartitions from './2026-12-08-91-authlog-partitions.js';
 import * as partitionedRecordProcedures from './2026-12-08-92-partitioned-record-procedures.js';
 import * as dropEventPublications from './2026-12-08-93-drop-event-publications.js';
 import * as messageListIndexes from './2026-12-08-94-message-list-indexes.js';
+import * as webhookAttemptHours from './2026-12-08-95-webhook-attempt-hours.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-92-partitioned-record-procedures': partitionedRecordProcedures,
   '2026-12-08-93-drop-event-publications': dropEventPublications,
   '2026-12-08-94-message-list-indexes': messageListIndexes,
+  '2026-12-08-95-webhook-attempt-hours': webhookAttemptHours,
 };

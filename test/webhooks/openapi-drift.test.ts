@@ -106,6 +106,9 @@ describe('webhook API OpenAPI document', () => {
     await expect.poll(async () => ((await call('GET', `/v1/endpoints/${id}/messages`, { token })).body as { data: unknown[] }).data.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     expect((await as('GET', '/v1/endpoints/:endpointId/messages', `/v1/endpoints/${id}/messages`)).status).toBe(200);
     expect((await as('GET', '/v1/endpoints/:endpointId/messages', `/v1/endpoints/${id}/messages?status=lost`)).status).toBe(400);
+    expect((await as('GET', '/v1/endpoints/:endpointId/messages', `/v1/endpoints/${id}/messages?before=nope`)).status).toBe(400);
+    expect((await as('GET', '/v1/endpoints/:endpointId/stats', `/v1/endpoints/${id}/stats`)).status).toBe(200);
+    expect((await as('GET', '/v1/endpoints/:endpointId/stats', '/v1/endpoints/ep_unknown/stats')).status).toBe(404);
 
     const replay = '/v1/endpoints/:endpointId/messages/:messageId/replay';
     expect((await as('POST', replay, `/v1/endpoints/${id}/messages/${messageId}/replay`, { body: {} })).status).toBe(202);
@@ -113,6 +116,7 @@ describe('webhook API OpenAPI document', () => {
     const since = new Date(Date.now() - 3_600_000).toISOString();
     expect((await as('POST', '/v1/endpoints/:endpointId/recover', `/v1/endpoints/${id}/recover`, { body: { since } })).status).toBe(202);
     expect((await as('POST', '/v1/endpoints/:endpointId/recover', `/v1/endpoints/${id}/recover`, { body: { since: 'yesterday' } })).status).toBe(400);
+    expect((await as('POST', '/v1/endpoints/:endpointId/recover', `/v1/endpoints/${id}/recover`, { body: { since, until: new Date().toISOString(), event_type: 'authlog.authentication', status: 'failed' } })).status).toBe(202);
 
     expect((await as('PATCH', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`, { body: { disabled: true } })).status).toBe(200);
     expect((await as('POST', '/v1/endpoints/:endpointId/test', `/v1/endpoints/${id}/test`, { body: {} })).status).toBe(409);

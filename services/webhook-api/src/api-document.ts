@@ -101,6 +101,11 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
       responses: { 200: { description: 'messages', schema: answers.messageListSchema, name: 'MessageList' }, 404: noEndpoint },
     },
     {
+      method: 'GET', path: '/v1/endpoints/:endpointId/stats', operationId: 'endpointStats', tag: deliveries, auth: 'apiKey',
+      summary: 'Attempts by outcome and latency over 24 h and 28 days, the failing streak and the queue, from hourly rollups (not a scan of the attempt log)', params: endpointParams,
+      responses: { 200: { description: 'statistics', schema: answers.endpointStatsSchema, name: 'EndpointStats' }, 404: noEndpoint },
+    },
+    {
       method: 'POST', path: '/v1/endpoints/:endpointId/messages/:messageId/replay', operationId: 'replayMessage', tag: deliveries, auth: 'apiKey',
       summary: 'Send one message again, same webhook-id', params: messageParams,
       body: schemas.empty,

@@ -25,6 +25,7 @@ import { registerAuditLog } from '../../../shared/audit/audit-hook.js';
 import { requirePolicies } from '../../../shared/http/route-policy.js';
 import { scopeHook } from '../../../shared/http/scope-hook.js';
 import { endpointRoutes, type EndpointRouteDependencies } from './endpoint-routes.js';
+import { statsRoutes, type StatsRouteDependencies } from './stats/stats-routes.js';
 
 export interface WebhookApiLimits extends ApiKeyLimits {
   /** Test events sent by one API key (each is a real delivery). */
@@ -43,6 +44,8 @@ export interface AppDependencies {
   readonly idempotency: Pick<IdempotencyOptions, 'redis' | 'prefix'>;
   readonly endpointRoutes: EndpointRouteDependencies;
   readonly deliveryRoutes: Omit<DeliveryRouteDependencies, 'schemas' | 'endpoints'>;
+  /** Per-endpoint statistics (stats/). */
+  readonly statsRoutes: Omit<StatsRouteDependencies, 'endpoints'>;
   /** API keys of the caller's account and the audit log (keys/key-routes.ts). */
   readonly keyRoutes: KeyRouteDependencies;
 }
@@ -77,6 +80,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   endpointRoutes(app, deps.endpointRoutes);
   eventTypeRoutes(app);
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
+  statsRoutes(app, { ...deps.statsRoutes, endpoints: deps.endpointRoutes.endpoints });
   keyRoutes(app, deps.keyRoutes);
   registerOpenApiRoute(app, webhookApiDocument(deps.endpointRoutes.schemas));
   return app;

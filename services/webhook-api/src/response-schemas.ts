@@ -106,6 +106,38 @@ export const messageListSchema = z
   .object({ data: z.array(messageSchema), next_before: z.string().nullable().describe('pass as before for the next page (opaque); null on the last') })
   .strict();
 
+const statsWindow = z
+  .object({
+    since: instant.describe('the start of the hour 24 h (or 28 days) ago'),
+    delivered: z.number().int().min(0).describe('successful attempts'),
+    failed: z.number().int().min(0).describe('failed attempts'),
+    latency_p50_ms: z.number().int().nullable().describe('upper bound of the histogram bucket holding the median (25, 50, 100, 200, 300, 500, 750, 1000, 2000, 5000, 10000); null without attempts'),
+    latency_p95_ms: z.number().int().nullable(),
+  })
+  .strict();
+
+export const endpointStatsSchema = z
+  .object({
+    last_24h: statsWindow,
+    last_28d: statsWindow,
+    failing_streak: z
+      .object({
+        attempts: z.number().int().min(0).describe('failed attempts since the last success'),
+        at_least: z.boolean().describe('true when more than the 10000 newest attempts failed'),
+        failing_since: nullableInstant,
+      })
+      .strict(),
+    queue: z
+      .object({
+        waiting: z.number().int().min(0),
+        delayed: z.number().int().min(0).describe('retries waiting out the schedule, or parked by the endpoint\'s limits'),
+        exact: z.boolean().describe('false when the queue was too long to count fully (lower bounds)'),
+      })
+      .strict(),
+  })
+  .strict();
+export type EndpointStatsView = z.output<typeof endpointStatsSchema>;
+
 export const eventTypeListSchema = z
   .object({
     data: z.array(

@@ -20,6 +20,7 @@ export const webhookApiPolicies: RoutePolicies = {
   'GET /v1/endpoints/:endpointId/messages': { scope: 'webhooks:read' },
   'POST /v1/endpoints/:endpointId/messages/:messageId/replay': { scope: 'webhooks:write' },
   'POST /v1/endpoints/:endpointId/recover': { scope: 'webhooks:write' },
+  'GET /v1/endpoints/:endpointId/stats': { scope: 'webhooks:read' },
   'GET /v1/event-types': { scope: 'webhooks:read' },
   'POST /v1/api-keys': { scope: 'keys:admin', audit: 'api_key.create' },
   'GET /v1/api-keys': { scope: 'keys:admin' },

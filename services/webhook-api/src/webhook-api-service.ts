@@ -15,6 +15,9 @@ import type { HealthReport } from '../../../shared/ops/health.js';
 import type { RunnableService } from '../../../shared/ops/run-service.js';
 import { DeliveryQueue } from '../../../shared/webhooks/delivery-queue.js';
 import { NextAttempts, delayedSetOf } from './next-attempts.js';
+import { AttemptRollup } from './stats/attempt-rollup.js';
+import { RollupLoop } from './stats/rollup-loop.js';
+import type { StatsTables } from './stats/stats-tables.js';
 import { EndpointChangePublisher, endpointChangesChannel } from '../../../shared/webhooks/endpoint-changes.js';
 import { EndpointStore } from '../../../shared/webhooks/endpoint-store.js';
 import { MessageStore } from '../../../shared/webhooks/message-store.js';
@@ -62,6 +65,7 @@ export class WebhookApiService implements RunnableService {
   readonly #apiKeys: ApiKeyStore;
   /** A connection of its own for the revocation feed (a subscribed connection can do nothing else). */
   readonly #revocations: Redis;
+  readonly #rollup: RollupLoop;
   #port: number | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -78,6 +82,7 @@ export class WebhookApiService implements RunnableService {
     const messages = new MessageStore(this.#db);
     this.#apiKeys = new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS);
     this.#revocations = this.#redis.commands.duplicate();
+    this.#rollup = new RollupLoop(new AttemptRollup(this.#db.withTables<StatsTables>()), settings.WEBHOOK_STATS_ROLLUP_INTERVAL_MS, logger, registry);
     this.#app = buildApp({
       apiKeys: this.#apiKeys,
       limiter: new RateLimiter(this.#redis.commands, { prefix: settings.WEBHOOK_REDIS_PREFIX, service: 'webhook_api', registry, logger }),
@@ -106,6 +111,11 @@ export class WebhookApiService implements RunnableService {
           recoverMaxMessages: settings.WEBHOOK_RECOVER_MAX_MESSAGES,
         }),
       },
+      statsRoutes: {
+        db: this.#db.withTables<StatsTables>(),
+        redis: this.#redis.queue,
+        queueKeys: { wait: queueKey(this.#queue, 'wait'), delayed: delayedSetOf(this.#queue) },
+      },
       keyRoutes: {
         keys: this.#apiKeys,
         management: new ApiKeyManagement(this.#db, this.#apiKeys, new RedisRevocationNotifier(this.#redis.commands, settings.AUTHLOG_API_KEY_REVOCATIONS_CHANNEL, logger)),
@@ -132,6 +142,7 @@ export class WebhookApiService implements RunnableService {
     await this.#app.listen({ host: settings.WEBHOOK_API_HOST, port: settings.WEBHOOK_API_PORT });
     const address = this.#app.server.address();
     this.#port = typeof address === 'object' && address !== null ? address.port : settings.WEBHOOK_API_PORT;
+    this.#rollup.start();
     logger.info({ host: settings.WEBHOOK_API_HOST, port: this.#port }, 'webhook API listening');
   }
 
@@ -153,6 +164,7 @@ export class WebhookApiService implements RunnableService {
   async #stop(): Promise<void> {
     const steps: ShutdownStep[] = [
       ['HTTP server', () => this.#app.close()],
+      ['statistics rollup', () => this.#rollup.stop()],
       ['delivery queue', () => this.#queue.close()],
       ['MySQL', () => this.#db.destroy()],
       ...Object.entries({ ...this.#redis, revocations: this.#revocations }).map(([name, client]): ShutdownStep => [`redis ${name}`, () => client.quit().then(() => undefined, () => client.disconnect())]),
@@ -169,4 +181,11 @@ function webhookApiLimits(settings: WebhookApiSettings): WebhookApiLimits {
     test: { name: 'test', max: settings.WEBHOOK_API_TEST_PER_KEY, windowMs },
     replay: { name: 'replay', max: settings.WEBHOOK_API_REPLAY_PER_KEY, windowMs },
   };
+}
+
+/** A Redis key of the delivery queue (BullMQ's `wait` list, `delayed` set...). */
+function queueKey(queue: DeliveryQueue, name: string): string {
+  const key = queue.queue.keys[name];
+  if (key === undefined) throw new Error(`BullMQ queue without a ${name} key`);
+  return key;
 }

@@ -31,6 +31,8 @@ export const webhookApiSettings = {
   WEBHOOK_RECOVER_MAX_MESSAGES: envInt(50_000, { min: 1, max: 1_000_000 }),
   /** How long an authenticated API key is trusted before MySQL is asked again; revocations drop it at once (Redis pub/sub). */
   WEBHOOK_API_KEY_CACHE_MS: envInt(30_000, { min: 0, max: 600_000 }),
+  /** How often the attempt log is folded into the hourly statistics (stats/attempt-rollup.ts); the answers stay exact in between. */
+  WEBHOOK_STATS_ROLLUP_INTERVAL_MS: envInt(10_000, { min: 500, max: 3_600_000 }),
   WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
   /** Rate limits, counted in Redis across instances per window of WEBHOOK_API_RATE_WINDOW_MS (429 + Retry-After beyond). */
   WEBHOOK_API_RATE_WINDOW_MS: envInt(60_000, { min: 1_000, max: 3_600_000 }),

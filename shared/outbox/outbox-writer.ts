@@ -19,9 +19,15 @@ export interface OutboxWriterOptions {
   readonly maxBatchBytes?: number;
   /**
    * Group commits of record() in flight at once, each on its own pooled connection (default 4). A
-   * second one opens only while a full batch (maxBatchRecords) waits behind a running one.
+   * further one opens only while extraFlushAtRecords records wait behind the running ones.
    */
   readonly maxConcurrentFlushes?: number;
+  /**
+   * Records waiting behind a running group commit that open another one beside it (default 16,
+   * at most maxBatchRecords): enough rows to pay for a second connection, and few enough that a
+   * few dozen concurrent writers keep both of the server's cores busy instead of one.
+   */
+  readonly extraFlushAtRecords?: number;
   /** Told after every group commit of record(): batch sizes for metrics. Must not throw. */
   readonly onFlush?: (report: FlushReport) => void;
 }
@@ -50,7 +56,8 @@ export class OutboxWriter {
     const maxRecords = positiveInteger('maxBatchRecords', options.maxBatchRecords ?? 128);
     const maxBytes = positiveInteger('maxBatchBytes', options.maxBatchBytes ?? 2 * 1024 * 1024);
     const maxFlushes = positiveInteger('maxConcurrentFlushes', options.maxConcurrentFlushes ?? 4);
-    this.#groupCommit = new GroupCommit(db, { maxRecords, maxBytes, maxFlushes }, options.onFlush ?? (() => {}));
+    const extraFlushAt = Math.min(maxRecords, positiveInteger('extraFlushAtRecords', options.extraFlushAtRecords ?? 16));
+    this.#groupCommit = new GroupCommit(db, { maxRecords, maxBytes, maxFlushes, extraFlushAt }, options.onFlush ?? (() => {}));
   }
 
   /**

@@ -111,8 +111,8 @@ describe('OutboxWriter.record group commit', () => {
     expect(flushes.filter((flush) => flush.outcome === 'split').length).toBeLessThanOrEqual(2);
   });
 
-  it('keeps the callers order in the outbox ids (the relay publishes in that order)', async () => {
-    const { writer, flushes } = recordingWriter();
+  it('gives the rows of one flush outbox ids in the callers order (the relay publishes in that order)', async () => {
+    const { writer, flushes } = recordingWriter({ maxConcurrentFlushes: 1 });
     const events = Array.from({ length: 60 }, (_, index) => sampleEvent({ account_id: 'acct_gc_order', txid: `gc-order-${randomUUID()}-${index}` }));
     await Promise.all(events.map((event) => writer.record(event, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' })));
     expect(flushes.some((flush) => flush.records > 1)).toBe(true);
@@ -126,6 +126,37 @@ describe('OutboxWriter.record group commit', () => {
     expect(rows.map((row) => row.txid)).toEqual(events.map((event) => event.txid));
     expect(rows.every((row) => row.traceparent === '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' && row.event_type === 'authentication' && row.schema_version === 1)).toBe(true);
     expect(rows[0]!.occurred_at.toISOString()).toBe('2026-11-26T10:00:00.000Z');
+  });
+
+  it('runs flushes side by side under concurrent writers and keeps causal order: a record called after another resolved comes later', async () => {
+    const ends: { end: number; seconds: number }[] = [];
+    const writer = new OutboxWriter(database.db, { onFlush: (report) => ends.push({ end: performance.now(), seconds: report.seconds }) });
+    const sessions = ['acct_gc_side_a', 'acct_gc_side_b', 'acct_gc_side_c', 'acct_gc_side_d'];
+    const sent = new Map<string, string[]>(sessions.map((account) => [account, []]));
+    // Each session records its logins one after another (as a login sequence does) while 64 other
+    // writers keep several flushes busy.
+    const session = async (account: string) => {
+      for (let index = 0; index < 25; index += 1) {
+        const event = sampleEvent({ account_id: account, txid: `gc-side-${randomUUID()}-${index}` });
+        await writer.record(event);
+        sent.get(account)!.push(String(event.txid));
+      }
+    };
+    const background = Array.from({ length: 400 }, (_, index) => writer.record(sampleEvent({ account_id: `acct_gc_noise_${index % 64}`, txid: `gc-noise-${randomUUID()}` })));
+    await Promise.all([...sessions.map(session), ...background]);
+    // Some two flushes overlapped in time (another one opens once 16 records wait).
+    const spans = ends.map(({ end, seconds }) => ({ start: end - seconds * 1000, end }));
+    expect(spans.some((one, i) => spans.some((other, j) => i !== j && one.start < other.end && other.start < one.end))).toBe(true);
+    for (const account of sessions) {
+      const rows = await database.db
+        .selectFrom('outbox')
+        .innerJoin('authlog', 'authlog.id', 'outbox.authlog_id')
+        .select('authlog.txid')
+        .where('outbox.account_id', '=', account)
+        .orderBy('outbox.id')
+        .execute();
+      expect(rows.map((row) => row.txid)).toEqual(sent.get(account));
+    }
   });
 
   it('stores text with quotes, backslashes and non-ASCII exactly as a lone record does', async () => {
@@ -254,7 +285,8 @@ describe('outbox ids taken as first + k (no lookup per row)', () => {
       expect(await rowsOf(['gc-refused-1', 'gc-gap-0', 'gc-refused-2'])).toEqual({ authlog: [], outbox: [] });
       expect(await database.db.selectFrom('authlog_txid').select('txid').where('account_id', '=', 'acct_gc_gap').execute()).toEqual([]);
 
-      const { writer, flushes } = recordingWriter();
+      // One flush at a time, so the outbox order is the callers' order and shows each row's own id.
+      const { writer, flushes } = recordingWriter({ maxConcurrentFlushes: 1 });
       const events = Array.from({ length: 30 }, (_, index) => sampleEvent({ account_id: 'acct_gc_gap', txid: `${index === 5 ? 'gc-gap' : 'gc-gapless'}-${randomUUID()}` }));
       const answers = await Promise.all(events.map((event) => writer.record(event)));
       expect(answers.every((answer) => answer.status === 'recorded')).toBe(true);

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuditLogDatabase } from '../../../../shared/audit/audit-log-table.js';
 import type { Logger } from '../../../../shared/log/logger.js';
-import { sleep } from '../../../../shared/util/sleep.js';
 import type { JobReport, LifecycleJob } from '../lifecycle-job.js';
+import { deleteInChunks } from './delete-in-chunks.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,14 +22,8 @@ export class AuditLogRetentionJob implements LifecycleJob {
 
   async run(now: Date, signal: AbortSignal): Promise<JobReport> {
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
-    let removed = 0;
-    while (!signal.aborted) {
-      const result = await sql`DELETE FROM audit_log WHERE occurred_at < ${cutoff} ORDER BY occurred_at LIMIT ${this.options.chunk}`.execute(this.db);
-      const rows = Number(result.numAffectedRows ?? 0n);
-      removed += rows;
-      if (rows < this.options.chunk) break;
-      await sleep(this.options.pauseMs, signal);
-    }
+    const { chunk, pauseMs } = this.options;
+    const removed = await deleteInChunks(this.db, { statement: () => sql`DELETE FROM audit_log WHERE occurred_at < ${cutoff} ORDER BY occurred_at LIMIT ${chunk}`, chunk, pauseMs }, signal);
     if (removed > 0) this.logger.info({ removed, cutoff: cutoff.toISOString() }, 'audit log pruned');
     return { status: 'ok', removed, details: { cutoff: cutoff.toISOString(), interrupted: signal.aborted } };
   }

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../../../../shared/log/logger.js';
-import { sleep } from '../../../../shared/util/sleep.js';
 import type { JobReport, LifecycleJob } from '../lifecycle-job.js';
 import type { LifecycleDatabase } from '../lifecycle-tables.js';
+import { deleteInChunks } from './delete-in-chunks.js';
 
 const DAY_MS = 86_400_000;
 
@@ -25,14 +25,8 @@ export class AuthlogTxidRetentionJob implements LifecycleJob {
 
   async run(now: Date, signal: AbortSignal): Promise<JobReport> {
     const cutoff = new Date(now.getTime() - this.options.horizonDays * DAY_MS);
-    let removed = 0;
-    while (!signal.aborted) {
-      const result = await sql`DELETE FROM authlog_txid WHERE recorded_at < ${cutoff} ORDER BY recorded_at LIMIT ${this.options.chunk}`.execute(this.db);
-      const rows = Number(result.numAffectedRows ?? 0n);
-      removed += rows;
-      if (rows < this.options.chunk) break;
-      await sleep(this.options.pauseMs, signal);
-    }
+    const { chunk, pauseMs } = this.options;
+    const removed = await deleteInChunks(this.db, { statement: () => sql`DELETE FROM authlog_txid WHERE recorded_at < ${cutoff} ORDER BY recorded_at LIMIT ${chunk}`, chunk, pauseMs }, signal);
     if (removed > 0) this.logger.info({ removed, cutoff: cutoff.toISOString() }, 'authlog txids past the retry horizon pruned');
     return { status: 'ok', removed, details: { cutoff: cutoff.toISOString(), interrupted: signal.aborted } };
   }

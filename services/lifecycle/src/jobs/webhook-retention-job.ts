@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../../../../shared/log/logger.js';
-import { sleep } from '../../../../shared/util/sleep.js';
 import type { JobReport, LifecycleJob } from '../lifecycle-job.js';
 import type { LifecycleDatabase } from '../lifecycle-tables.js';
+import { deleteInChunks } from './delete-in-chunks.js';
 
 const DAY_MS = 86_400_000;
 
@@ -33,16 +33,8 @@ export class WebhookRetentionJob implements LifecycleJob {
     return { status: 'ok', removed: attempts + messages, details: { cutoff: cutoff.toISOString(), attempts, messages, interrupted: signal.aborted } };
   }
 
-  async #prune(table: string, statement: () => ReturnType<typeof sql>, signal: AbortSignal): Promise<number> {
-    let total = 0;
-    while (!signal.aborted) {
-      const result = await statement().execute(this.db);
-      const rows = Number(result.numAffectedRows ?? 0n);
-      total += rows;
-      if (rows > 0) this.options.onRemoved(table, rows);
-      if (rows < this.options.chunk) break;
-      await sleep(this.options.pauseMs, signal);
-    }
-    return total;
+  #prune(table: string, statement: () => ReturnType<typeof sql>, signal: AbortSignal): Promise<number> {
+    const { chunk, pauseMs, onRemoved } = this.options;
+    return deleteInChunks(this.db, { statement, chunk, pauseMs, onChunk: (rows) => onRemoved(table, rows) }, signal);
   }
 }

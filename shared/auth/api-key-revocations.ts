@@ -55,6 +55,9 @@ export async function followRevocations(subscriber: Redis, channel: string, stor
   };
   subscriber.on('ready', () => void subscribe());
   if (subscriber.status === 'ready') void subscribe();
+  // A lazy connection (the services make it so, to have the listeners above on first) connects now;
+  // a failure is reported by the 'error' listener and retried by ioredis.
+  if (subscriber.status === 'wait') subscriber.connect().catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([subscribed, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
   clearTimeout(timer);

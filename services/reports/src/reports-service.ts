@@ -64,7 +64,9 @@ export class ReportsService implements RunnableService {
 
   constructor(private readonly options: ReportsServiceOptions) {
     this.#apiKeys = new ApiKeyStore(options.db, options.config.REPORTS_API_KEY_CACHE_MS);
-    this.#revocations = options.redis.duplicate();
+    // Lazy: it connects when followRevocations subscribes, after its error listener is on (a refused
+    // password would otherwise surface as an unhandled ioredis error with a stack trace).
+    this.#revocations = options.redis.duplicate({ lazyConnect: true });
     this.#search = new EventSearch(options.elasticsearch, eventIndexNames(options.config.REPORTS_INDEX_PREFIX), { requestTimeoutMs: options.config.REPORTS_ES_TIMEOUT_MS });
   }
 

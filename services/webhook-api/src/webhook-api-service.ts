@@ -81,7 +81,9 @@ export class WebhookApiService implements RunnableService {
     const endpoints = new EndpointStore(this.#db, keys);
     const messages = new MessageStore(this.#db);
     this.#apiKeys = new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS);
-    this.#revocations = this.#redis.commands.duplicate();
+    // Lazy: it connects when followRevocations subscribes, after its error listener is on (a refused
+    // password would otherwise surface as an unhandled ioredis error with a stack trace).
+    this.#revocations = this.#redis.commands.duplicate({ lazyConnect: true });
     this.#rollup = new RollupLoop(new AttemptRollup(this.#db.withTables<StatsTables>()), settings.WEBHOOK_STATS_ROLLUP_INTERVAL_MS, logger, registry);
     this.#app = buildApp({
       apiKeys: this.#apiKeys,

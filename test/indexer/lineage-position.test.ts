@@ -1,8 +1,8 @@
-import type { KafkaMessage } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { monthlyIndexFor } from '../../shared/elasticsearch/event-index.js';
 import { eventMappings } from '../../shared/elasticsearch/event-mappings.js';
 import type { EventDocument } from '../../shared/elasticsearch/event-document.js';
+import { readRecords } from '../support/read-messages.js';
 import { uniqueName } from '../support/unique-name.js';
 import { eventMessage, simulatedEvents } from './support/event-messages.js';
 import { IndexerHarness, waitFor } from './support/indexer-harness.js';
@@ -19,29 +19,8 @@ afterEach(async () => {
 
 /** Every message of the topic with where it is, read back by a consumer of our own. */
 async function positions(count: number): Promise<Map<string, { partition: number; offset: string; timestamp: string }>> {
-  const consumer = harness.kafka.consumer({ groupId: uniqueName('lineage-reader') });
-  const seen = new Map<string, { partition: number; offset: string; timestamp: string }>();
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [harness.topic], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${seen.size} of ${count} messages`)), 20_000);
-      void consumer
-        .run({
-          eachMessage: async ({ partition, message }: { partition: number; message: KafkaMessage }) => {
-            seen.set(String(message.headers?.ce_id), { partition, offset: message.offset, timestamp: message.timestamp });
-            if (seen.size >= count) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return seen;
+  const records = await readRecords(harness.kafka, harness.topic, count);
+  return new Map(records.map(({ partition, message }) => [String(message.headers?.ce_id), { partition, offset: message.offset, timestamp: message.timestamp }]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { escape } from 'mysql2';
 import type { AuthlogDatabase } from '../db/database.js';
-import type { PendingRecord, RecordResult } from './pending-record.js';
+import { utcDatetime, type PendingRecord, type RecordResult } from './pending-record.js';
 
 /**
  * How the outbox rows get their authlog ids. consecutive: `@authlog_first + k * @authlog_step`,
@@ -24,40 +24,24 @@ export type AuthlogIds = 'consecutive' | 'lookup';
  * them), so that this text is not escaped a second time as the CALL's string parameters.
  */
 export async function callRecordRows(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[], ids: AuthlogIds): Promise<RecordResult[]> {
-  const txids = base64(batch.map(txidValues).join(','));
-  const authlog = base64(batch.map(authlogValues).join(','));
-  const outbox = base64(batch.map((pending, index) => outboxValues(pending, ids === 'consecutive' ? `@authlog_first+${index}*@authlog_step` : lookupId(pending))).join(','));
+  // One pass, each value escaped once: txid, account and time appear in two or three of the lists.
+  const txidRows: string[] = [];
+  const authlogRows: string[] = [];
+  const outboxRows: string[] = [];
+  batch.forEach(({ event, payload, trace }, index) => {
+    const [txid, account, at] = [escape(event.txid), escape(event.account_id), escape(utcDatetime(event.timestamp))];
+    // By authlog's UNIQUE (txid, occurred_at): both constants, so the lookup is pruned to one partition.
+    const authlogId = ids === 'consecutive' ? `@authlog_first+${index}*@authlog_step` : `(SELECT id FROM authlog WHERE txid=${txid} AND occurred_at=${at})`;
+    txidRows.push(`(${txid},${account})`);
+    authlogRows.push(`(${at},${account},${txid},${escape(payload)})`);
+    outboxRows.push(`(${authlogId},${at},${account},${escape(event.event_type)},${Number(event.schema_version)},${escape(trace.traceparent)},${escape(trace.tracestate)})`);
+  });
   const last = batch.at(-1)!.event;
   const check = ids === 'consecutive' ? sql`${batch.length}, ${last.txid}, ${utcDatetime(last.timestamp)}` : sql`NULL, NULL, NULL`;
-  await sql`CALL authlog_record_rows(${txids}, ${authlog}, ${outbox}, ${check})`.execute(db);
+  await sql`CALL authlog_record_rows(${base64(txidRows)}, ${base64(authlogRows)}, ${base64(outboxRows)}, ${check})`.execute(db);
   return batch.map(({ event }) => ({ txid: event.txid, status: 'recorded' }));
 }
 
-function base64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
-}
-
-function txidValues({ event }: PendingRecord): string {
-  return `(${escape(event.txid)},${escape(event.account_id)})`;
-}
-
-function authlogValues({ event, payload }: PendingRecord): string {
-  return `(${escape(utcDatetime(event.timestamp))},${escape(event.account_id)},${escape(event.txid)},${escape(payload)})`;
-}
-
-/**
- * The authlog id by authlog's UNIQUE (txid, occurred_at): both are constants, so the lookup is
- * pruned to the one partition of that month (by txid alone it would dive into every partition).
- */
-function lookupId({ event }: PendingRecord): string {
-  return `(SELECT id FROM authlog WHERE txid=${escape(event.txid)} AND occurred_at=${escape(utcDatetime(event.timestamp))})`;
-}
-
-function outboxValues({ event, trace }: PendingRecord, authlogId: string): string {
-  return `(${authlogId},${escape(utcDatetime(event.timestamp))},${escape(event.account_id)},${escape(event.event_type)},${Number(event.schema_version)},${escape(trace.traceparent)},${escape(trace.tracestate)})`;
-}
-
-/** DATETIME(3) text in UTC, as the pool's `timezone: 'Z'` writes a Date. */
-function utcDatetime(timestamp: string | Date): string {
-  return new Date(timestamp).toISOString().replace('T', ' ').replace('Z', '');
+function base64(rows: readonly string[]): string {
+  return Buffer.from(rows.join(','), 'utf8').toString('base64');
 }

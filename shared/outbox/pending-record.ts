@@ -24,7 +24,7 @@ export interface PendingRecord {
 /** authlog_record_batch's element: DATETIME(3) text in UTC, the payload as JSON text (stored as sent). */
 export function batchElement({ event, trace, payload }: PendingRecord): string {
   return JSON.stringify({
-    at: new Date(event.timestamp).toISOString().replace('T', ' ').replace('Z', ''),
+    at: utcDatetime(event.timestamp),
     account_id: event.account_id,
     txid: event.txid,
     payload,
@@ -33,4 +33,9 @@ export function batchElement({ event, trace, payload }: PendingRecord): string {
     traceparent: trace.traceparent,
     tracestate: trace.tracestate,
   });
+}
+
+/** DATETIME(3) text in UTC, as the pool's `timezone: 'Z'` writes a Date. */
+export function utcDatetime(timestamp: string | Date): string {
+  return new Date(timestamp).toISOString().replace('T', ' ').replace('Z', '');
 }

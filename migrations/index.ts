@@ -22,6 +22,7 @@ import * as partitionedRecordProcedures from './2026-12-08-92-partitioned-record
 import * as dropEventPublications from './2026-12-08-93-drop-event-publications.js';
 import * as messageListIndexes from './2026-12-08-94-message-list-indexes.js';
 import * as webhookAttemptHours from './2026-12-08-95-webhook-attempt-hours.js';
+import * as attemptRequestHeaders from './2026-12-09-20-attempt-request-headers.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-93-drop-event-publications': dropEventPublications,
   '2026-12-08-94-message-list-indexes': messageListIndexes,
   '2026-12-08-95-webhook-attempt-hours': webhookAttemptHours,
+  '2026-12-09-20-attempt-request-headers': attemptRequestHeaders,
 };

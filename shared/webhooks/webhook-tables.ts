@@ -70,6 +70,8 @@ export interface WebhookAttemptsTable {
   error_code: string | null;
   error: string | null;
   response_excerpt: string | null;
+  /** JSON text of the headers sent, custom header values redacted (2026-12-09-20); NULL before that. */
+  request_headers: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The tables webhook code reads: ours, plus authlog (event bodies for replays) and api_keys. */

@@ -9,6 +9,8 @@ import { WebhookFixture } from './support/webhook-fixture.js';
 
 /** What a Splunk HEC token looks like; it must reach the receiver and nothing else. */
 const TOKEN = `Splunk ${crypto.randomUUID()}`;
+/** A second custom header: every custom value is redacted in the attempt log, not only Authorization. */
+const INDEX = `index-${crypto.randomUUID()}`;
 let fixture: WebhookFixture;
 let api: Awaited<ReturnType<typeof startApi>>;
 const logLines: string[] = [];
@@ -122,7 +124,7 @@ describe('custom headers: sent on every attempt', () => {
   it('reach a receiver that demands them on the first attempt, a BullMQ retry, a test message and a replay; never in a log line', async () => {
     const customer = await api.customer(uniqueName('acct'));
     const hec = await splunk({ failFirst: true });
-    const created = await customer.call('POST', '/v1/endpoints', { url: hec.url(), headers: { Authorization: TOKEN } });
+    const created = await customer.call('POST', '/v1/endpoints', { url: hec.url(), headers: { Authorization: TOKEN, 'X-Splunk-Index': INDEX } });
     const id: string = created.body.id;
     const without = await splunk();
     const bare = await customer.call('POST', '/v1/endpoints', { url: without.url() });
@@ -158,6 +160,39 @@ describe('custom headers: sent on every attempt', () => {
     expect(hec.received[0]?.headers['webhook-id']).toBe(event!.txid);
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.join('')).not.toContain(TOKEN.slice(7));
+
+    // The attempt log keeps what each attempt sent, custom values redacted, in the row and in the API.
+    const rows = await attemptsOf(id);
+    const listed = await customer.call('GET', `/v1/endpoints/${id}/attempts`);
+    expect(listed.status).toBe(200);
+    for (const text of [...rows.map((row) => row.request_headers ?? ''), JSON.stringify(listed.body)]) {
+      expect(text).not.toContain(TOKEN.slice(7));
+      expect(text).not.toContain(INDEX);
+    }
+    for (const row of rows) {
+      const logged = JSON.parse(row.request_headers!) as Record<string, string>;
+      const sent = hec.received.find((request) => request.headers['webhook-signature'] === logged['webhook-signature']);
+      expect(sent, `attempt ${row.id}`).toBeDefined();
+      expect(logged).toEqual({
+        authorization: '[redacted]',
+        'x-splunk-index': '[redacted]',
+        'content-type': 'application/json',
+        'user-agent': sent!.headers['user-agent'],
+        'webhook-id': row.message_id,
+        'webhook-timestamp': sent!.headers['webhook-timestamp'],
+        'webhook-signature': sent!.headers['webhook-signature'],
+      });
+      expect(Number(logged['webhook-timestamp'])).toBeGreaterThan(0);
+      const answered = (listed.body.data as { id: string; request_headers: unknown }[]).find((attempt) => attempt.id === String(row.id));
+      expect(answered?.request_headers).toEqual(logged);
+    }
+    // Without custom headers: only ours; an attempt logged before headers were kept answers null.
+    const [bareRow] = await attemptsOf(bare.body.id);
+    expect(Object.keys(JSON.parse(bareRow!.request_headers!) as object).sort()).toEqual(['content-type', 'user-agent', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
+    const { request_headers: _, id: __, ...older } = bareRow!;
+    await fixture.db.insertInto('webhook_attempts').values({ ...older, message_id: 'logged-before-headers', attempt: 1 }).execute();
+    const bareList = await customer.call('GET', `/v1/endpoints/${bare.body.id}/attempts`);
+    expect(bareList.body.data.find((attempt: { message_id: string }) => attempt.message_id === 'logged-before-headers')).toMatchObject({ request_headers: null });
   });
 
   it('a changed header reaches the receiver once the change is announced', async () => {

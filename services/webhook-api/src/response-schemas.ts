@@ -76,6 +76,10 @@ export const attemptSchema = z
     error_code: z.string().nullable(),
     error: z.string().nullable(),
     response_excerpt: z.string().nullable(),
+    request_headers: z
+      .record(z.string(), z.string())
+      .nullable()
+      .describe('the headers the attempt sent, names lower-cased; the values of the endpoint\'s custom headers are "[redacted]"; null for attempts logged before headers were kept'),
   })
   .strict();
 export type AttemptView = z.output<typeof attemptSchema>;

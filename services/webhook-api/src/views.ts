@@ -44,6 +44,8 @@ export function attemptView(row: Selectable<WebhookAttemptsTable>): AttemptView 
     error_code: row.error_code,
     error: row.error,
     response_excerpt: row.response_excerpt,
+    // Written by the dispatcher from JSON.stringify of a name-to-value object (custom values already redacted).
+    request_headers: row.request_headers === null ? null : (JSON.parse(row.request_headers) as Record<string, string>),
   };
 }
 

@@ -77,6 +77,7 @@ const COLUMNS = [
   'error_code',
   'error',
   'response_excerpt',
+  'request_headers',
 ] as const;
 const INSERT = `INSERT INTO webhook_attempts (${COLUMNS.join(', ')}) VALUES ?`;
 

@@ -41,5 +41,6 @@ export function attemptRow(data: DeliveryJobData, attempt: number, result: Attem
     error_code: result.errorCode,
     error: result.error,
     response_excerpt: result.responseExcerpt,
+    request_headers: result.requestHeaders,
   };
 }

@@ -5,6 +5,7 @@ import { parseRetryAfter } from '../../../shared/webhooks/retry-schedule.js';
 import type { AddressPolicy } from '../../../shared/webhooks/ssrf/address-policy.js';
 import { guardedConnector } from '../../../shared/webhooks/ssrf/guarded-connector.js';
 import { AttemptTimedOut, ExcerptHandler, type ExcerptResponse } from './excerpt-handler.js';
+import { RequestHeaders } from './request-headers.js';
 
 export interface HttpDelivererOptions {
   readonly policy: AddressPolicy;
@@ -47,6 +48,8 @@ export interface AttemptResult {
   readonly responseExcerpt: string | null;
   /** From Retry-After on 429/503. */
   readonly retryAfterMs: number | undefined;
+  /** JSON text of the headers sent, custom header values redacted (see RequestHeaders); null when no request was made. */
+  readonly requestHeaders: string | null;
 }
 
 /**
@@ -66,7 +69,7 @@ export class HttpDeliverer {
   /** Handlers of requests in flight (each with its own deadline: endpoints set their own timeouts). */
   readonly #inFlight = new Set<ExcerptHandler>();
   readonly #sweeper: NodeJS.Timeout;
-  readonly #userAgent: string;
+  readonly #headers: RequestHeaders;
 
   constructor(private readonly options: HttpDelivererOptions) {
     this.#agent = new Agent({
@@ -79,7 +82,7 @@ export class HttpDeliverer {
       maxHeaderSize: 16 * 1024,
       pipelining: 1,
     });
-    this.#userAgent = options.userAgent ?? 'authlog-webhooks/1';
+    this.#headers = new RequestHeaders(options.userAgent ?? 'authlog-webhooks/1');
     this.#sweeper = setInterval(() => this.#timeOutExpired(), TIMEOUT_SWEEP_MS);
     this.#sweeper.unref();
   }
@@ -90,7 +93,7 @@ export class HttpDeliverer {
     const elapsed = () => Math.round(performance.now() - started);
     const target = this.#parse(url);
     if (target.protocol !== 'https:' && !(target.protocol === 'http:' && this.options.policy.allowHttp)) {
-      return failure('insecure_url', `${target.protocol} URLs are not allowed (https only)`, elapsed());
+      return failure('insecure_url', `${target.protocol} URLs are not allowed (https only)`, elapsed(), null);
     }
     const timeoutMs = endpoint?.timeoutMs ?? this.options.timeoutMs;
     const outcome = await new Promise<ExcerptResponse | Error>((resolve) => {
@@ -99,24 +102,25 @@ export class HttpDeliverer {
         resolve(result);
       });
       this.#inFlight.add(handler);
-      const requestHeaders = { ...endpoint?.headers.forRequest(), 'content-type': 'application/json', 'user-agent': this.#userAgent, ...headers };
       try {
         this.#agent.dispatch(
-          { origin: target.origin, path: target.path, method: 'POST', headers: requestHeaders, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+          { origin: target.origin, path: target.path, method: 'POST', headers: this.#headers.forRequest(endpoint?.headers, headers), body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
           handler,
         );
       } catch (error) {
         handler.onResponseError(null, error instanceof Error ? error : new Error(String(error)));
       }
     });
+    // Serialised for the attempt log once the request is out, not before it.
+    const requestHeaders = this.#headers.logged(endpoint?.headers, headers);
     if (outcome instanceof Error) {
       const [code, message] = classify(outcome);
-      return failure(code, message, elapsed());
+      return failure(code, message, elapsed(), requestHeaders);
     }
     const status = outcome.statusCode;
     const ok = status >= 200 && status < 300;
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(outcome.retryAfter) : undefined;
-    if (ok) return { ok, statusCode: status, latencyMs: elapsed(), errorCode: null, error: null, responseExcerpt: outcome.excerpt, retryAfterMs };
+    if (ok) return { ok, statusCode: status, latencyMs: elapsed(), errorCode: null, error: null, responseExcerpt: outcome.excerpt, retryAfterMs, requestHeaders };
     const redirect = status >= 300 && status < 400;
     return {
       ok,
@@ -126,6 +130,7 @@ export class HttpDeliverer {
       error: redirect ? `HTTP ${status}: redirect to ${outcome.location ?? '(no location)'} not followed` : `HTTP ${status}`,
       responseExcerpt: outcome.excerpt,
       retryAfterMs,
+      requestHeaders,
     };
   }
 
@@ -156,8 +161,8 @@ export class HttpDeliverer {
 /** How often requests past their timeout are ended: a few hundred in flight make each sweep cheap. */
 const TIMEOUT_SWEEP_MS = 100;
 
-function failure(errorCode: AttemptErrorCode, error: string, latencyMs: number): AttemptResult {
-  return { ok: false, statusCode: null, latencyMs, errorCode, error, responseExcerpt: null, retryAfterMs: undefined };
+function failure(errorCode: AttemptErrorCode, error: string, latencyMs: number, requestHeaders: string | null): AttemptResult {
+  return { ok: false, statusCode: null, latencyMs, errorCode, error, responseExcerpt: null, retryAfterMs: undefined, requestHeaders };
 }
 
 function classify(error: Error): [AttemptErrorCode, string] {

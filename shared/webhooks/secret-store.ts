@@ -1,9 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { KeyRing } from '../crypto/key-ring.js';
-import type { EndpointStore } from './endpoint-store.js';
 import { openSecret, sealSecret } from './sealed-secrets.js';
 import { generateSecret } from './signing.js';
 import type { WebhooksDatabase } from './webhook-tables.js';
+
+/** Whoever owns endpoint ids: `get` throws when the id is not the account's (EndpointStore, the operational endpoints). */
+export interface SecretOwners {
+  get(accountId: string, id: string, executor?: Kysely<WebhooksDatabase> | Transaction<WebhooksDatabase>): Promise<unknown>;
+}
 
 export interface SigningSecret {
   readonly secret: string;
@@ -23,7 +27,7 @@ export interface SigningSecret {
 export class SecretStore {
   constructor(
     private readonly db: Kysely<WebhooksDatabase>,
-    private readonly endpoints: EndpointStore,
+    private readonly endpoints: SecretOwners,
     private readonly keys: KeyRing,
   ) {}
 

@@ -12,6 +12,7 @@ import { attemptRow, AttemptObserver } from './attempt-observer.js';
 import type { DispatcherMetrics } from './dispatcher-metrics.js';
 import type { DeliveryTarget, EndpointDirectory } from './endpoint-directory.js';
 import type { EndpointHealth } from './endpoint-health.js';
+import type { AttemptNotices } from './operational/attempt-notices.js';
 
 export interface ProcessorDependencies {
   readonly directory: EndpointDirectory;
@@ -26,6 +27,8 @@ export interface ProcessorDependencies {
   readonly settledTtlMs: number;
   /** Told of a Retry-After, so this process's in-process first attempts to the endpoint pause too. */
   readonly onPause?: (endpointId: string, ms: number) => void;
+  /** Operational notices (failing, exhausted, recovered), emitted before the job's outcome is acknowledged. */
+  readonly notices?: AttemptNotices;
 }
 
 export type ProcessOutcome = 'delivered' | 'already_settled' | 'endpoint_deleted' | 'endpoint_disabled';
@@ -78,11 +81,13 @@ export class DeliveryProcessor {
     try {
       const result = await this.#attempt(target, data);
       release.latencyMs = result.latencyMs;
-      await this.deps.attempts.record(attemptRow(data, (data.priorAttempts ?? 0) + job.attemptsMade + 1, result));
+      const made = (data.priorAttempts ?? 0) + job.attemptsMade + 1;
+      await this.deps.attempts.record(attemptRow(data, made, result));
       this.#observer.observe(result);
       if (result.ok) {
         if (data.tracked) await this.deps.messages.markDelivered(endpoint.id, data.messageId);
         await this.deps.health.recordSuccess(endpoint);
+        await this.deps.notices?.afterSuccess(data, made, result);
         release.settledTtlMs = this.deps.settledTtlMs;
         if (data.trigger === 'event') this.deps.metrics.eventToDeliverySeconds.observe((Date.now() - data.createdAt) / 1000);
         return 'delivered';
@@ -94,8 +99,9 @@ export class DeliveryProcessor {
           : await this.deps.health.recordFailure(endpoint);
       // The endpoint's schedule decides, within the attempts the job was created with (a schedule
       // lengthened after the job was enqueued does not add attempts BullMQ would not run).
-      const made = (data.priorAttempts ?? 0) + job.attemptsMade + 1;
       const attemptsLeft = Math.min((job.opts.attempts ?? 1) - (job.attemptsMade + 1), target.schedule.attempts - made);
+      // A disabled endpoint was reported as such (endpoint.disabled), not message by message.
+      if (!disabled) await this.deps.notices?.afterFailure(data, made, attemptsLeft, result);
       if (disabled || attemptsLeft <= 0) {
         const reason = disabled ? 'endpoint_disabled' : 'retries_exhausted';
         await this.#settleAsFailed(data, failure, reason);

@@ -41,6 +41,12 @@ import { HandOffQueue } from './hand-off-queue.js';
 import { SettledMarks } from './settled-marks.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 import { DEFAULT_BACKOFF } from '../../../shared/util/backoff.js';
+import { operationalNoticesCounter } from '../../../shared/webhooks/operational/operational-metrics.js';
+import { OperationalEndpointStore } from '../../../shared/webhooks/operational/operational-endpoint-store.js';
+import { OperationalQueue, operationalQueueSettings } from '../../../shared/webhooks/operational/operational-queue.js';
+import type { OperationalTables } from '../../../shared/webhooks/operational/operational-tables.js';
+import { AttemptNotices } from './operational/attempt-notices.js';
+import { OperationalWorker } from './operational/operational-worker.js';
 
 export interface DispatcherOptions {
   readonly settings: DispatcherSettings;
@@ -69,6 +75,8 @@ export class DispatcherService implements RunnableService {
   readonly #worker: DeliveryWorker;
   readonly #fanOut: FanOutConsumer;
   readonly #handOffs: HandOffQueue;
+  readonly #notices: OperationalQueue;
+  readonly #operationalWorker: OperationalWorker;
   readonly #probes: readonly ConnectionProbe[];
   #stopping: Promise<void> | undefined;
 
@@ -112,7 +120,11 @@ export class DispatcherService implements RunnableService {
       disabledEndpoints: () => health.countDisabled(),
       tails: () => this.#fanOut.tails(),
     });
-    const health = new EndpointHealth(this.#db, changes, settings.WEBHOOK_DISABLE_AFTER_MS, metrics, logger);
+    const operationalQueue = operationalQueueSettings(queueSettings);
+    const noticeCounter = operationalNoticesCounter(registry);
+    this.#notices = new OperationalQueue(this.#redis.queue, operationalQueue, schedule, noticeCounter, logger);
+    const notices = new AttemptNotices(this.#notices);
+    const health = new EndpointHealth(this.#db, changes, settings.WEBHOOK_DISABLE_AFTER_MS, metrics, logger, this.#notices);
     // A slot's lease outlives the longest request any endpoint may set.
     const longestAttemptMs = Math.max(settings.WEBHOOK_TIMEOUT_MS, overrideBounds.timeoutMs.max);
     const limiter = new EndpointLimiter(this.#redis.commands, prefix, longestAttemptMs + 5_000, settings.WEBHOOK_LIMITER_MAX_WAIT_MS);
@@ -122,7 +134,7 @@ export class DispatcherService implements RunnableService {
     const firstAttempts = new FirstAttempts(
       { deadlineMs: settings.WEBHOOK_FIRST_ATTEMPT_DEADLINE_MS, queueBound: settings.WEBHOOK_LANE_QUEUE_BOUND,
         overloadLagMs: settings.WEBHOOK_OVERLOAD_LAG_MS, overloadDeadlineMs: settings.WEBHOOK_OVERLOAD_DEADLINE_MS },
-      { deliverer: this.#deliverer, attempts: this.#attempts, messages, health, handOffs: this.#handOffs, marks, limiter, metrics, logger },
+      { deliverer: this.#deliverer, attempts: this.#attempts, messages, health, handOffs: this.#handOffs, marks, limiter, metrics, logger, notices },
     );
     const processor = new DeliveryProcessor({
       directory: this.#directory,
@@ -135,6 +147,19 @@ export class DispatcherService implements RunnableService {
       logger,
       settledTtlMs: settings.WEBHOOK_SETTLED_TTL_MS,
       onPause: (endpointId, ms) => firstAttempts.pause(endpointId, ms),
+      notices,
+    });
+    this.#operationalWorker = new OperationalWorker({
+      connection: this.#redis.worker,
+      queue: operationalQueue,
+      endpoints: new OperationalEndpointStore(this.#db.withTables<OperationalTables>(), keyRingOf(settings)),
+      deliverer: this.#deliverer,
+      attempts: this.#attempts,
+      limiter,
+      schedule,
+      counter: noticeCounter,
+      logger,
+      lockDurationMs: settings.WEBHOOK_LOCK_MS,
     });
     this.#worker = new DeliveryWorker(
       this.#redis.worker,
@@ -186,6 +211,7 @@ export class DispatcherService implements RunnableService {
     await this.#deadLetters.ensureTopic(this.#admin, { partitions: settings.WEBHOOK_DLQ_PARTITIONS, sourceTopic: settings.WEBHOOK_TOPIC, retentionDays: settings.RETENTION_DLQ_TOPIC_DAYS });
     await this.#producer.connect();
     this.#worker.start();
+    this.#operationalWorker.start();
     const start = { topic: settings.WEBHOOK_TOPIC, groupId: settings.WEBHOOK_GROUP_ID, lookbackMs: settings.WEBHOOK_START_LOOKBACK_MS, clockMarginMs: settings.WEBHOOK_START_CLOCK_MARGIN_MS };
     await ensureStartOffsets(this.#admin, start, () => this.#directory.earliestEnabledCreatedAt(), logger);
     await this.#fanOut.start();
@@ -217,8 +243,10 @@ export class DispatcherService implements RunnableService {
       ['fan-out consumer', () => this.#fanOut.stop()],
       ['hand-offs to BullMQ', () => (this.#handOffs.stop(), Promise.resolve())],
       ['delivery worker', () => this.#worker.stop()],
+      ['operational worker', () => this.#operationalWorker.stop()],
       ['attempt log', () => this.#attempts.drained()],
       ['delivery queue', () => this.#queue.close()],
+      ['operational queue', () => this.#notices.close()],
       ['HTTP agent', () => this.#deliverer.close()],
       ['dead-letter producer', () => this.#producer.disconnect()],
       ['Kafka admin', () => this.#admin.disconnect()],

@@ -9,6 +9,7 @@ import { attemptRow, AttemptObserver } from './attempt-observer.js';
 import type { DispatcherMetrics, FirstAttemptOutcome } from './dispatcher-metrics.js';
 import { EndpointLane, type HandOffReason, type LaneDelivery, type LaneRunner } from './endpoint-lane.js';
 import type { EndpointHealth } from './endpoint-health.js';
+import type { AttemptNotices } from './operational/attempt-notices.js';
 import type { HandOffQueue } from './hand-off-queue.js';
 import { ProcessLoad } from './process-load.js';
 import { RecentKeys } from './recent-keys.js';
@@ -42,6 +43,8 @@ export interface FirstAttemptDependencies {
   readonly limiter: EndpointLimiter;
   readonly metrics: DispatcherMetrics;
   readonly logger: Logger;
+  /** Operational notices: here only `exhausted`, for a schedule of one attempt. */
+  readonly notices?: AttemptNotices;
 }
 
 /**
@@ -230,6 +233,8 @@ export class FirstAttempts implements LaneRunner {
     }
     if (disabled || target.schedule.attempts <= 1) {
       const reason = disabled ? 'endpoint_disabled' : 'retries_exhausted';
+      // A one-attempt schedule exhausts here; longer ones report from the BullMQ retries.
+      if (!disabled) await this.deps.notices?.afterFailure(data, 1, 0, result);
       await this.#markFailed(delivery, failure, reason);
       this.#settle(delivery, 'failed_for_good');
       return;

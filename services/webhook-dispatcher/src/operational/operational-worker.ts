@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Counter } from 'prom-client';
+import type { Logger } from '../../../../shared/log/logger.js';
+import type { QueueSettings } from '../../../../shared/webhooks/delivery-queue.js';
+import type { OperationalEndpointStore } from '../../../../shared/webhooks/operational/operational-endpoint-store.js';
+import type { OperationalNotice } from '../../../../shared/webhooks/operational/operational-notice.js';
+import { OPERATIONAL_BACKOFF } from '../../../../shared/webhooks/operational/operational-queue.js';
+import type { RetrySchedule } from '../../../../shared/webhooks/retry-schedule.js';
+import { standardWebhookHeaders } from '../../../../shared/webhooks/signing.js';
+import type { AttemptLog } from '../attempt-log.js';
+import { DeliveryFailedError } from '../delivery-failed-error.js';
+import type { EndpointLimiter, EndpointLimits } from '../endpoint-limiter.js';
+import type { HttpDeliverer } from '../http-deliverer.js';
+
+export interface OperationalWorkerDependencies {
+  readonly connection: Redis;
+  readonly queue: QueueSettings;
+  readonly endpoints: OperationalEndpointStore;
+  readonly deliverer: HttpDeliverer;
+  readonly attempts: AttemptLog;
+  readonly limiter: EndpointLimiter;
+  readonly schedule: RetrySchedule;
+  readonly counter: Counter<'type' | 'outcome'>;
+  readonly logger: Logger;
+  readonly lockDurationMs: number;
+}
+
+/** An operational endpoint gets notices, not traffic: a small fixed share, like a modest endpoint's limits. */
+const LIMITS: EndpointLimits = { maxConcurrency: 2, ratePerSecond: 10 };
+const CONCURRENCY = 4;
+
+/**
+ * Delivers operational notices: signed with the operational endpoint's own secrets by the same
+ * Standard Webhooks code, through the same SSRF-guarded deliverer, within the endpoint limiter, retried
+ * on the service's schedule. Each attempt is logged in webhook_attempts under the operational
+ * endpoint's id (trigger `operational`, GET /v1/operational-endpoint/attempts). Nothing here touches
+ * endpoint health or emits notices: a failing operational endpoint cannot feed itself.
+ */
+export class OperationalWorker {
+  #worker: Worker<OperationalNotice> | undefined;
+  readonly #instance = randomBytes(6).toString('hex');
+  #slots = 0;
+
+  constructor(private readonly deps: OperationalWorkerDependencies) {}
+
+  start(): void {
+    const { deps } = this;
+    const worker = new Worker<OperationalNotice>(deps.queue.name, (job, token) => this.#run(job, token), {
+      connection: deps.connection,
+      prefix: deps.queue.prefix,
+      concurrency: CONCURRENCY,
+      lockDuration: deps.lockDurationMs,
+      settings: { backoffStrategy: (attemptsMade, type, error) => this.#backoff(attemptsMade, type, error) },
+    });
+    worker.on('error', (error) => deps.logger.error({ err: error }, 'operational worker error'));
+    this.#worker = worker;
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker?.close();
+  }
+
+  async #run(job: Job<OperationalNotice>, token: string | undefined): Promise<string> {
+    const notice = job.data;
+    const target = await this.deps.endpoints.target(notice.accountId);
+    if (target === undefined || !target.endpoint.enabled) {
+      this.deps.counter.inc({ type: notice.type, outcome: 'dropped' });
+      return 'no_operational_endpoint';
+    }
+    const { endpoint } = target;
+    const slot = `${this.#instance}:op:${(this.#slots += 1)}`;
+    const acquired = await this.deps.limiter.acquire(endpoint.id, notice.id, slot, LIMITS, false);
+    if (acquired.kind === 'wait') {
+      await job.moveToDelayed(Date.now() + acquired.waitMs, token);
+      throw new DelayedError();
+    }
+    const release = { latencyMs: 1, settledTtlMs: 0, pauseMs: 0 };
+    try {
+      const now = Date.now();
+      const headers = standardWebhookHeaders(target.keys, notice.id, Math.floor(now / 1000), notice.body);
+      const result = await this.deps.deliverer.post(endpoint.url, headers, notice.body);
+      release.latencyMs = result.latencyMs;
+      const attempt = job.attemptsMade + 1;
+      await this.deps.attempts.record({
+        endpoint_id: endpoint.id,
+        account_id: notice.accountId,
+        message_id: notice.id,
+        attempt,
+        trigger_type: 'operational',
+        attempted_at: new Date(Date.now() - result.latencyMs),
+        outcome: result.ok ? 'success' : 'failure',
+        status_code: result.statusCode,
+        latency_ms: result.latencyMs,
+        error_code: result.errorCode,
+        error: result.error,
+        response_excerpt: result.responseExcerpt,
+      });
+      if (result.ok) {
+        this.deps.counter.inc({ type: notice.type, outcome: 'delivered' });
+        return 'delivered';
+      }
+      const failure = result.error ?? 'failed';
+      if (attempt >= (job.opts.attempts ?? 1)) {
+        this.deps.counter.inc({ type: notice.type, outcome: 'failed' });
+        this.deps.logger.warn({ accountId: notice.accountId, noticeId: notice.id, type: notice.type, error: failure }, 'operational notice not delivered; retries ran out');
+        throw new UnrecoverableError(`retries_exhausted: ${failure}`);
+      }
+      release.pauseMs = result.retryAfterMs ?? 0;
+      throw new DeliveryFailedError(failure, true, result.retryAfterMs, this.deps.schedule.delayAfter(attempt));
+    } finally {
+      await this.deps.limiter.release(endpoint.id, notice.id, slot, release);
+    }
+  }
+
+  #backoff(attemptsMade: number, type: string | undefined, error: Error | undefined): number {
+    if (type !== OPERATIONAL_BACKOFF) return 0;
+    if (error instanceof DeliveryFailedError && error.retryAfterMs !== undefined) return Math.max(1_000, error.retryAfterMs);
+    if (error instanceof DeliveryFailedError && error.scheduledDelayMs !== undefined) return error.scheduledDelayMs;
+    return this.deps.schedule.delayAfter(attemptsMade) ?? -1;
+  }
+}

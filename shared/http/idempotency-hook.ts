@@ -70,7 +70,8 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     new HttpProblem(503, 'UNAVAILABLE', 'idempotency keys cannot be checked right now (Redis); retry with the same key', { cause, retryable: true, headers: { 'retry-after': '5' } });
 
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST') return;
+    // PUT too: a PUT that creates answers a secret once, like a POST.
+    if (request.method !== 'POST' && request.method !== 'PUT') return;
     const header = request.headers[IDEMPOTENCY_HEADER];
     if (header === undefined) return;
     const value = Array.isArray(header) ? header.join(', ') : header;

@@ -132,6 +132,22 @@ describe('webhook API OpenAPI document', () => {
     expect((await as('DELETE', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`)).status).toBe(204);
     expect((await as('DELETE', '/v1/endpoints/:endpointId', `/v1/endpoints/${id}`)).status).toBe(404);
 
+    // The operational endpoint: one per account, created once (201) then replaced (200).
+    const op = '/v1/operational-endpoint';
+    expect((await as('GET', op, op)).status).toBe(404);
+    expect((await as('PUT', op, op, { body: { url: receiver.url('/ops') } })).status).toBe(201);
+    expect((await as('PUT', op, op, { body: { url: receiver.url('/ops'), description: 'ops', enabled: true } })).status).toBe(200);
+    expect((await as('PUT', op, op, { body: { url: 'ftp://nowhere' } })).status).toBe(400);
+    expect((await as('GET', op, op)).status).toBe(200);
+    expect((await as('POST', `${op}/secret/rotate`, `${op}/secret/rotate`, { body: {} })).status).toBe(200);
+    expect((await as('POST', `${op}/secret/rotate`, `${op}/secret/rotate`, { body: { secret: 'whsec_short' } })).status).toBe(400);
+    expect((await as('GET', `${op}/attempts`, `${op}/attempts?limit=5`)).status).toBe(200);
+    expect((await as('GET', `${op}/attempts`, `${op}/attempts?outcome=maybe`)).status).toBe(400);
+    expect((await as('DELETE', op, op)).status).toBe(204);
+    expect((await as('DELETE', op, op)).status).toBe(404);
+    expect((await as('POST', `${op}/secret/rotate`, `${op}/secret/rotate`, { body: {} })).status).toBe(404);
+    expect((await as('GET', `${op}/attempts`, `${op}/attempts`)).status).toBe(404);
+
     // Keys and the audit log; a key without a route's scope is refused with 403.
     const made = await as('POST', '/v1/api-keys', '/v1/api-keys', { body: { name: 'reader', scopes: ['webhooks:read'] } });
     expect(made.status).toBe(201);

@@ -132,8 +132,48 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
       summary: 'Every webhook type: its JSON Schema (generated from the event model) and an example',
       responses: { 200: { description: 'the catalog', schema: answers.eventTypeListSchema, name: 'EventTypeList' } },
     },
+    ...operationalOperations(schemas),
     ...keyOperations(),
     openApiOperation,
+  ];
+}
+
+/** The account's one operational endpoint: notices about its endpoints and messages. */
+function operationalOperations(schemas: RequestSchemas): ApiOperation[] {
+  const tag = 'Operational endpoint';
+  const none = { description: 'the account has no operational endpoint', errors: ['NOT_FOUND'] };
+  return [
+    {
+      method: 'PUT', path: '/v1/operational-endpoint', operationId: 'putOperationalEndpoint', tag, auth: 'apiKey',
+      summary: 'Create or replace the account\'s operational endpoint, which receives endpoint.disabled, endpoint.enabled, message.attempt.failing, message.attempt.exhausted and message.attempt.recovered, signed like every webhook with its own secret; url is checked like an endpoint\'s (https, public addresses: else 400 VALIDATION_FAILED, field url)',
+      body: schemas.putOperationalEndpoint,
+      responses: {
+        200: { description: 'replaced (url, and description and enabled when given); secret is null', schema: answers.putOperationalEndpointSchema, name: 'PutOperationalEndpoint' },
+        201: { description: 'created, with its signing secret (shown this once; rotate for a new one)', schema: answers.putOperationalEndpointSchema, name: 'PutOperationalEndpoint' },
+      },
+    },
+    {
+      method: 'GET', path: '/v1/operational-endpoint', operationId: 'getOperationalEndpoint', tag, auth: 'apiKey',
+      summary: 'The account\'s operational endpoint (never its secret)',
+      responses: { 200: { description: 'the operational endpoint', schema: answers.operationalEndpointSchema, name: 'OperationalEndpoint' }, 404: none },
+    },
+    {
+      method: 'DELETE', path: '/v1/operational-endpoint', operationId: 'deleteOperationalEndpoint', tag, auth: 'apiKey',
+      summary: 'Delete the operational endpoint, its secrets and its attempt log; notices queued meanwhile are dropped',
+      responses: { 204: { description: 'deleted' }, 404: none },
+    },
+    {
+      method: 'POST', path: '/v1/operational-endpoint/secret/rotate', operationId: 'rotateOperationalEndpointSecret', tag, auth: 'apiKey',
+      summary: 'A new signing secret; the old one keeps signing for WEBHOOK_SECRET_GRACE_MS',
+      body: schemas.rotateSecret,
+      responses: { 200: { description: 'the new secret', schema: answers.rotatedSecretSchema, name: 'RotatedSecret' }, 404: none },
+    },
+    {
+      method: 'GET', path: '/v1/operational-endpoint/attempts', operationId: 'listOperationalAttempts', tag, auth: 'apiKey',
+      summary: 'Delivery attempts of notices to the operational endpoint, newest first (message_id is the notice\'s webhook-id)',
+      query: schemas.listAttempts,
+      responses: { 200: { description: 'a page of attempts', schema: answers.attemptListSchema, name: 'AttemptList' }, 404: none },
+    },
   ];
 }
 

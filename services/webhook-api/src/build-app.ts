@@ -25,6 +25,8 @@ import { registerAuditLog } from '../../../shared/audit/audit-hook.js';
 import { requirePolicies } from '../../../shared/http/route-policy.js';
 import { scopeHook } from '../../../shared/http/scope-hook.js';
 import { endpointRoutes, type EndpointRouteDependencies } from './endpoint-routes.js';
+import { operationalRoutes, type OperationalRouteDependencies } from './operational-routes.js';
+import { OperationalEndpointNotFoundError } from '../../../shared/webhooks/operational/operational-endpoint-not-found-error.js';
 import { statsRoutes, type StatsRouteDependencies } from './stats/stats-routes.js';
 
 export interface WebhookApiLimits extends ApiKeyLimits {
@@ -48,6 +50,8 @@ export interface AppDependencies {
   readonly statsRoutes: Omit<StatsRouteDependencies, 'endpoints'>;
   /** API keys of the caller's account and the audit log (keys/key-routes.ts). */
   readonly keyRoutes: KeyRouteDependencies;
+  /** The account's operational endpoint (operational-routes.ts). */
+  readonly operationalRoutes: Omit<OperationalRouteDependencies, 'schemas' | 'policy' | 'resolver' | 'secretGraceMs'>;
 }
 
 /** Every route needs a key except the OpenAPI document. */
@@ -57,6 +61,8 @@ const needsKey = (path: string): boolean => path !== OPENAPI_PATH;
 const SECRET_ANSWERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['/v1/endpoints', ['secret']],
   ['/v1/endpoints/:endpointId/secret/rotate', ['secret']],
+  ['/v1/operational-endpoint', ['secret']],
+  ['/v1/operational-endpoint/secret/rotate', ['secret']],
 ]);
 
 /**
@@ -82,6 +88,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   deliveryRoutes(app, { ...deps.deliveryRoutes, endpoints: deps.endpointRoutes.endpoints, schemas: deps.endpointRoutes.schemas });
   statsRoutes(app, { ...deps.statsRoutes, endpoints: deps.endpointRoutes.endpoints });
   keyRoutes(app, deps.keyRoutes);
+  const { schemas, policy, resolver, secretGraceMs } = deps.endpointRoutes;
+  operationalRoutes(app, { ...deps.operationalRoutes, schemas, policy, resolver, secretGraceMs });
   registerOpenApiRoute(app, webhookApiDocument(deps.endpointRoutes.schemas));
   return app;
 }
@@ -90,6 +98,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
 function webhookApiProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof EndpointNotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'no such endpoint');
   if (error instanceof EndpointLimitError) return new HttpProblem(409, error.code, error.message);
+  if (error instanceof OperationalEndpointNotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'the account has no operational endpoint');
   if (error instanceof ApiKeyNotFoundError) return new HttpProblem(404, 'NOT_FOUND', 'no such API key');
   if (error instanceof LastAdminKeyError) return new HttpProblem(409, error.code, error.message, { field: 'keyId' });
   return undefined;

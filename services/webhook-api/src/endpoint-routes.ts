@@ -12,6 +12,8 @@ import type { EndpointOverrideBounds } from '../../../shared/webhooks/webhook-se
 import { refuseOutOfBounds } from './delivery-overrides.js';
 import { refuseReservedHeaders } from './reserved-headers.js';
 import { endpointView } from './views.js';
+import type { NoticeSink } from '../../../shared/webhooks/operational/operational-notice.js';
+import { enabledNotice } from './enabled-notice.js';
 
 export interface EndpointRouteDependencies {
   readonly endpoints: EndpointStore;
@@ -24,6 +26,8 @@ export interface EndpointRouteDependencies {
   readonly secretGraceMs: number;
   /** What `timeout_ms` and `retry_schedule` may be (WEBHOOK_ENDPOINT_* settings). */
   readonly overrideBounds: EndpointOverrideBounds;
+  /** Operational notices (endpoint.enabled), queued before the answer. */
+  readonly notices: NoticeSink;
 }
 
 type WithId = { Params: { endpointId: string } };
@@ -99,7 +103,11 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
   app.post<WithId>('/v1/endpoints/:endpointId/enable', async (request) => {
     const { accountId } = callerOf(request);
     parseInput(schemas.empty, request.body);
+    const before = await endpoints.get(accountId, request.params.endpointId);
     const endpoint = await endpoints.enable(accountId, request.params.endpointId);
+    // Only re-enabling a disabled endpoint is news; the notice is queued before the answer, so a
+    // client that saw 200 knows it will be sent (a retry of a failed call enables and emits again).
+    if (!before.enabled) await deps.notices.emit(enabledNotice(before));
     await announce(accountId, endpoint.id);
     return endpointView(endpoint);
   });

@@ -122,6 +122,13 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
       .strict(),
     sendTest: z.object({ event_type: z.string({ message: 'a webhook type of GET /v1/event-types' }).max(128, { message: 'at most 128 characters' }).optional() }).strict(),
     empty: z.object({}).strict(),
+    putOperationalEndpoint: z
+      .object({
+        url,
+        description: description.optional(),
+        enabled: z.boolean({ message: 'true or false' }).optional(),
+      })
+      .strict(),
   };
 }
 

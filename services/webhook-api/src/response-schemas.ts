@@ -68,7 +68,7 @@ export const attemptSchema = z
     id: z.string(),
     message_id: z.string(),
     attempt: z.number().int(),
-    trigger: z.enum(['event', 'test', 'replay', 'recover']),
+    trigger: z.enum(['event', 'test', 'replay', 'recover', 'operational']).describe('operational: a notice to the operational endpoint'),
     attempted_at: instant,
     outcome: z.enum(['success', 'failure']),
     status_code: z.number().int().nullable(),
@@ -157,4 +157,20 @@ export const eventTypeListSchema = z
         .strict(),
     ),
   })
+  .strict();
+
+export const operationalEndpointSchema = z
+  .object({
+    id: z.string().describe('op_...'),
+    url: z.string(),
+    description: z.string(),
+    enabled: z.boolean().describe('false: notices are not sent (nor kept for later)'),
+    created_at: instant,
+    updated_at: instant,
+  })
+  .strict();
+export type OperationalEndpointView = z.output<typeof operationalEndpointSchema>;
+
+export const putOperationalEndpointSchema = operationalEndpointSchema
+  .extend({ secret: z.string().nullable().describe(`whsec_...: only in the answer that created the endpoint (201); null when it replaced one (200) and ${replayedSecret}`) })
   .strict();

@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely';
 import type { Endpoint } from '../../../shared/webhooks/endpoint-record.js';
 import type { ListedMessage } from './message-list-query.js';
 import type { WebhookAttemptsTable } from '../../../shared/webhooks/webhook-tables.js';
-import type { AttemptView, EndpointView, MessageView } from './response-schemas.js';
+import type { OperationalEndpoint } from '../../../shared/webhooks/operational/operational-endpoint.js';
+import type { AttemptView, EndpointView, MessageView, OperationalEndpointView } from './response-schemas.js';
 
 /**
  * The JSON shapes customers see (snake_case like the events). Secrets appear only where asked for;
@@ -64,5 +65,16 @@ export function messageView(message: ListedMessage, nextAttemptAt: Date | undefi
     last_error: recorded?.last_error ?? (lastAttempt?.outcome === 'failure' ? lastAttempt.error : null),
     failed_at: recorded?.failed_at?.toISOString() ?? null,
     updated_at: recorded?.updated_at.toISOString() ?? null,
+  };
+}
+
+export function operationalEndpointView(endpoint: OperationalEndpoint): OperationalEndpointView {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    enabled: endpoint.enabled,
+    created_at: endpoint.createdAt.toISOString(),
+    updated_at: endpoint.updatedAt.toISOString(),
   };
 }

@@ -34,6 +34,10 @@ import { DeliveryRequests } from './delivery-requests.js';
 import { requestSchemas } from './request-schemas.js';
 import { runShutdownSteps, type ShutdownStep } from '../../../shared/ops/shutdown-steps.js';
 
+import { operationalNoticesCounter } from '../../../shared/webhooks/operational/operational-metrics.js';
+import { OperationalEndpointStore } from '../../../shared/webhooks/operational/operational-endpoint-store.js';
+import { OperationalQueue, operationalQueueSettings } from '../../../shared/webhooks/operational/operational-queue.js';
+import type { OperationalTables } from '../../../shared/webhooks/operational/operational-tables.js';
 /** The clients main builds (like every service's) and stop() closes. */
 export interface WebhookApiClients {
   readonly db: Kysely<WebhooksDatabase>;
@@ -60,6 +64,7 @@ export class WebhookApiService implements RunnableService {
   readonly #redis: { commands: Redis; queue: Redis };
   readonly #db: Kysely<WebhooksDatabase>;
   readonly #queue: DeliveryQueue;
+  readonly #notices: OperationalQueue;
   readonly #app: FastifyInstance;
   readonly #probes: readonly ConnectionProbe[];
   readonly #apiKeys: ApiKeyStore;
@@ -78,6 +83,8 @@ export class WebhookApiService implements RunnableService {
     this.#probes = options.probes ?? [];
     this.#queue = new DeliveryQueue(this.#redis.queue, { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX }, retryScheduleOf(settings), logger);
     const keys = keyRingOf(settings);
+    const queueSettings = { name: settings.WEBHOOK_QUEUE, prefix: settings.WEBHOOK_REDIS_PREFIX };
+    this.#notices = new OperationalQueue(this.#redis.queue, operationalQueueSettings(queueSettings), retryScheduleOf(settings), operationalNoticesCounter(registry), logger);
     const endpoints = new EndpointStore(this.#db, keys);
     const messages = new MessageStore(this.#db);
     this.#apiKeys = new ApiKeyStore(this.#db, settings.WEBHOOK_API_KEY_CACHE_MS);
@@ -103,7 +110,9 @@ export class WebhookApiService implements RunnableService {
         maxEndpointsPerAccount: settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT,
         secretGraceMs: settings.WEBHOOK_SECRET_GRACE_MS,
         overrideBounds: endpointOverrideBoundsOf(settings),
+        notices: this.#notices,
       },
+      operationalRoutes: { operational: new OperationalEndpointStore(this.#db.withTables<OperationalTables>(), keys), db: this.#db },
       deliveryRoutes: {
         db: this.#db,
         messages,
@@ -168,6 +177,7 @@ export class WebhookApiService implements RunnableService {
       ['HTTP server', () => this.#app.close()],
       ['statistics rollup', () => this.#rollup.stop()],
       ['delivery queue', () => this.#queue.close()],
+      ['operational queue', () => this.#notices.close()],
       ['MySQL', () => this.#db.destroy()],
       ...Object.entries({ ...this.#redis, revocations: this.#revocations }).map(([name, client]): ShutdownStep => [`redis ${name}`, () => client.quit().then(() => undefined, () => client.disconnect())]),
     ];

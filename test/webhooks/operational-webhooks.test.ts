@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretKey, signatureOf } from '../../shared/webhooks/signing.js';
+import { uniqueName } from '../support/unique-name.js';
+import { startApi, type ApiClient } from './support/api-client.js';
+import { Receiver, type ReceivedRequest } from './support/receiver.js';
+import { WebhookFixture, type RunningDispatcher } from './support/webhook-fixture.js';
+
+/**
+ * Operational webhooks (issue 16): an account's one operational endpoint receives, signed with its
+ * own secret, endpoint.disabled (a 410), endpoint.enabled (the API's enable), and per message
+ * message.attempt.failing (4th failed attempt), .exhausted (the last) and .recovered (a success
+ * after failing). The fixture's retry schedule is 0,100ms x4: five attempts.
+ */
+let fixture: WebhookFixture;
+let dispatcher: RunningDispatcher;
+let api: Awaited<ReturnType<typeof startApi>>;
+let ops: Receiver;
+let customer: Receiver;
+const receivers: Receiver[] = [];
+
+/** A customer endpoint's receiver, closed after the file. */
+async function receiver(behaviour: Parameters<typeof Receiver.start>[0]): Promise<Receiver> {
+  const started = await Receiver.start(behaviour);
+  receivers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  fixture = await WebhookFixture.create();
+  dispatcher = await fixture.startDispatcher();
+  api = await startApi(fixture);
+  ops = await Receiver.start();
+  customer = await Receiver.start();
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await fixture?.cleanup();
+  await ops?.close();
+  await customer?.close();
+  for (const started of receivers) await started.close();
+});
+
+interface Notice {
+  readonly type: string;
+  readonly timestamp: string;
+  readonly data: Record<string, unknown>;
+}
+
+const noticeOf = (request: ReceivedRequest): Notice => JSON.parse(request.body) as Notice;
+
+/** The notices of `type` about endpoint `endpointId` that arrived, after checking each one's signature. */
+function noticesAbout(secret: string, type: string, endpointId: string): Notice[] {
+  return ops.received
+    .filter((request) => request.headers['webhook-id'] !== undefined)
+    .filter((request) => {
+      const notice = noticeOf(request);
+      return notice.type === type && notice.data.endpoint_id === endpointId;
+    })
+    .map((request) => {
+      const id = String(request.headers['webhook-id']);
+      const timestamp = Number(request.headers['webhook-timestamp']);
+      expect(String(request.headers['webhook-signature']).split(' ')).toContain(signatureOf(secretKey(secret), id, timestamp, request.body));
+      expect(id).toMatch(/^opmsg_[0-9a-f]{32}$/);
+      return noticeOf(request);
+    });
+}
+
+async function operationalEndpoint(client: ApiClient): Promise<string> {
+  const put = await client.call('PUT', '/v1/operational-endpoint', { url: ops.url(`/ops/${client.accountId}`), description: 'ops' });
+  expect(put.status).toBe(201);
+  expect(put.body.secret).toMatch(/^whsec_/);
+  return put.body.secret as string;
+}
+
+async function endpoint(client: ApiClient, receiver: Receiver): Promise<string> {
+  const created = await client.call('POST', '/v1/endpoints', { url: receiver.url() });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
+describe('operational endpoint API', () => {
+  it('one per account, scoped to it, URL checked like an endpoint\'s, every change audited, PUT honours Idempotency-Key', async () => {
+    const a = await api.customer(uniqueName('acct'));
+    const b = await api.customer(uniqueName('acct'));
+    expect((await a.call('GET', '/v1/operational-endpoint')).status).toBe(404);
+    const created = await a.call('PUT', '/v1/operational-endpoint', { url: ops.url('/a') });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ url: ops.url('/a'), enabled: true, description: '' });
+    expect(created.body.secret).toMatch(/^whsec_/);
+    const replaced = await a.call('PUT', '/v1/operational-endpoint', { url: ops.url('/a2'), description: 'SIEM' });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id: created.body.id, url: ops.url('/a2'), description: 'SIEM', secret: null });
+
+    // Another account sees none of it, and gets its own.
+    expect((await b.call('GET', '/v1/operational-endpoint')).status).toBe(404);
+    expect((await b.call('DELETE', '/v1/operational-endpoint')).status).toBe(404);
+    expect((await b.call('POST', '/v1/operational-endpoint/secret/rotate', {})).status).toBe(404);
+    const bOwn = await b.call('PUT', '/v1/operational-endpoint', { url: ops.url('/b') });
+    expect(bOwn.status).toBe(201);
+    expect(bOwn.body.id).not.toBe(created.body.id);
+    expect((await a.call('GET', '/v1/operational-endpoint')).body.url).toBe(ops.url('/a2'));
+
+    // SSRF: non-public addresses are refused naming the field, as for endpoints.
+    for (const url of ['http://10.0.0.7/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]:8080/x', 'ftp://example.com/']) {
+      const refused = await a.call('PUT', '/v1/operational-endpoint', { url });
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error.field).toBe('url');
+    }
+    expect((await a.call('GET', '/v1/operational-endpoint')).body.url).toBe(ops.url('/a2'));
+
+    const rotated = await a.call('POST', '/v1/operational-endpoint/secret/rotate', {});
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+
+    // The same Idempotency-Key and body answer the first answer (the secret not kept), another body is refused.
+    const key = { 'idempotency-key': uniqueName('idem') };
+    const c = await api.customer(uniqueName('acct'));
+    const first = await c.call('PUT', '/v1/operational-endpoint', { url: ops.url('/c') }, key);
+    const again = await c.call('PUT', '/v1/operational-endpoint', { url: ops.url('/c') }, key);
+    expect(first.status).toBe(201);
+    expect(again).toEqual({ status: 201, body: { ...first.body, secret: null } });
+    expect((await c.call('PUT', '/v1/operational-endpoint', { url: ops.url('/c2') }, key)).status).toBe(422);
+
+    expect((await a.call('DELETE', '/v1/operational-endpoint')).status).toBe(204);
+    expect((await a.call('GET', '/v1/operational-endpoint')).status).toBe(404);
+
+    const audit = await a.call('GET', '/v1/audit-log?limit=20');
+    expect(audit.status).toBe(200);
+    const actions = (audit.body.data as { action: string; status: number | null }[]).map((entry) => `${entry.action} ${entry.status}`).reverse();
+    expect(actions).toEqual([
+      'operational_endpoint.put 201',
+      'operational_endpoint.put 200',
+      ...Array.from({ length: 4 }, () => 'operational_endpoint.put 400'),
+      'operational_endpoint.secret.rotate 200',
+      'operational_endpoint.delete 204',
+    ]);
+    const other = (await b.call('GET', '/v1/audit-log?limit=20')).body.data as { action: string }[];
+    // Newest first; the refused calls are recorded too (with their 404).
+    expect(other.map((entry) => entry.action)).toEqual(['operational_endpoint.put', 'operational_endpoint.secret.rotate', 'operational_endpoint.delete']);
+  });
+});
+
+describe('operational notices', () => {
+  it('endpoint.disabled once when an endpoint answers 410, endpoint.enabled when the API enables it', async () => {
+    const client = await api.customer(uniqueName('acct'));
+    const secret = await operationalEndpoint(client);
+    const goneReceiver = await receiver(() => ({ status: 410 }));
+    const gone = await endpoint(client, goneReceiver);
+    expect((await client.call('POST', `/v1/endpoints/${gone}/test`, {})).status).toBe(202);
+    await expect.poll(() => noticesAbout(secret, 'endpoint.disabled', gone).length, { timeout: 20_000 }).toBe(1);
+    const [disabled] = noticesAbout(secret, 'endpoint.disabled', gone);
+    expect(disabled?.data).toMatchObject({ endpoint_id: gone, url: goneReceiver.url(), reason: 'endpoint_gone' });
+    expect(String(disabled?.data.detail)).toContain('410');
+    expect(Date.parse(String(disabled?.timestamp))).toBeGreaterThan(Date.now() - 60_000);
+
+    // Enabling an enabled endpoint is no news; enabling the disabled one is.
+    const enabledAlready = await endpoint(client, customer);
+    expect((await client.call('POST', `/v1/endpoints/${enabledAlready}/enable`, {})).status).toBe(200);
+    expect((await client.call('POST', `/v1/endpoints/${gone}/enable`, {})).status).toBe(200);
+    await expect.poll(() => noticesAbout(secret, 'endpoint.enabled', gone).length, { timeout: 20_000 }).toBe(1);
+    expect(noticesAbout(secret, 'endpoint.enabled', gone)[0]?.data).toEqual({ endpoint_id: gone });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(noticesAbout(secret, 'endpoint.enabled', enabledAlready)).toEqual([]);
+    expect(noticesAbout(secret, 'endpoint.disabled', gone)).toHaveLength(1);
+
+    // The notices' attempts are in the operational endpoint's log, and counted.
+    const attempts = await client.call('GET', '/v1/operational-endpoint/attempts');
+    expect(attempts.status).toBe(200);
+    expect(attempts.body.data.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.body.data[0]).toMatchObject({ trigger: 'operational', outcome: 'success', status_code: 200 });
+    const metric = await dispatcher.registry.getSingleMetricAsString('webhook_operational_notices_total');
+    expect(metric).toMatch(/webhook_operational_notices_total\{type="endpoint.disabled",outcome="delivered"[^}]*\} [1-9]/);
+    expect(metric).toMatch(/webhook_operational_notices_total\{type="endpoint.enabled",outcome="delivered"[^}]*\} [1-9]/);
+  });
+
+  it('message.attempt.failing after the 4th failed attempt, exhausted after the last, recovered when a failing message then succeeds', async () => {
+    const client = await api.customer(uniqueName('acct'));
+    const secret = await operationalEndpoint(client);
+    // One always fails; the other fails its first four attempts, then answers.
+    const dead = await endpoint(client, await receiver(() => ({ status: 500 })));
+    const flaky = await endpoint(client, await receiver((_request, n) => (n <= 4 ? { status: 503 } : { status: 200 })));
+    const deadSent = await client.call('POST', `/v1/endpoints/${dead}/test`, {});
+    const flakySent = await client.call('POST', `/v1/endpoints/${flaky}/test`, {});
+    expect([deadSent.status, flakySent.status]).toEqual([202, 202]);
+    const deadMessage = deadSent.body.message_id as string;
+    const flakyMessage = flakySent.body.message_id as string;
+
+    await expect.poll(() => noticesAbout(secret, 'message.attempt.exhausted', dead).length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => noticesAbout(secret, 'message.attempt.recovered', flaky).length, { timeout: 30_000 }).toBe(1);
+    const [failing] = noticesAbout(secret, 'message.attempt.failing', dead);
+    expect(failing?.data).toMatchObject({ endpoint_id: dead, message_id: deadMessage, attempt: 4, last_attempt: { status_code: 500, error_code: 'http_status' } });
+    expect(noticesAbout(secret, 'message.attempt.exhausted', dead)[0]?.data).toMatchObject({ message_id: deadMessage, attempt: 5, last_attempt: { status_code: 500 } });
+    expect(noticesAbout(secret, 'message.attempt.failing', flaky)[0]?.data).toMatchObject({ message_id: flakyMessage, attempt: 4, last_attempt: { status_code: 503 } });
+    expect(noticesAbout(secret, 'message.attempt.recovered', flaky)[0]?.data).toMatchObject({ message_id: flakyMessage, attempt: 5, last_attempt: { status_code: 200, error_code: null } });
+    const recoveredAt = (noticesAbout(secret, 'message.attempt.recovered', flaky)[0]?.data.last_attempt as { at: string }).at;
+    expect(Date.parse(recoveredAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    // Exactly one of each, and none that does not apply.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(noticesAbout(secret, 'message.attempt.failing', dead)).toHaveLength(1);
+    expect(noticesAbout(secret, 'message.attempt.failing', flaky)).toHaveLength(1);
+    expect(noticesAbout(secret, 'message.attempt.exhausted', flaky)).toEqual([]);
+    expect(noticesAbout(secret, 'message.attempt.recovered', dead)).toEqual([]);
+    // Each request to the operational endpoint was a notice of this account's (it never gets auth events).
+    for (const request of ops.received.filter((r) => r.headers['webhook-id'] !== undefined)) expect(['endpoint.disabled', 'endpoint.enabled', 'message.attempt.failing', 'message.attempt.exhausted', 'message.attempt.recovered']).toContain(noticeOf(request).type);
+  });
+});
+

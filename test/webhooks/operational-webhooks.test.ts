@@ -9,8 +9,9 @@ import { WebhookFixture, type RunningDispatcher } from './support/webhook-fixtur
  * Operational webhooks (issue 16): an account's one operational endpoint receives, signed with its
  * own secret, endpoint.disabled (a 410), endpoint.enabled (the API's enable), and per message
  * message.attempt.failing (4th failed attempt), .exhausted (the last) and .recovered (a success
- * after failing). The fixture's retry schedule is 0,100ms x4: five attempts.
+ * after failing). Message notices run on the endpoints' own short retry schedules.
  */
+const SHORT_DELAYS = { WEBHOOK_ENDPOINT_RETRY_MIN_DELAY_MS: '50' };
 let fixture: WebhookFixture;
 let dispatcher: RunningDispatcher;
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -27,8 +28,8 @@ async function receiver(behaviour: Parameters<typeof Receiver.start>[0]): Promis
 
 beforeAll(async () => {
   fixture = await WebhookFixture.create();
-  dispatcher = await fixture.startDispatcher();
-  api = await startApi(fixture);
+  dispatcher = await fixture.startDispatcher(SHORT_DELAYS);
+  api = await startApi(fixture, SHORT_DELAYS);
   ops = await Receiver.start();
   customer = await Receiver.start();
 });
@@ -73,8 +74,8 @@ async function operationalEndpoint(client: ApiClient): Promise<string> {
   return put.body.secret as string;
 }
 
-async function endpoint(client: ApiClient, receiver: Receiver): Promise<string> {
-  const created = await client.call('POST', '/v1/endpoints', { url: receiver.url() });
+async function endpoint(client: ApiClient, receiver: Receiver, retrySchedule?: readonly string[]): Promise<string> {
+  const created = await client.call('POST', '/v1/endpoints', { url: receiver.url(), ...(retrySchedule === undefined ? {} : { retry_schedule: retrySchedule }) });
   expect(created.status).toBe(201);
   return created.body.id as string;
 }
@@ -178,9 +179,9 @@ describe('operational notices', () => {
   it('message.attempt.failing after the 4th failed attempt, exhausted after the last, recovered when a failing message then succeeds', async () => {
     const client = await api.customer(uniqueName('acct'));
     const secret = await operationalEndpoint(client);
-    // One always fails; the other fails its first four attempts, then answers.
-    const dead = await endpoint(client, await receiver(() => ({ status: 500 })));
-    const flaky = await endpoint(client, await receiver((_request, n) => (n <= 4 ? { status: 503 } : { status: 200 })));
+    // One always fails (6 attempts); the other (5 attempts) fails its first four, then answers.
+    const dead = await endpoint(client, await receiver(() => ({ status: 500 })), ['50ms', '50ms', '50ms', '50ms', '50ms']);
+    const flaky = await endpoint(client, await receiver((_request, n) => (n <= 4 ? { status: 503 } : { status: 200 })), ['50ms', '50ms', '50ms', '50ms']);
     const deadSent = await client.call('POST', `/v1/endpoints/${dead}/test`, {});
     const flakySent = await client.call('POST', `/v1/endpoints/${flaky}/test`, {});
     expect([deadSent.status, flakySent.status]).toEqual([202, 202]);
@@ -191,7 +192,7 @@ describe('operational notices', () => {
     await expect.poll(() => noticesAbout(secret, 'message.attempt.recovered', flaky).length, { timeout: 30_000 }).toBe(1);
     const [failing] = noticesAbout(secret, 'message.attempt.failing', dead);
     expect(failing?.data).toMatchObject({ endpoint_id: dead, message_id: deadMessage, attempt: 4, last_attempt: { status_code: 500, error_code: 'http_status' } });
-    expect(noticesAbout(secret, 'message.attempt.exhausted', dead)[0]?.data).toMatchObject({ message_id: deadMessage, attempt: 5, last_attempt: { status_code: 500 } });
+    expect(noticesAbout(secret, 'message.attempt.exhausted', dead)[0]?.data).toMatchObject({ message_id: deadMessage, attempt: 6, last_attempt: { status_code: 500 } });
     expect(noticesAbout(secret, 'message.attempt.failing', flaky)[0]?.data).toMatchObject({ message_id: flakyMessage, attempt: 4, last_attempt: { status_code: 503 } });
     expect(noticesAbout(secret, 'message.attempt.recovered', flaky)[0]?.data).toMatchObject({ message_id: flakyMessage, attempt: 5, last_attempt: { status_code: 200, error_code: null } });
     const recoveredAt = (noticesAbout(secret, 'message.attempt.recovered', flaky)[0]?.data.last_attempt as { at: string }).at;

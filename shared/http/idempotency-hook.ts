@@ -48,7 +48,7 @@ interface Owned {
 }
 
 /**
- * `Idempotency-Key` on every POST of an API, as Stripe and the IETF draft define it: the same key
+ * `Idempotency-Key` on every POST (and PUT) of an API, as Stripe and the IETF draft define it: the same key
  * and the same request (method, path, query, body) within `ttlMs` answer the first answer (status
  * and body, with `Idempotent-Replayed: true`) without doing the work again; the same key with
  * another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running, a second one
@@ -61,7 +61,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   const store = new IdempotencyStore(options.redis, { ttlMs: options.ttlMs ?? 86_400_000, runningMs: options.runningMs ?? 120_000, timeoutMs: options.timeoutMs ?? 2_000 });
   const outcomes = new Counter({
     name: `${options.service.replaceAll('-', '_')}_idempotency_requests_total`,
-    help: 'POST requests that carried an Idempotency-Key, by outcome (executed, replayed, reused, in_progress)',
+    help: 'POST and PUT requests that carried an Idempotency-Key, by outcome (executed, replayed, reused, in_progress)',
     labelNames: ['outcome'],
     registers: [options.registry],
   });

@@ -209,3 +209,31 @@ describe('operational notices', () => {
   });
 });
 
+
+describe('operational deliveries', () => {
+  it('are retried with the same webhook-id and body, logged per attempt, and dropped while the operational endpoint is disabled', async () => {
+    const client = await api.customer(uniqueName('acct'));
+    const flakyOps = await receiver((_request, n) => (n === 1 ? { status: 500 } : { status: 200 }));
+    const put = await client.call('PUT', '/v1/operational-endpoint', { url: flakyOps.url('/ops') });
+    expect(put.status).toBe(201);
+    const gone = await endpoint(client, await receiver(() => ({ status: 410 })));
+    expect((await client.call('POST', `/v1/endpoints/${gone}/test`, {})).status).toBe(202);
+    const [first, second] = await flakyOps.waitFor(2);
+    expect(second?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
+    expect(second?.body).toBe(first?.body);
+    expect(JSON.parse(String(second?.body)).type).toBe('endpoint.disabled');
+    const id = String(second?.headers['webhook-id']);
+    expect(String(second?.headers['webhook-signature']).split(' ')).toContain(signatureOf(secretKey(put.body.secret as string), id, Number(second?.headers['webhook-timestamp']), String(second?.body)));
+    await expect.poll(async () => (await client.call('GET', `/v1/operational-endpoint/attempts?message_id=${id}`)).body.data.length, { timeout: 10_000 }).toBe(2);
+    const attempts = (await client.call('GET', `/v1/operational-endpoint/attempts?message_id=${id}`)).body.data as { attempt: number; outcome: string; status_code: number }[];
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.status_code])).toEqual([[2, 'success', 200], [1, 'failure', 500]]);
+
+    // Disabled: the enable notice is queued by the API and dropped by the dispatcher, not sent.
+    expect((await client.call('PUT', '/v1/operational-endpoint', { url: flakyOps.url('/ops'), enabled: false })).body.enabled).toBe(false);
+    expect((await client.call('POST', `/v1/endpoints/${gone}/enable`, {})).status).toBe(200);
+    await expect
+      .poll(async () => (await dispatcher.registry.getSingleMetricAsString('webhook_operational_notices_total')).match(/type="endpoint.enabled",outcome="dropped"[^}]*\} (\d+)/)?.[1] ?? '0', { timeout: 10_000 })
+      .not.toBe('0');
+    expect(flakyOps.received).toHaveLength(2);
+  });
+});

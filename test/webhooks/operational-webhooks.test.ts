@@ -237,3 +237,25 @@ describe('operational deliveries', () => {
     expect(flakyOps.received).toHaveLength(2);
   });
 });
+
+describe('operational notices are durable', () => {
+  it('endpoint.enabled queued by the API while no dispatcher runs is delivered once one starts (PATCH disabled:false counts as an enable)', async () => {
+    const client = await api.customer(uniqueName('acct'));
+    const laterOps = await receiver(() => ({ status: 200 }));
+    const put = await client.call('PUT', '/v1/operational-endpoint', { url: laterOps.url('/ops') });
+    const id = await endpoint(client, customer);
+    expect((await client.call('PATCH', `/v1/endpoints/${id}`, { disabled: true })).status).toBe(200);
+    await dispatcher.stop();
+    try {
+      expect((await client.call('PATCH', `/v1/endpoints/${id}`, { disabled: false })).body.enabled).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(laterOps.received).toEqual([]);
+    } finally {
+      dispatcher = await fixture.startDispatcher(SHORT_DELAYS);
+    }
+    const [notice] = await laterOps.waitFor(1);
+    expect(JSON.parse(String(notice?.body))).toMatchObject({ type: 'endpoint.enabled', data: { endpoint_id: id } });
+    const webhookId = String(notice?.headers['webhook-id']);
+    expect(String(notice?.headers['webhook-signature']).split(' ')).toContain(signatureOf(secretKey(put.body.secret as string), webhookId, Number(notice?.headers['webhook-timestamp']), String(notice?.body)));
+  });
+});

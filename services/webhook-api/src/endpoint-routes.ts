@@ -76,7 +76,7 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
     const patch = parseInput(schemas.updateEndpoint, request.body);
     refuseReservedHeaders(patch.headers);
     refuseOutOfBounds(patch, deps.overrideBounds);
-    await endpoints.get(accountId, request.params.endpointId);
+    const before = await endpoints.get(accountId, request.params.endpointId);
     if (patch.url !== undefined) await checkUrl(patch.url);
     const endpoint = await endpoints.update(accountId, request.params.endpointId, {
       url: patch.url,
@@ -89,6 +89,8 @@ export function endpointRoutes(app: FastifyInstance, deps: EndpointRouteDependen
       retrySchedule: patch.retry_schedule,
       ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }),
     });
+    // `disabled: false` enables as POST .../enable does, and is reported the same way.
+    if (patch.disabled === false && !before.enabled) await deps.notices.emit(enabledNotice(before));
     await announce(accountId, endpoint.id);
     return endpointView(endpoint);
   });

@@ -259,3 +259,21 @@ describe('operational notices are durable', () => {
     expect(String(notice?.headers['webhook-signature']).split(' ')).toContain(signatureOf(secretKey(put.body.secret as string), webhookId, Number(notice?.headers['webhook-timestamp']), String(notice?.body)));
   });
 });
+
+describe('endpoint.disabled for an endpoint failing continuously', () => {
+  it('is sent once, with failing_since, though several deliveries fail at once', async () => {
+    await dispatcher.stop();
+    dispatcher = await fixture.startDispatcher({ ...SHORT_DELAYS, WEBHOOK_DISABLE_AFTER_MS: '400', WEBHOOK_ENDPOINT_CACHE_MS: '100' });
+    const client = await api.customer(uniqueName('acct'));
+    const secret = await operationalEndpoint(client);
+    const failing = await endpoint(client, await receiver(() => ({ status: 500 })), Array.from({ length: 10 }, () => '100ms'));
+    for (let n = 0; n < 4; n += 1) expect((await client.call('POST', `/v1/endpoints/${failing}/test`, {})).status).toBe(202);
+    await expect.poll(() => noticesAbout(secret, 'endpoint.disabled', failing).length, { timeout: 20_000 }).toBe(1);
+    const [disabled] = noticesAbout(secret, 'endpoint.disabled', failing);
+    expect(disabled?.data).toMatchObject({ endpoint_id: failing, reason: 'failing_continuously' });
+    expect(Date.parse(String(disabled?.data.failing_since))).toBeLessThan(Date.parse(String(disabled?.timestamp)));
+    expect((await client.call('GET', `/v1/endpoints/${failing}`)).body).toMatchObject({ enabled: false, disabled_reason: 'failing_continuously' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(noticesAbout(secret, 'endpoint.disabled', failing)).toHaveLength(1);
+  });
+});

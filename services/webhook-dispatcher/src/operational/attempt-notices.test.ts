@@ -5,7 +5,7 @@ import type { AttemptResult } from '../http-deliverer.js';
 import { AttemptNotices } from './attempt-notices.js';
 
 const data: DeliveryJobData = { messageId: 'txid-1', endpointId: 'ep_1', accountId: 'acct', type: 'authlog.authentication', body: '{}', trigger: 'event', tracked: false, createdAt: 0 };
-const failed: AttemptResult = { ok: false, statusCode: 500, latencyMs: 5, errorCode: 'http_status', error: 'HTTP 500', responseExcerpt: null, retryAfterMs: undefined };
+const failed: AttemptResult = { ok: false, statusCode: 500, latencyMs: 5, errorCode: 'http_status', error: 'HTTP 500', responseExcerpt: null, retryAfterMs: undefined, requestHeaders: null };
 const succeeded: AttemptResult = { ...failed, ok: true, statusCode: 200, errorCode: null, error: null };
 
 function notices(): { emitted: OperationalNotice[]; subject: AttemptNotices } {

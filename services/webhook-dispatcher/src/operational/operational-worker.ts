@@ -96,6 +96,7 @@ export class OperationalWorker {
         error_code: result.errorCode,
         error: result.error,
         response_excerpt: result.responseExcerpt,
+        request_headers: result.requestHeaders,
       });
       if (result.ok) {
         this.deps.counter.inc({ type: notice.type, outcome: 'delivered' });

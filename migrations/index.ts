@@ -23,7 +23,7 @@ import * as dropEventPublications from './2026-12-08-93-drop-event-publications.
 import * as messageListIndexes from './2026-12-08-94-message-list-indexes.js';
 import * as webhookAttemptHours from './2026-12-08-95-webhook-attempt-hours.js';
 import * as attemptRequestHeaders from './2026-12-09-20-attempt-request-headers.js';
-import * as operationalEndpoints from './2026-12-09-10-operational-endpoints.js';
+import * as operationalEndpoints from './2026-12-09-50-operational-endpoints.js';
 
 /**
  * Every migration, by name. Listed here instead of read from the folder so that the same code runs
@@ -54,5 +54,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-94-message-list-indexes': messageListIndexes,
   '2026-12-08-95-webhook-attempt-hours': webhookAttemptHours,
   '2026-12-09-20-attempt-request-headers': attemptRequestHeaders,
-  '2026-12-09-10-operational-endpoints': operationalEndpoints,
+  '2026-12-09-50-operational-endpoints': operationalEndpoints,
 };

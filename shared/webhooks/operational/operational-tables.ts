@@ -1,7 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { WebhooksDatabase } from '../webhook-tables.js';
 
-/** Kysely types of migrations/2026-12-09-10-operational-endpoints.ts. */
+/** Kysely types of migrations/2026-12-09-50-operational-endpoints.ts. */
 export interface WebhookOperationalEndpointsTable {
   id: string;
   account_id: string;

@@ -82,6 +82,16 @@ describe('webhook API with the dispatcher running', () => {
     expect(requests[5]!.headers['webhook-id']).toBe(event!.txid);
     expect(verify(secret, requests[5]!).data.txid).toBe(event!.txid);
     await expect.poll(async () => (await customer.call('GET', `/v1/endpoints/${id}/messages`)).body.data[0]?.status).toBe('delivered');
+    // The attempt log by status class and time (the Admin Panel's filters).
+    const attemptsWhere = async (query: string) => (await customer.call('GET', `/v1/endpoints/${id}/attempts?${query}`)).body.data as { status_code: number | null }[];
+    await expect.poll(async () => (await attemptsWhere('status_class=2xx')).length).toBe(1);
+    expect((await attemptsWhere('status_class=5xx')).map((attempt) => attempt.status_code)).toEqual([500, 500, 500, 500, 500]);
+    expect(await attemptsWhere('status_class=none')).toEqual([]);
+    expect(await attemptsWhere(`from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect(await attemptsWhere(`from=${encodeURIComponent(since)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&outcome=failure`)).toHaveLength(5);
+    expect(await attemptsWhere(`to=${encodeURIComponent(since)}`)).toEqual([]);
+    const refused = await customer.call('GET', `/v1/endpoints/${id}/attempts?status_class=6xx`);
+    expect(refused).toMatchObject({ status: 400, body: { error: { field: 'status_class' } } });
     // Nothing is failed any more: a second recovery finds nothing.
     expect((await customer.call('POST', `/v1/endpoints/${id}/recover`, { since })).body.recovered).toBe(0);
   });

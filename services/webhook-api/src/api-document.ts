@@ -90,7 +90,7 @@ export function webhookApiOperations(schemas: RequestSchemas): ApiOperation[] {
     },
     {
       method: 'GET', path: '/v1/endpoints/:endpointId/attempts', operationId: 'listAttempts', tag: deliveries, auth: 'apiKey',
-      summary: 'The endpoint\'s delivery attempts, newest first', params: endpointParams,
+      summary: 'The endpoint\'s delivery attempts, newest first; filtered by message_id, outcome, status_class (2xx..5xx, or none: no HTTP answer) and from/to (when attempted)', params: endpointParams,
       query: schemas.listAttempts,
       responses: { 200: { description: 'a page of attempts', schema: answers.attemptListSchema, name: 'AttemptList' }, 404: noEndpoint },
     },

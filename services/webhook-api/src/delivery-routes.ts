@@ -44,6 +44,9 @@ export function deliveryRoutes(app: FastifyInstance, deps: DeliveryRouteDependen
       before: query.before,
       messageId: query.message_id,
       outcome: query.outcome,
+      statusClass: query.status_class,
+      from: query.from === undefined ? undefined : new Date(query.from),
+      to: query.to === undefined ? undefined : new Date(query.to),
     });
     return { data: rows.map(attemptView), next_before: rows.length === query.limit ? String(rows.at(-1)?.id) : null };
   });

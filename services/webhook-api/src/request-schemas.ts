@@ -4,6 +4,7 @@ import { toFieldIssues } from '../../../shared/event/parse-auth-event.js';
 import { endpointFiltersSchema } from '../../../shared/webhooks/endpoint-filters.js';
 import { isValidSecret } from '../../../shared/webhooks/signing.js';
 import { parseDuration } from '../../../shared/webhooks/retry-schedule.js';
+import { STATUS_CLASSES } from './attempt-queries.js';
 import { HEADER_NAME, HEADER_VALUE, MAX_HEADER_NAME_LENGTH, MAX_HEADER_VALUE_LENGTH, MAX_HEADERS } from '../../../shared/webhooks/headers/header-rules.js';
 
 const headerValue = z
@@ -99,6 +100,9 @@ export function requestSchemas(limits: { defaultMaxConcurrency: number; maxConcu
         before: z.string().regex(/^\d{1,20}$/, { message: 'an attempt id' }).optional(),
         message_id: z.string().max(64, { message: 'a message id' }).optional(),
         outcome: z.enum(['success', 'failure'], { message: 'success or failure' }).optional(),
+        status_class: z.enum(STATUS_CLASSES, { message: '2xx, 3xx, 4xx, 5xx, or none (no HTTP answer: refused, timed out)' }).optional(),
+        from: instant.optional().describe('attempts at or after this instant'),
+        to: instant.optional().describe('attempts before this instant'),
       })
       .strict(),
     listMessages: z

@@ -152,6 +152,7 @@ export class ReportsService implements RunnableService {
       },
       logger,
       metrics: createReportsMetrics(registry),
+      webhookApi: config.REPORTS_WEBHOOK_API_URL === undefined ? undefined : { baseUrl: config.REPORTS_WEBHOOK_API_URL, timeoutMs: config.REPORTS_WEBHOOK_API_TIMEOUT_MS },
       panel: { dir: panelDirectory(), chartJsFile: resolve(dirname(new URL(import.meta.resolve('chart.js')).pathname), 'chart.umd.min.js') },
     };
   }

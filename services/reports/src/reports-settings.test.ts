@@ -27,3 +27,13 @@ describe('REPORTS_LINK_SECRET', () => {
     expect(loadConfig(reportsSettings, {}).REPORTS_LINK_SECRET).toBeUndefined();
   });
 });
+
+describe('REPORTS_WEBHOOK_API_URL', () => {
+  it('is optional, and when set must be an http(s) URL (the Admin Panel proxies its webhook pages to it)', () => {
+    expect(loadConfig(reportsSettings, {}).REPORTS_WEBHOOK_API_URL).toBeUndefined();
+    expect(loadConfig(reportsSettings, { REPORTS_WEBHOOK_API_URL: 'http://127.0.0.1:7005' }).REPORTS_WEBHOOK_API_URL).toBe('http://127.0.0.1:7005');
+    for (const value of ['127.0.0.1:7005', 'ftp://hooks.example.com', 'not a url']) {
+      expect(() => loadConfig(reportsSettings, { REPORTS_WEBHOOK_API_URL: value }), value).toThrow(expect.objectContaining({ variable: 'REPORTS_WEBHOOK_API_URL' }));
+    }
+  });
+});

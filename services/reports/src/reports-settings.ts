@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
 import type { Environment } from '../../../shared/config/environment.js';
@@ -56,6 +56,15 @@ export const reportsSettings = {
   REPORTS_RATE_PER_KEY: envInt(600, { min: 1, max: 1_000_000 }),
   /** Refused API keys from one client address per window; beyond it the address gets 429 without a lookup. */
   REPORTS_AUTH_FAILURES_PER_ADDRESS: envInt(20, { min: 1, max: 1_000_000 }),
+  /**
+   * The webhook API's base URL (e.g. http://127.0.0.1:7005): the Admin Panel's webhook pages call it
+   * through this service at /webhook-api/v1/... Unset: no proxy, and the panel hides those pages.
+   */
+  REPORTS_WEBHOOK_API_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || (URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol)), { message: 'a URL with scheme http or https' }),
+  REPORTS_WEBHOOK_API_TIMEOUT_MS: envInt(15_000, { min: 100, max: 120_000 }),
   /** Lineage: how long after a hop the next one counts as "missing" rather than "not yet" (the pipeline's lag plus a margin). */
   REPORTS_PIPELINE_MARGIN_SECONDS: envInt(600, { min: 1, max: 86_400 }),
 } as const;

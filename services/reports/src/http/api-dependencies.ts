@@ -56,4 +56,6 @@ export interface ApiDependencies {
   readonly metrics: ApiMetrics;
   /** Where the Admin Panel's files and Chart.js are read from. */
   readonly panel: { readonly dir: string; readonly chartJsFile: string };
+  /** Where the panel's webhook pages are proxied (webhook-api-proxy.ts); undefined: no proxy. */
+  readonly webhookApi: { readonly baseUrl: string; readonly timeoutMs: number } | undefined;
 }

@@ -26,7 +26,7 @@ const report = (summary: string, operationId: string, query: z.ZodType, answer: 
  * document is generated from this list; test/reports/openapi-drift.test.ts holds it to the routes
  * Fastify registered and to real answers.
  */
-export function reportsApiOperations(settings: { readonly maxPageSize: number }): ApiOperation[] {
+export function reportsApiOperations(settings: ReportsDocumentSettings): ApiOperation[] {
   return [
     { method: 'GET', path: '/v1/reports/distinct-users', ...report('Distinct users with a successful authentication, per local day', 'distinctUsersReport', distinctUsersParams, answers.distinctUsersSchema, 'DistinctUsersReport', true) },
     { method: 'GET', path: '/v1/reports/out-of-date', ...report('Denials for out-of-date software (reason out_of_date), per local month', 'outOfDateReport', outOfDateParams, answers.outOfDateSchema, 'OutOfDateReport', true) },
@@ -96,7 +96,7 @@ export function reportsApiOperations(settings: { readonly maxPageSize: number })
       method: 'GET', path: '/panel/:file', operationId: 'panelFile', tag: 'Admin Panel', auth: 'none',
       summary: 'A file of the Admin Panel', params: z.object({ file: z.string() }),
       responses: {
-        200: { description: 'the file', contentTypes: ['text/html', 'text/javascript', 'text/css', 'image/svg+xml', 'image/x-icon'] },
+        200: { description: 'the file (settings.json: what this instance offers, {"webhook_api": true} with REPORTS_WEBHOOK_API_URL set)', contentTypes: ['text/html', 'text/javascript', 'text/css', 'image/svg+xml', 'image/x-icon', 'application/json'] },
         304: notModified,
         404: { description: 'no such file', errors: ['NOT_FOUND'] },
       },
@@ -105,12 +105,31 @@ export function reportsApiOperations(settings: { readonly maxPageSize: number })
       method: 'GET', path: '/vendor/chart.umd.min.js', operationId: 'panelChartJs', tag: 'Admin Panel', auth: 'none',
       summary: 'Chart.js, for the Admin Panel', responses: { 200: { description: 'the script', contentTypes: ['text/javascript'] }, 304: notModified },
     },
+    ...(settings.webhookApiProxy === true ? webhookApiProxyOperations : []),
     openApiOperation,
   ];
 }
 
+export interface ReportsDocumentSettings {
+  readonly maxPageSize: number;
+  /** REPORTS_WEBHOOK_API_URL is set: the Admin Panel's proxy to the webhook API is served. */
+  readonly webhookApiProxy?: boolean;
+}
+
+/** Only with REPORTS_WEBHOOK_API_URL set (not in the committed document, made with default settings). */
+const webhookApiProxyOperations: ApiOperation[] = (['GET', 'POST', 'PATCH', 'DELETE'] as const).map((method) => ({
+  method, path: '/webhook-api/v1/*', operationId: `webhookApiProxy${method[0]}${method.slice(1).toLowerCase()}`, tag: 'Admin Panel', auth: 'none',
+  summary: 'For the Admin Panel\'s webhook pages: the webhook API\'s /v1/... (see its own document), called with the caller\'s Authorization, Content-Type, Idempotency-Key and body (64 KiB at most), answered as it answered',
+  responses: {
+    200: { description: 'the webhook API\'s answer, whatever its status' },
+    404: { description: 'a path outside the webhook API\'s /v1/', errors: ['NOT_FOUND'] },
+    413: { description: 'a body over 64 KiB', errors: ['BODY_TOO_LARGE'] },
+    502: { description: 'the webhook API did not answer within REPORTS_WEBHOOK_API_TIMEOUT_MS', errors: ['WEBHOOK_API_UNAVAILABLE'], headers: { 'Retry-After': 'seconds to wait' } },
+  },
+}));
+
 /** The document served at GET /openapi.json and committed as docs/openapi/reports.json. */
-export function reportsApiDocument(settings: { readonly maxPageSize: number }): JsonObject {
+export function reportsApiDocument(settings: ReportsDocumentSettings): JsonObject {
   return openApiDocument({
     title: 'Authlog reports API',
     version: '1',

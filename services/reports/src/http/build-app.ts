@@ -12,8 +12,9 @@ import { registerAccountRoutes } from './account-routes.js';
 import { reportsProblem } from './error-handler.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerPanelRoutes } from './panel-routes.js';
+import { registerWebhookApiProxy } from './webhook-api-proxy.js';
 import { registerReportRoutes } from './report-routes.js';
-import { loadStaticFiles } from './static-files.js';
+import { loadStaticFiles, staticFile } from './static-files.js';
 import { registerTraceRoutes } from './trace-routes.js';
 import { registerCompletenessRoutes } from './completeness-routes.js';
 import { reportsPolicies } from './route-policies.js';
@@ -37,6 +38,8 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   recordRoutes(app);
   requirePolicies(app, reportsPolicies, needsKey);
   const files = await loadStaticFiles(deps.panel.dir, { 'chart.umd.min.js': deps.panel.chartJsFile });
+  // What the page may offer, read before sign-in so it never probes a route this instance lacks.
+  files.set('settings.json', staticFile(Buffer.from(JSON.stringify({ webhook_api: deps.webhookApi !== undefined })), 'application/json; charset=utf-8'));
 
   app.setErrorHandler(httpErrorHandler(deps.logger, reportsProblem));
   app.setNotFoundHandler(notFoundHandler);
@@ -51,6 +54,7 @@ export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> 
   registerTraceRoutes(app, deps);
   registerCompletenessRoutes(app, deps);
   registerPanelRoutes(app, files);
-  registerOpenApiRoute(app, reportsApiDocument(deps.settings));
+  if (deps.webhookApi !== undefined) registerWebhookApiProxy(app, { ...deps.webhookApi, maxBodyBytes: 64 * 1024 });
+  registerOpenApiRoute(app, reportsApiDocument({ ...deps.settings, webhookApiProxy: deps.webhookApi !== undefined }));
   return app;
 }

@@ -25,13 +25,16 @@ const TYPES: Record<string, string> = {
 export async function loadStaticFiles(dir: string, extra: Record<string, string>): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
   const add = async (name: string, path: string) => {
-    const body = await readFile(path);
-    const contentType = TYPES[extname(path)] ?? 'application/octet-stream';
-    files.set(name, { body, gzipped: gzipSync(body, { level: 9 }), contentType, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
+    files.set(name, staticFile(await readFile(path), TYPES[extname(path)] ?? 'application/octet-stream'));
   };
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isFile() && TYPES[extname(entry.name)] !== undefined) await add(entry.name, join(dir, entry.name));
   }
   for (const [name, path] of Object.entries(extra)) await add(name, path);
   return files;
+}
+
+/** A file made in memory (the panel's settings.json), served like the others. */
+export function staticFile(body: Buffer, contentType: string): StaticFile {
+  return { body, gzipped: gzipSync(body, { level: 9 }), contentType, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }

@@ -1,4 +1,4 @@
-/** The reports API as the panel uses it: the API key as a Bearer token, errors as ApiError. */
+/** The reports API (and the webhook API through /webhook-api) as the panel uses it: the API key as a Bearer token, errors as ApiError. */
 export class ApiError extends Error {
   constructor(status, body) {
     const error = body?.error ?? {};
@@ -24,15 +24,26 @@ export class Api {
     return this.#request('POST', path, params);
   }
 
-  async #request(method, path, params) {
+  /**
+   * A JSON body (the webhook API's changes). Every POST carries a fresh Idempotency-Key: one per user
+   * action, so a request retried by the browser or a double click is not done twice.
+   */
+  send(method, path, body = undefined) {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
+    return this.#request(method, path, {}, headers, body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  async #request(method, path, params, extraHeaders = {}, body = undefined) {
     const query = toQuery(params);
     const response = await fetch(`${path}${query === '' ? '' : `?${query}`}`, {
       method,
-      headers: { authorization: `Bearer ${this.#key}`, accept: 'application/json' },
+      headers: { authorization: `Bearer ${this.#key}`, accept: 'application/json', ...extraHeaders },
+      ...(body === undefined ? {} : { body }),
     });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(response.status, body);
-    return body;
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiError(response.status, answer);
+    return answer;
   }
 }
 

@@ -5,6 +5,7 @@ import { formatCount, formatDuration } from './format.js';
 import { LogTable } from './log-table.js';
 import { TraceView } from './trace-view.js';
 import { CompletenessView } from './completeness-view.js';
+import { startWebhooks } from './webhooks-page.js';
 
 /**
  * The Admin Panel: asks for an API key once per tab, then loads every report for the chosen range
@@ -38,19 +39,44 @@ async function askForKey(message = '') {
   return document.getElementById('key-input').value.trim();
 }
 
-async function signIn() {
+/** What this server offers (settings.json, no key needed): the webhook pages only with the webhook API proxied. */
+async function panelSettings() {
+  const response = await fetch('/panel/settings.json');
+  return response.ok ? response.json() : { webhook_api: false };
+}
+
+async function probe(candidate, path, params) {
+  try {
+    return { ok: true, value: await candidate.get(path, params) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+const refused = (answer) => !answer.ok && answer.error instanceof ApiError && answer.error.status === 401;
+
+/**
+ * One key for both pages: the reports need logs:read (GET /v1/account answers), the webhook pages
+ * webhooks:read (the webhook API's endpoint list answers). A key is accepted when either does, and
+ * sees only the pages its scopes open.
+ */
+async function signIn(settings) {
   let message = '';
   for (;;) {
     const key = sessionStorage.getItem(KEY) ?? (await askForKey(message));
-    try {
-      const candidate = new Api(key);
-      const account = await candidate.get('/v1/account');
+    const candidate = new Api(key);
+    const account = await probe(candidate, '/v1/account');
+    const webhooks = refused(account) || !settings.webhook_api ? { ok: false, error: undefined } : await probe(candidate, '/webhook-api/v1/endpoints', { limit: 1 });
+    // A webhook API that does not answer still gets its page, which then says so; a missing scope does not.
+    const webhooksOpen = webhooks.ok || (webhooks.error instanceof ApiError && webhooks.error.status === 502);
+    if (!refused(account) && !refused(webhooks) && (account.ok || webhooksOpen)) {
       sessionStorage.setItem(KEY, key);
-      return { api: candidate, account, key };
-    } catch (error) {
-      sessionStorage.removeItem(KEY);
-      message = error instanceof ApiError && error.status === 401 ? 'That key was not accepted.' : error.message;
+      return { api: candidate, account: account.ok ? account.value : null, key, reports: account.ok, webhooks: webhooksOpen };
     }
+    sessionStorage.removeItem(KEY);
+    if (refused(account) || refused(webhooks)) message = 'That key was not accepted.';
+    else if (account.error instanceof ApiError && account.error.status === 403) message = settings.webhook_api ? 'That key holds neither logs:read nor webhooks:read.' : 'That key lacks logs:read.';
+    else message = (account.error ?? webhooks.error)?.message ?? 'sign-in failed';
   }
 }
 
@@ -124,12 +150,14 @@ async function exportAs(format) {
   }
 }
 
-async function main() {
-  const session = await signIn();
-  api = session.api;
-  document.getElementById('account-name').textContent = `${session.account.display_name} (${session.account.account_id})`;
-  document.getElementById('sign-out').hidden = false;
-  document.getElementById('sign-out').addEventListener('click', signOut);
+function showPage(name) {
+  for (const page of ['reports', 'webhooks']) {
+    document.getElementById(`${page}-page`).hidden = page !== name;
+    document.getElementById(`tab-${page}`).setAttribute('aria-pressed', String(page === name));
+  }
+}
+
+async function startReports(session) {
   const traces = new TraceView(api);
   timeZone = session.account.time_zone;
   completeness = new CompletenessView(api, session.key, { onError: showError });
@@ -142,6 +170,29 @@ async function main() {
   document.getElementById('export-csv').addEventListener('click', () => void exportAs('csv'));
   document.getElementById('export-ndjson').addEventListener('click', () => void exportAs('ndjson'));
   await refresh();
+}
+
+async function main() {
+  const session = await signIn(await panelSettings());
+  api = session.api;
+  document.getElementById('account-name').textContent = session.account === null ? 'webhooks' : `${session.account.display_name} (${session.account.account_id})`;
+  document.getElementById('sign-out').hidden = false;
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  document.getElementById('tabs').hidden = false;
+  document.getElementById('tab-reports').hidden = !session.reports;
+  document.getElementById('tab-webhooks').hidden = !session.webhooks;
+  if (!session.reports) document.getElementById('freshness').hidden = true;
+  let webhooks;
+  const openWebhooks = () => {
+    showPage('webhooks');
+    webhooks ??= startWebhooks(api, { onSignOut: signOut });
+  };
+  document.getElementById('tab-reports').addEventListener('click', () => showPage('reports'));
+  document.getElementById('tab-webhooks').addEventListener('click', openWebhooks);
+  if (session.reports) {
+    showPage('reports');
+    await startReports(session);
+  } else openWebhooks();
 }
 
 void main();

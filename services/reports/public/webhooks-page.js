@@ -1,0 +1,37 @@
+import { ApiError } from './api.js';
+import { DeliveriesView } from './deliveries-view.js';
+import { EndpointForm } from './endpoint-form.js';
+import { WebhooksView } from './webhooks-view.js';
+
+/**
+ * Wires the webhook pages: endpoint list, create/edit dialog, deliveries. Times are shown in the
+ * browser's time zone, the one its date-time inputs (attempt filters, recover since) are typed in.
+ */
+export function startWebhooks(api, { onSignOut }) {
+  const errorLine = document.getElementById('webhooks-error');
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const onError = (error) => {
+    const where = error instanceof ApiError && error.field !== undefined ? ` (${error.field})` : '';
+    errorLine.textContent = `${error.message}${where}`;
+    if (error instanceof ApiError && error.status === 401) onSignOut();
+  };
+  const deliveries = new DeliveriesView(api, { timeZone, onError });
+  let list;
+  const form = new EndpointForm(api, {
+    onSaved: async (saved) => {
+      if (saved.secret !== undefined) list.showSecret(saved.secret, `Signing secret of ${saved.url}:`);
+      await list.load();
+    },
+  });
+  list = new WebhooksView(api, {
+    timeZone,
+    onError,
+    onEdit: (endpoint) => form.open(endpoint),
+    onDeliveries: (endpoint) => {
+      errorLine.textContent = '';
+      void deliveries.show(endpoint);
+    },
+  });
+  void list.load();
+  return { list, deliveries };
+}

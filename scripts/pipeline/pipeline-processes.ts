@@ -36,7 +36,7 @@ export function pipelineProcesses(distDir: string, settings: PipelineSettings, d
     spec('indexer', 'indexer', PORTS.ops.indexer),
     spec('webhook-dispatcher', 'webhook-dispatcher', PORTS.ops.dispatcher, localWebhooks),
     spec('webhook-api', 'webhook-api', PORTS.ops.webhookApi, { ...localWebhooks, WEBHOOK_API_PORT: String(PORTS.webhookApi) }),
-    spec('reports', 'reports', PORTS.ops.reports, { REPORTS_PORT: String(PORTS.reports) }),
+    spec('reports', 'reports', PORTS.ops.reports, { REPORTS_PORT: String(PORTS.reports), REPORTS_WEBHOOK_API_URL: `http://127.0.0.1:${PORTS.webhookApi}` }),
     spec('traffic-generator', 'traffic-generator', PORTS.ops.traffic, {
       TRAFFIC_TARGET_URL: `http://127.0.0.1:${PORTS.authDemo}`,
       TRAFFIC_RATE: String(settings.TRAFFIC_RATE),

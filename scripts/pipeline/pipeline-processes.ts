@@ -35,7 +35,7 @@ export function pipelineProcesses(distDir: string, settings: PipelineSettings, d
     spec('relay', 'relay', PORTS.ops.relay),
     spec('indexer', 'indexer', PORTS.ops.indexer),
     spec('webhook-dispatcher', 'webhook-dispatcher', PORTS.ops.dispatcher, localWebhooks),
-    spec('webhook-api', 'webhook-api', PORTS.ops.webhookApi, { ...localWebhooks, WEBHOOK_API_PORT: String(PORTS.webhookApi) }),
+    spec('webhook-api', 'webhook-api', PORTS.ops.webhookApi, { ...localWebhooks, WEBHOOK_API_PORT: String(PORTS.webhookApi), WEBHOOK_API_TRUSTED_PROXIES: '127.0.0.1' }),
     spec('reports', 'reports', PORTS.ops.reports, { REPORTS_PORT: String(PORTS.reports), REPORTS_WEBHOOK_API_URL: `http://127.0.0.1:${PORTS.webhookApi}` }),
     spec('traffic-generator', 'traffic-generator', PORTS.ops.traffic, {
       TRAFFIC_TARGET_URL: `http://127.0.0.1:${PORTS.authDemo}`,

@@ -56,7 +56,9 @@ describe('webhook API proxy (REPORTS_WEBHOOK_API_URL)', () => {
     const [request] = seen.splice(0);
     expect(request).toMatchObject({ method: 'POST', url: '/base/v1/endpoints/ep_1/test?x=1', body: '{"event_type":"authlog.authentication"}' });
     expect(request!.headers).toMatchObject({ authorization: 'Bearer alk_secret', 'content-type': 'application/json', 'idempotency-key': 'k-1' });
-    for (const dropped of ['cookie', 'x-forwarded-for', 'x-custom']) expect(request!.headers[dropped]).toBeUndefined();
+    for (const dropped of ['cookie', 'x-custom']) expect(request!.headers[dropped]).toBeUndefined();
+    // The client's address as this service saw it, not the one the client claimed.
+    expect(request!.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
   it('no key is checked here (the webhook API checks it), no path leaves /v1/, and the body is bounded', async () => {

@@ -41,6 +41,8 @@ export interface AppDependencies {
   readonly limiter: RateLimiter | undefined;
   readonly limits: WebhookApiLimits;
   readonly timeouts: HttpServerSettings;
+  /** Proxies whose X-Forwarded-For gives the client's address (WEBHOOK_API_TRUSTED_PROXIES); empty: none. */
+  readonly trustedProxies: readonly string[];
   readonly logger: Logger;
   readonly registry: Registry;
   readonly idempotency: Pick<IdempotencyOptions, 'redis' | 'prefix'>;
@@ -70,7 +72,8 @@ const SECRET_ANSWERS: ReadonlyMap<string, readonly string[]> = new Map([
  * GET /openapi.json, the document generated from the routes' own schemas (api-document.ts).
  */
 export function buildApp(deps: AppDependencies): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, ...fastifyTimeouts(deps.timeouts) });
+  const trustProxy = deps.trustedProxies.length === 0 ? false : [...deps.trustedProxies];
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, trustProxy, ...fastifyTimeouts(deps.timeouts) });
   recordRoutes(app);
   requirePolicies(app, webhookApiPolicies, needsKey);
   registerRequestMetrics(app, deps.registry, 'webhook_api');

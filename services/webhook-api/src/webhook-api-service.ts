@@ -97,6 +97,7 @@ export class WebhookApiService implements RunnableService {
       limiter: new RateLimiter(this.#redis.commands, { prefix: settings.WEBHOOK_REDIS_PREFIX, service: 'webhook_api', registry, logger }),
       limits: webhookApiLimits(settings),
       timeouts: settings,
+      trustedProxies: settings.WEBHOOK_API_TRUSTED_PROXIES,
       logger,
       registry,
       idempotency: { redis: this.#redis.commands, prefix: settings.WEBHOOK_REDIS_PREFIX },

@@ -13,7 +13,7 @@ export interface WebhookApiProxyOptions {
 }
 
 export const WEBHOOK_API_PREFIX = '/webhook-api';
-/** What the panel's calls need and nothing more: no cookies, no client addresses, no other headers. */
+/** What the panel's calls need and nothing more: no cookies, no other headers (X-Forwarded-For is set, not passed on). */
 const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'accept'] as const;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'www-authenticate', 'idempotent-replayed'] as const;
 
@@ -48,6 +48,9 @@ async function forward(request: FastifyRequest, reply: FastifyReply, base: URL, 
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
+  // The client's address, for the webhook API's per-address limit of refused keys (believed there
+  // only from addresses in its WEBHOOK_API_TRUSTED_PROXIES).
+  headers['x-forwarded-for'] = request.ip;
   const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : await readBounded(request.raw, options.maxBodyBytes);
   let answer: Dispatcher.ResponseData;
   try {

@@ -181,8 +181,12 @@ describe('Admin Panel: webhook pages', () => {
     const created = await client.call('POST', '/v1/endpoints', { url: receiver.url('/gone'), headers: { 'X-Path': 'gone' }, filters: { event_types: ['enrollment'] } });
     state.goneId = created.body.id;
     await refreshList();
+    // An example event of a catalog type (GET /v1/event-types) rather than the ping.
+    await page.selectOption('#test-event-type', 'authlog.enrollment');
     await row(state.goneId!).getByRole('button', { name: /^Send test/ }).click();
     await expect.poll(async () => (await endpointOf(state.goneId!)).enabled, { timeout: 15_000 }).toBe(false);
+    expect(JSON.parse(requestsTo('gone')[0]!.body)).toMatchObject({ type: 'authlog.enrollment' });
+    await page.selectOption('#test-event-type', '');
     await refreshList();
     expect(await row(state.goneId!).getAttribute('data-state')).toBe('disabled');
     expect(await row(state.goneId!).getByTestId('endpoint-health').textContent()).toMatch(/^Disabled since .*: the endpoint answered 410 Gone/);

@@ -9,10 +9,10 @@ const REASONS = {
 /** An endpoint's health in words: enabled, failing since when, or disabled and why. */
 export function healthOf(endpoint, timeZone) {
   if (!endpoint.enabled) {
-    const why = REASONS[endpoint.disabled_reason] ?? endpoint.disabled_reason ?? 'unknown reason';
-    const detail = endpoint.disabled_detail === null ? '' : ` (${endpoint.disabled_detail})`;
+    // The detail says it best when there is one ("the endpoint answered 410 Gone at ..."); else the reason in words.
+    const why = endpoint.disabled_detail ?? REASONS[endpoint.disabled_reason] ?? endpoint.disabled_reason ?? 'unknown reason';
     const when = endpoint.disabled_at === null ? '' : ` since ${formatTime(endpoint.disabled_at, timeZone)}`;
-    return { state: 'disabled', text: `Disabled${when}: ${why}${detail}` };
+    return { state: 'disabled', text: `Disabled${when}: ${why}` };
   }
   if (endpoint.failing_since !== null) return { state: 'failing', text: `Failing since ${formatTime(endpoint.failing_since, timeZone)}` };
   return { state: 'healthy', text: 'Enabled' };

@@ -33,5 +33,6 @@ export function startWebhooks(api, { onSignOut }) {
     },
   });
   void list.load();
+  void list.loadEventTypes();
   return { list, deliveries };
 }

@@ -27,6 +27,17 @@ export class WebhooksView {
     document.getElementById('secret-dismiss').addEventListener('click', () => this.hideSecret());
   }
 
+  /** The catalog's types for "Send test as" (an example event of that type instead of the ping). */
+  async loadEventTypes() {
+    try {
+      const catalog = await this.#api.get('/webhook-api/v1/event-types');
+      const select = document.getElementById('test-event-type');
+      select.append(...catalog.data.map((entry) => el('option', { value: entry.type, text: `${entry.type} (example)` })));
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
   async load() {
     const page = document.getElementById('webhooks-page');
     page.dataset.loading = 'true';
@@ -100,7 +111,8 @@ export class WebhooksView {
 
   async #test(endpoint) {
     try {
-      const sent = await this.#api.send('POST', `${BASE}/${encodeURIComponent(endpoint.id)}/test`, {});
+      const type = document.getElementById('test-event-type').value;
+      const sent = await this.#api.send('POST', `${BASE}/${encodeURIComponent(endpoint.id)}/test`, type === '' ? {} : { event_type: type });
       document.getElementById('endpoints-info').textContent = `Test message ${sent.message_id} queued for ${endpoint.url}`;
       this.#onDeliveries(endpoint);
     } catch (error) {

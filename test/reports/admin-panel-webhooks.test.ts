@@ -260,6 +260,8 @@ describe('Admin Panel: webhook pages', () => {
       await page.click('#deliveries-refresh');
       return page.locator('[data-testid=message-rows] tr[data-status=delivered]').count();
     }).toBe(2);
+    // The list follows by itself: the endpoint is no longer failing.
+    await expect.poll(() => row(state.flakyId!).getByTestId('endpoint-health').textContent(), { timeout: 5_000 }).toBe('Enabled');
     await shot('recovered');
   });
 

@@ -10,6 +10,7 @@ export class DeliveriesView {
   #api;
   #timeZone;
   #onError;
+  #onChanged;
   #endpoint = null;
   /** Cursors of the attempt pages shown so far, and the next page's. */
   #before = [];
@@ -17,8 +18,9 @@ export class DeliveriesView {
   #section = document.getElementById('deliveries');
   #filters = document.getElementById('attempt-filters');
 
-  constructor(api, { timeZone, onError }) {
+  constructor(api, { timeZone, onError, onChanged }) {
     this.#api = api;
+    this.#onChanged = onChanged;
     this.#timeZone = timeZone;
     this.#onError = onError;
     this.#filters.addEventListener('submit', (event) => {
@@ -134,10 +136,19 @@ export class DeliveriesView {
     );
   }
 
+  /** Deliveries are queued, not done, when the API answers: look again once they have had a moment. */
+  #settleThenRefresh() {
+    setTimeout(() => {
+      void this.refresh();
+      this.#onChanged();
+    }, 1_500);
+  }
+
   async #replay(messageId) {
     try {
       await this.#api.send('POST', `${this.#base}/messages/${encodeURIComponent(messageId)}/replay`, {});
       document.getElementById('recover-result').textContent = `Replay of ${messageId} queued`;
+      this.#settleThenRefresh();
     } catch (error) {
       this.#onError(error);
     }
@@ -149,6 +160,7 @@ export class DeliveriesView {
     try {
       const answer = await this.#api.send('POST', `${this.#base}/recover`, { since });
       document.getElementById('recover-result').textContent = `${answer.recovered} failed message${answer.recovered === 1 ? '' : 's'} sent again`;
+      this.#settleThenRefresh();
     } catch (error) {
       this.#onError(error);
     }

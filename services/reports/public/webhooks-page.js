@@ -15,8 +15,8 @@ export function startWebhooks(api, { onSignOut }) {
     errorLine.textContent = `${error.message}${where}`;
     if (error instanceof ApiError && error.status === 401) onSignOut();
   };
-  const deliveries = new DeliveriesView(api, { timeZone, onError });
   let list;
+  const deliveries = new DeliveriesView(api, { timeZone, onError, onChanged: () => void list.load() });
   const form = new EndpointForm(api, {
     onSaved: async (saved) => {
       if (saved.secret !== undefined) list.showSecret(saved.secret, `Signing secret of ${saved.url}:`);

@@ -95,7 +95,7 @@ export class DeliveriesView {
       el('td', { text: `${attempt.latency_ms} ms` }),
       el(
         'td',
-        {},
+        { class: 'detail' },
         el(
           'details',
           {},

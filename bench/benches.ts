@@ -12,6 +12,7 @@ export const benches: Record<string, () => Promise<Bench>> = {
   'webhook-throughput': async () => (await import('./webhook-throughput.js')).default,
   'webhook-latency': async () => (await import('./webhook-latency.js')).default,
   'webhook-fsync': async () => (await import('./webhook-fsync.js')).default,
+  'webhook-messages': async () => (await import('./webhook-messages.js')).default,
   'relay-drain': async () => (await import('./relay-drain.js')).default,
   'relay-latency': async () => (await import('./relay-latency.js')).default,
   reports: async () => (await import('./reports.js')).default,

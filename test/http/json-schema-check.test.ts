@@ -6,7 +6,7 @@ import { jsonSchemaProblems } from '../../testing/json-schema-check.js';
 
 const root = { components: { schemas: { ErrorBody: jsonSchemaOf(errorBodySchema, 'output') } } };
 const attempts = jsonSchemaOf(attemptListSchema, 'output');
-const attempt = { id: '1', message_id: 'm', attempt: 1, trigger: 'event', attempted_at: '2026-12-07T10:00:00.000Z', outcome: 'failure', status_code: null, latency_ms: 3, error_code: null, error: null, response_excerpt: null };
+const attempt = { id: '1', message_id: 'm', attempt: 1, trigger: 'event', attempted_at: '2026-12-07T10:00:00.000Z', outcome: 'failure', status_code: null, latency_ms: 3, error_code: null, error: null, response_excerpt: null, request_headers: { 'webhook-id': 'm' } };
 
 describe('the drift tests\' JSON Schema check', () => {
   it('passes what the schema allows', () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretKey, signatureOf } from '../../shared/webhooks/signing.js';
 import { uniqueName } from '../support/unique-name.js';
@@ -235,6 +236,35 @@ describe('operational deliveries', () => {
       .poll(async () => (await dispatcher.registry.getSingleMetricAsString('webhook_operational_notices_total')).match(/type="endpoint.enabled",outcome="dropped"[^}]*\} (\d+)/)?.[1] ?? '0', { timeout: 10_000 })
       .not.toBe('0');
     expect(flakyOps.received).toHaveLength(2);
+  });
+});
+
+describe('operational deliveries and infrastructure errors', () => {
+  it('a notice whose runs hit a MySQL error still gets every one of its attempts once MySQL answers again', async () => {
+    const client = await api.customer(uniqueName('acct'));
+    const downOps = await receiver(() => ({ status: 500 }));
+    expect((await client.call('PUT', '/v1/operational-endpoint', { url: downOps.url('/ops') })).status).toBe(201);
+    const gone = await endpoint(client, await receiver(() => ({ status: 410 })));
+    // The worker's lookup of the operational endpoint fails (no such table) while the notice is queued and run.
+    const db = fixture.database.db;
+    await sql`RENAME TABLE webhook_operational_endpoints TO webhook_operational_endpoints_away`.execute(db);
+    try {
+      expect((await client.call('POST', `/v1/endpoints/${gone}/test`, {})).status).toBe(202);
+      // Long enough for the 5 attempts of the test schedule (0,100ms,...) to be used up if errors counted.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(downOps.received).toEqual([]);
+    } finally {
+      await sql`RENAME TABLE webhook_operational_endpoints_away TO webhook_operational_endpoints`.execute(db);
+    }
+    const sent = await downOps.waitFor(5);
+    expect(new Set(sent.map((request) => request.headers['webhook-id'])).size).toBe(1);
+    expect(JSON.parse(String(sent[0]?.body))).toMatchObject({ type: 'endpoint.disabled', data: { endpoint_id: gone } });
+    const id = String(sent[0]?.headers['webhook-id']);
+    await expect.poll(async () => (await client.call('GET', `/v1/operational-endpoint/attempts?message_id=${id}`)).body.data.length, { timeout: 10_000 }).toBe(5);
+    const attempts = (await client.call('GET', `/v1/operational-endpoint/attempts?message_id=${id}`)).body.data as { attempt: number }[];
+    expect(attempts.map((attempt) => attempt.attempt)).toEqual([5, 4, 3, 2, 1]);
+    // /healthz names the operational worker beside the delivery worker.
+    expect(dispatcher.service.health()).toMatchObject({ status: 'ok', checks: { worker: 'running', operationalWorker: 'running' } });
   });
 });
 

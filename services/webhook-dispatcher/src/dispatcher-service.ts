@@ -160,6 +160,8 @@ export class DispatcherService implements RunnableService {
       counter: noticeCounter,
       logger,
       lockDurationMs: settings.WEBHOOK_LOCK_MS,
+      concurrency: settings.WEBHOOK_OPERATIONAL_CONCURRENCY,
+      limits: { maxConcurrency: settings.WEBHOOK_OPERATIONAL_MAX_CONCURRENCY, ratePerSecond: settings.WEBHOOK_OPERATIONAL_RATE_PER_SECOND },
     });
     this.#worker = new DeliveryWorker(
       this.#redis.worker,
@@ -230,11 +232,12 @@ export class DispatcherService implements RunnableService {
   health(): Omit<HealthReport, 'state'> {
     const fanOut = this.#fanOut.health();
     const redis = this.#redis.commands.status;
-    const working = this.#worker.isRunning && redis === 'ready';
+    // Notices are deliveries too: a stopped operational worker fails the check like the delivery worker.
+    const working = this.#worker.isRunning && this.#operationalWorker.isRunning && redis === 'ready';
     const failingSince = this.#handOffs.failingSince;
     const handOffs = failingSince === undefined ? { status: 'ok' as const } : { status: 'degraded' as const, failingForMs: Date.now() - failingSince };
     const status = !working ? 'failing' : fanOut.status === 'ok' && handOffs.status === 'ok' ? 'ok' : 'degraded';
-    return { status, checks: { fanOut, handOffs, worker: this.#worker.isRunning ? 'running' : 'stopped', redis } };
+    return { status, checks: { fanOut, handOffs, worker: this.#worker.isRunning ? 'running' : 'stopped', operationalWorker: this.#operationalWorker.isRunning ? 'running' : 'stopped', redis } };
   }
 
   /** Stops reading Kafka first, then lets in-flight deliveries finish; every step runs even if one fails. */

@@ -93,6 +93,15 @@ export const dispatcherSettings = {
   WEBHOOK_STALLED_INTERVAL_MS: envInt(30_000, { min: 1_000, max: 600_000 }),
   /** A job whose dispatcher died while delivering it this many times is recorded as failed (recoverable). */
   WEBHOOK_MAX_STALLED_COUNT: envInt(20, { min: 1, max: 1_000 }),
+  /** Operational notices in flight in this process (its own BullMQ worker beside the deliveries'). */
+  WEBHOOK_OPERATIONAL_CONCURRENCY: envInt(4, { min: 1, max: 100 }),
+  /**
+   * Per operational endpoint, across every dispatcher: notices at a time and per second. It gets
+   * notices, not traffic, so the share of a modest endpoint; a burst (many endpoints disabled at
+   * once) waits in the queue instead of flooding the customer's alerting.
+   */
+  WEBHOOK_OPERATIONAL_MAX_CONCURRENCY: envInt(2, { min: 1, max: 100 }),
+  WEBHOOK_OPERATIONAL_RATE_PER_SECOND: envInt(10, { min: 1, max: 1_000 }),
   WEBHOOK_MYSQL_CONNECTIONS: envInt(10, { min: 2, max: 200 }),
 } as const;
 

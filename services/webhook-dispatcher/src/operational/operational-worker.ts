@@ -6,6 +6,7 @@ import type { Logger } from '../../../../shared/log/logger.js';
 import type { QueueSettings } from '../../../../shared/webhooks/delivery-queue.js';
 import type { OperationalEndpointStore } from '../../../../shared/webhooks/operational/operational-endpoint-store.js';
 import type { OperationalNotice } from '../../../../shared/webhooks/operational/operational-notice.js';
+import { backoffDelay } from '../../../../shared/util/backoff.js';
 import { OPERATIONAL_BACKOFF } from '../../../../shared/webhooks/operational/operational-queue.js';
 import type { RetrySchedule } from '../../../../shared/webhooks/retry-schedule.js';
 import { standardWebhookHeaders } from '../../../../shared/webhooks/signing.js';
@@ -25,11 +26,11 @@ export interface OperationalWorkerDependencies {
   readonly counter: Counter<'type' | 'outcome'>;
   readonly logger: Logger;
   readonly lockDurationMs: number;
+  /** Notices in flight in this process (WEBHOOK_OPERATIONAL_CONCURRENCY). */
+  readonly concurrency: number;
+  /** Per operational endpoint, across processes (WEBHOOK_OPERATIONAL_MAX_CONCURRENCY, _RATE_PER_SECOND). */
+  readonly limits: EndpointLimits;
 }
-
-/** An operational endpoint gets notices, not traffic: a small fixed share, like a modest endpoint's limits. */
-const LIMITS: EndpointLimits = { maxConcurrency: 2, ratePerSecond: 10 };
-const CONCURRENCY = 4;
 
 /**
  * Delivers operational notices: signed with the operational endpoint's own secrets by the same
@@ -37,20 +38,23 @@ const CONCURRENCY = 4;
  * on the service's schedule. Each attempt is logged in webhook_attempts under the operational
  * endpoint's id (trigger `operational`, GET /v1/operational-endpoint/attempts). Nothing here touches
  * endpoint health or emits notices: a failing operational endpoint cannot feed itself.
+ * As in the delivery worker, anything but the delivery failing (MySQL or Redis unreachable) is our
+ * problem, not the customer's: the notice is parked for a while without using up one of its attempts.
  */
 export class OperationalWorker {
   #worker: Worker<OperationalNotice> | undefined;
   readonly #instance = randomBytes(6).toString('hex');
   #slots = 0;
+  #infraFailures = 0;
 
   constructor(private readonly deps: OperationalWorkerDependencies) {}
 
   start(): void {
     const { deps } = this;
-    const worker = new Worker<OperationalNotice>(deps.queue.name, (job, token) => this.#run(job, token), {
+    const worker = new Worker<OperationalNotice>(deps.queue.name, (job, token) => this.#runParked(job, token), {
       connection: deps.connection,
       prefix: deps.queue.prefix,
-      concurrency: CONCURRENCY,
+      concurrency: deps.concurrency,
       lockDuration: deps.lockDurationMs,
       settings: { backoffStrategy: (attemptsMade, type, error) => this.#backoff(attemptsMade, type, error) },
     });
@@ -62,6 +66,24 @@ export class OperationalWorker {
     await this.#worker?.close();
   }
 
+  get isRunning(): boolean {
+    return this.#worker?.isRunning() ?? false;
+  }
+
+  async #runParked(job: Job<OperationalNotice>, token: string | undefined): Promise<string> {
+    try {
+      const outcome = await this.#run(job, token);
+      this.#infraFailures = 0;
+      return outcome;
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError || error instanceof DeliveryFailedError) throw error;
+      const waitMs = backoffDelay(Math.min(this.#infraFailures++, 6), { initialMs: 1_000, maxMs: 60_000, factor: 2 });
+      this.deps.logger.warn({ err: error, jobId: job.id, accountId: job.data.accountId, type: job.data.type, waitMs }, 'operational notice could not run; retrying later without using an attempt');
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      throw new DelayedError();
+    }
+  }
+
   async #run(job: Job<OperationalNotice>, token: string | undefined): Promise<string> {
     const notice = job.data;
     const target = await this.deps.endpoints.target(notice.accountId);
@@ -71,7 +93,7 @@ export class OperationalWorker {
     }
     const { endpoint } = target;
     const slot = `${this.#instance}:op:${(this.#slots += 1)}`;
-    const acquired = await this.deps.limiter.acquire(endpoint.id, notice.id, slot, LIMITS, false);
+    const acquired = await this.deps.limiter.acquire(endpoint.id, notice.id, slot, this.deps.limits, false);
     if (acquired.kind === 'wait') {
       await job.moveToDelayed(Date.now() + acquired.waitMs, token);
       throw new DelayedError();

@@ -23,6 +23,7 @@ import * as dropEventPublications from './2026-12-08-93-drop-event-publications.
 import * as messageListIndexes from './2026-12-08-94-message-list-indexes.js';
 import * as webhookAttemptHours from './2026-12-08-95-webhook-attempt-hours.js';
 import * as attemptRequestHeaders from './2026-12-09-20-attempt-request-headers.js';
+import * as attemptNoticeType from './2026-12-09-60-attempt-notice-type.js';
 import * as operationalEndpoints from './2026-12-09-50-operational-endpoints.js';
 
 /**
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-95-webhook-attempt-hours': webhookAttemptHours,
   '2026-12-09-20-attempt-request-headers': attemptRequestHeaders,
   '2026-12-09-50-operational-endpoints': operationalEndpoints,
+  '2026-12-09-60-attempt-notice-type': attemptNoticeType,
 };

@@ -72,6 +72,8 @@ export interface WebhookAttemptsTable {
   response_excerpt: string | null;
   /** JSON text of the headers sent, custom header values redacted (2026-12-09-20); NULL before that. */
   request_headers: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The notice's type for an attempt to an operational endpoint (2026-12-09-60); NULL otherwise. */
+  notice_type: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The tables webhook code reads: ours, plus authlog (event bodies for replays) and api_keys. */

@@ -172,7 +172,7 @@ function operationalOperations(schemas: RequestSchemas): ApiOperation[] {
       method: 'GET', path: '/v1/operational-endpoint/attempts', operationId: 'listOperationalAttempts', tag, auth: 'apiKey',
       summary: 'Delivery attempts of notices to the operational endpoint, newest first (message_id is the notice\'s webhook-id)',
       query: schemas.listAttempts,
-      responses: { 200: { description: 'a page of attempts', schema: answers.attemptListSchema, name: 'AttemptList' }, 404: none },
+      responses: { 200: { description: 'a page of attempts, each with its notice\'s type', schema: answers.operationalAttemptListSchema, name: 'OperationalAttemptList' }, 404: none },
     },
   ];
 }

@@ -54,6 +54,6 @@ export function operationalRoutes(app: FastifyInstance, deps: OperationalRouteDe
     const query = parseInput(schemas.listAttempts, request.query);
     const endpoint = await operational.get(accountId);
     const rows = await listAttempts(deps.db, accountId, endpoint.id, { limit: query.limit, before: query.before, messageId: query.message_id, outcome: query.outcome });
-    return { data: rows.map(attemptView), next_before: rows.length === query.limit ? String(rows.at(-1)?.id) : null };
+    return { data: rows.map((row) => ({ ...attemptView(row), type: row.notice_type })), next_before: rows.length === query.limit ? String(rows.at(-1)?.id) : null };
   });
 }

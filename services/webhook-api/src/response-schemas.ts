@@ -86,6 +86,13 @@ export type AttemptView = z.output<typeof attemptSchema>;
 
 export const attemptListSchema = z.object({ data: z.array(attemptSchema), next_before: z.string().nullable().describe('pass as before for the next page; null on the last') }).strict();
 
+export const operationalAttemptSchema = attemptSchema
+  .extend({ type: z.string().nullable().describe('the notice\'s type (endpoint.disabled, message.attempt.failing, ...); null for attempts logged before it was kept') })
+  .strict();
+export type OperationalAttemptView = z.output<typeof operationalAttemptSchema>;
+
+export const operationalAttemptListSchema = z.object({ data: z.array(operationalAttemptSchema), next_before: attemptListSchema.shape.next_before }).strict();
+
 export const messageSchema = z
   .object({
     message_id: z.string().describe('the webhook-id: the event\'s txid, or msg_... for a test message'),

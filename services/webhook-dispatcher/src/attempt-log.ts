@@ -78,6 +78,7 @@ const COLUMNS = [
   'error',
   'response_excerpt',
   'request_headers',
+  'notice_type',
 ] as const;
 const INSERT = `INSERT INTO webhook_attempts (${COLUMNS.join(', ')}) VALUES ?`;
 

@@ -119,6 +119,7 @@ export class OperationalWorker {
         error: result.error,
         response_excerpt: result.responseExcerpt,
         request_headers: result.requestHeaders,
+        notice_type: notice.type,
       });
       if (result.ok) {
         this.deps.counter.inc({ type: notice.type, outcome: 'delivered' });

@@ -171,7 +171,7 @@ describe('operational notices', () => {
     const attempts = await client.call('GET', '/v1/operational-endpoint/attempts');
     expect(attempts.status).toBe(200);
     expect(attempts.body.data.length).toBeGreaterThanOrEqual(2);
-    expect(attempts.body.data[0]).toMatchObject({ trigger: 'operational', outcome: 'success', status_code: 200 });
+    expect(attempts.body.data[0]).toMatchObject({ trigger: 'operational', type: 'endpoint.enabled', outcome: 'success', status_code: 200 });
     const metric = await dispatcher.registry.getSingleMetricAsString('webhook_operational_notices_total');
     expect(metric).toMatch(/webhook_operational_notices_total\{type="endpoint.disabled",outcome="delivered"[^}]*\} [1-9]/);
     expect(metric).toMatch(/webhook_operational_notices_total\{type="endpoint.enabled",outcome="delivered"[^}]*\} [1-9]/);

@@ -25,12 +25,12 @@ export class Api {
   }
 
   /**
-   * A JSON body (the webhook API's changes). Every POST carries a fresh Idempotency-Key: one per user
-   * action, so a request retried by the browser or a double click is not done twice.
+   * A JSON body (the webhook API's changes). Every POST and PUT carries a fresh Idempotency-Key: one
+   * per user action, so a request retried by the browser or a double click is not done twice.
    */
   send(method, path, body = undefined) {
     const headers = body === undefined ? {} : { 'content-type': 'application/json' };
-    if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
+    if (method === 'POST' || method === 'PUT') headers['idempotency-key'] = crypto.randomUUID();
     return this.#request(method, path, {}, headers, body === undefined ? undefined : JSON.stringify(body));
   }
 

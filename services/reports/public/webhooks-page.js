@@ -1,10 +1,11 @@
 import { ApiError } from './api.js';
 import { DeliveriesView } from './deliveries-view.js';
 import { EndpointForm } from './endpoint-form.js';
+import { OperationalView } from './operational-view.js';
 import { WebhooksView } from './webhooks-view.js';
 
 /**
- * Wires the webhook pages: endpoint list, create/edit dialog, deliveries. Times are shown in the
+ * Wires the webhook pages: endpoint list, create/edit dialog, deliveries, the operational endpoint. Times are shown in the
  * browser's time zone, the one its date-time inputs (attempt filters, recover since) are typed in.
  */
 export function startWebhooks(api, { onSignOut }) {
@@ -32,7 +33,9 @@ export function startWebhooks(api, { onSignOut }) {
       void deliveries.show(endpoint);
     },
   });
+  const operational = new OperationalView(api, { timeZone, onError, showSecret: (secret, what) => list.showSecret(secret, what) });
   void list.load();
   void list.loadEventTypes();
-  return { list, deliveries };
+  void operational.load();
+  return { list, deliveries, operational };
 }

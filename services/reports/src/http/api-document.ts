@@ -117,7 +117,7 @@ export interface ReportsDocumentSettings {
 }
 
 /** Only with REPORTS_WEBHOOK_API_URL set (not in the committed document, made with default settings). */
-const webhookApiProxyOperations: ApiOperation[] = (['GET', 'POST', 'PATCH', 'DELETE'] as const).map((method) => ({
+const webhookApiProxyOperations: ApiOperation[] = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method) => ({
   method, path: '/webhook-api/v1/*', operationId: `webhookApiProxy${method[0]}${method.slice(1).toLowerCase()}`, tag: 'Admin Panel', auth: 'none',
   summary: 'For the Admin Panel\'s webhook pages: the webhook API\'s /v1/... (see its own document), called with the caller\'s Authorization, Content-Type, Idempotency-Key and body (64 KiB at most), answered as it answered',
   responses: {

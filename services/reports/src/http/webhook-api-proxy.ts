@@ -28,7 +28,7 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'www-authenti
 export function registerWebhookApiProxy(app: FastifyInstance, options: WebhookApiProxyOptions): void {
   const base = new URL(options.baseUrl);
   app.route({
-    method: ['GET', 'POST', 'PATCH', 'DELETE'],
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: `${WEBHOOK_API_PREFIX}/v1/*`,
     onRequest: async (request, reply) => forward(request, reply, base, options),
     // Never reached: onRequest always answers.

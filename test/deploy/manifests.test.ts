@@ -147,6 +147,16 @@ describe('deploy/base', () => {
     }
   });
 
+  it('the webhook API believes X-Forwarded-For only from a placeholder range an overlay replaces with the reports pods\' network', () => {
+    const reports = workloads().find((workload) => workload.name === 'authlog-reports')!.pod.containers[0]!;
+    expect(environmentOf(reports).get('REPORTS_WEBHOOK_API_URL')).toBe('http://authlog-webhook-api:7005');
+    const api = workloads().find((workload) => workload.name === 'authlog-webhook-api')!.pod.containers[0]!;
+    const proxies = webhookApiSettings.WEBHOOK_API_TRUSTED_PROXIES.parse(environmentOf(api).get('WEBHOOK_API_TRUSTED_PROXIES'));
+    // TEST-NET-1: no pod, node or load balancer has such an address, so nothing is believed until the overlay says.
+    expect(proxies).toEqual(['192.0.2.0/24']);
+    expect(deployDoc).toContain('WEBHOOK_API_TRUSTED_PROXIES');
+  });
+
   it('has a PodDisruptionBudget for the relay, the indexer and the dispatcher', () => {
     const budgets = byKind('PodDisruptionBudget').map((budget) => (budget.spec?.selector as { matchLabels: Record<string, string> }).matchLabels['app.kubernetes.io/name']);
     expect(budgets.sort()).toEqual(['authlog-indexer', 'authlog-relay', 'authlog-webhook-dispatcher']);

@@ -118,6 +118,10 @@ describe('Admin Panel: operational endpoint', () => {
     await page.click('#endpoints-refresh');
     await loaded('webhooks-page');
     expect(await page.locator(`[data-testid=endpoint-rows] tr[data-endpoint-id="${state.goneId}"]`).getAttribute('data-state')).toBe('disabled');
+    // The deliveries opened by "Send test" before its attempt was written: look again for the screenshot.
+    await page.click('#deliveries-refresh');
+    await loaded('deliveries');
+    expect(await page.locator('#attempt-rows tr').count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'webhooks-operational.png'), fullPage: true });
   });
 

@@ -39,13 +39,15 @@ export class DeliveriesView {
     return `/webhook-api/v1/endpoints/${encodeURIComponent(this.#endpoint.id)}`;
   }
 
-  async show(endpoint) {
+  /** queued: a delivery was just queued for it (a test): look again once it has had a moment. */
+  async show(endpoint, { queued = false } = {}) {
     this.#endpoint = endpoint;
     this.#section.hidden = false;
     document.getElementById('deliveries-title').textContent = `Deliveries of ${endpoint.url}`;
     document.getElementById('recover-result').textContent = '';
     await this.refresh();
     this.#section.scrollIntoView({ block: 'start' });
+    if (queued) this.#settleThenRefresh();
   }
 
   async refresh() {

@@ -28,9 +28,9 @@ export function startWebhooks(api, { onSignOut }) {
     timeZone,
     onError,
     onEdit: (endpoint) => form.open(endpoint),
-    onDeliveries: (endpoint) => {
+    onDeliveries: (endpoint, options) => {
       errorLine.textContent = '';
-      void deliveries.show(endpoint);
+      void deliveries.show(endpoint, options);
     },
   });
   const operational = new OperationalView(api, { timeZone, onError, showSecret: (secret, what) => list.showSecret(secret, what) });

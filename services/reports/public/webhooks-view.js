@@ -114,7 +114,7 @@ export class WebhooksView {
       const type = document.getElementById('test-event-type').value;
       const sent = await this.#api.send('POST', `${BASE}/${encodeURIComponent(endpoint.id)}/test`, type === '' ? {} : { event_type: type });
       document.getElementById('endpoints-info').textContent = `Test message ${sent.message_id} queued for ${endpoint.url}`;
-      this.#onDeliveries(endpoint);
+      this.#onDeliveries(endpoint, { queued: true });
     } catch (error) {
       this.#onError(error);
     }

@@ -61,6 +61,20 @@ describe('webhook API proxy (REPORTS_WEBHOOK_API_URL)', () => {
     expect(request!.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
+  it('behind a trusted proxy (REPORTS_TRUSTED_PROXIES, an ingress), passes on the client address the proxy gave', async () => {
+    const port = (upstream.address() as AddressInfo).port;
+    const behindIngress = await startReportsFixture({
+      events: 5,
+      env: { REPORTS_WEBHOOK_API_URL: `http://127.0.0.1:${port}/base/`, REPORTS_TRUSTED_PROXIES: '127.0.0.1/32, ::1' },
+    });
+    try {
+      expect((await fetch(`${behindIngress.baseUrl}/webhook-api/v1/endpoints`, { headers: { 'x-forwarded-for': '203.0.113.9' } })).status).toBe(201);
+      expect(seen.splice(0)[0]!.headers['x-forwarded-for']).toBe('203.0.113.9');
+    } finally {
+      await behindIngress.close();
+    }
+  });
+
   it('no key is checked here (the webhook API checks it), no path leaves /v1/, and the body is bounded', async () => {
     expect((await proxied('/v1/endpoints')).status).toBe(201);
     expect(seen.splice(0)[0]!.headers.authorization).toBeUndefined();

@@ -135,6 +135,7 @@ export class ReportsService implements RunnableService {
         authFailuresPerAddress: { name: 'auth-failures', max: config.REPORTS_AUTH_FAILURES_PER_ADDRESS, windowMs: config.REPORTS_RATE_WINDOW_MS },
       },
       timeouts: config,
+      trustedProxies: config.REPORTS_TRUSTED_PROXIES,
       registry,
       freshness: new FreshnessProbe(this.#search, new AuthlogRecordedEvents(db), { cacheMs: config.REPORTS_FRESHNESS_CACHE_MS, windowDays: config.REPORTS_FRESHNESS_WINDOW_DAYS }),
       tracer: new EventTracer(db, this.#search, { marginMs: config.REPORTS_PIPELINE_MARGIN_SECONDS * 1000 }),

@@ -37,3 +37,13 @@ describe('REPORTS_WEBHOOK_API_URL', () => {
     }
   });
 });
+
+describe('REPORTS_TRUSTED_PROXIES', () => {
+  it('is empty by default (X-Forwarded-For ignored) and takes only addresses and CIDR blocks', () => {
+    expect(loadConfig(reportsSettings, {}).REPORTS_TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig(reportsSettings, { REPORTS_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' }).REPORTS_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    for (const value of ['10.0.0.0/33', 'ingress.local', '10.0.0.1/8/1']) {
+      expect(() => loadConfig(reportsSettings, { REPORTS_TRUSTED_PROXIES: value }), value).toThrow(expect.objectContaining({ variable: 'REPORTS_TRUSTED_PROXIES' }));
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
 import { envInt, envString } from '../../../shared/config/env-types.js';
+import { envTrustedProxies } from '../../../shared/config/trusted-proxies.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import { envOptionalSecret } from '../../../shared/config/secret-setting.js';
@@ -56,6 +57,8 @@ export const reportsSettings = {
   REPORTS_RATE_PER_KEY: envInt(600, { min: 1, max: 1_000_000 }),
   /** Refused API keys from one client address per window; beyond it the address gets 429 without a lookup. */
   REPORTS_AUTH_FAILURES_PER_ADDRESS: envInt(20, { min: 1, max: 1_000_000 }),
+  /** Proxies (the ingress) whose X-Forwarded-For gives the client address that limit counts, and that the webhook API proxy passes on; empty: none. */
+  REPORTS_TRUSTED_PROXIES: envTrustedProxies(),
   /**
    * The webhook API's base URL (e.g. http://127.0.0.1:7005): the Admin Panel's webhook pages call it
    * through this service at /webhook-api/v1/... Unset: no proxy, and the panel hides those pages.

@@ -11,6 +11,7 @@ import { RateLimitedError } from '../../../shared/http/rate-limited-error.js';
 import type { RateLimit, RateLimiter } from '../../../shared/http/rate-limiter.js';
 import { registerRequestMetrics } from '../../../shared/http/request-metrics.js';
 import { fastifyTimeouts, type HttpServerSettings } from '../../../shared/http/server-timeouts.js';
+import { fastifyTrustProxy } from '../../../shared/config/trusted-proxies.js';
 import { OPENAPI_PATH, registerOpenApiRoute } from '../../../shared/http/openapi/openapi-route.js';
 import { recordRoutes } from '../../../shared/http/openapi/registered-routes.js';
 import type { Logger } from '../../../shared/log/logger.js';
@@ -72,8 +73,7 @@ const SECRET_ANSWERS: ReadonlyMap<string, readonly string[]> = new Map([
  * GET /openapi.json, the document generated from the routes' own schemas (api-document.ts).
  */
 export function buildApp(deps: AppDependencies): FastifyInstance {
-  const trustProxy = deps.trustedProxies.length === 0 ? false : [...deps.trustedProxies];
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, trustProxy, ...fastifyTimeouts(deps.timeouts) });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, trustProxy: fastifyTrustProxy(deps.trustedProxies), ...fastifyTimeouts(deps.timeouts) });
   recordRoutes(app);
   requirePolicies(app, webhookApiPolicies, needsKey);
   registerRequestMetrics(app, deps.registry, 'webhook_api');

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { apiKeySettings } from '../../../shared/auth/api-key-settings.js';
 import { commonSettings, opsPort } from '../../../shared/config/common-settings.js';
-import { isIP } from 'node:net';
-import { envInt, envList, envString } from '../../../shared/config/env-types.js';
+import { envInt, envString } from '../../../shared/config/env-types.js';
+import { envTrustedProxies } from '../../../shared/config/trusted-proxies.js';
 import { loadConfig } from '../../../shared/config/load-config.js';
 import type { Environment } from '../../../shared/config/environment.js';
 import { httpServerSettings } from '../../../shared/http/server-timeouts.js';
@@ -47,7 +47,7 @@ export const webhookApiSettings = {
    * panel user's address, not the proxy's, so one user's bad keys cannot lock every panel user out.
    * Empty (default): X-Forwarded-For is ignored, so no client can choose its own address.
    */
-  WEBHOOK_API_TRUSTED_PROXIES: envList('').refine((entries) => entries.every(isAddressOrCidr), { message: 'comma-separated IP addresses or CIDR blocks, e.g. 10.0.0.0/8' }),
+  WEBHOOK_API_TRUSTED_PROXIES: envTrustedProxies(),
   /** Test events one API key may send per window. */
   WEBHOOK_API_TEST_PER_KEY: envInt(30, { min: 1, max: 1_000_000 }),
   /** Replays and recoveries one API key may start per window. */
@@ -60,11 +60,4 @@ export function loadWebhookApiSettings(env?: Environment): WebhookApiSettings {
   const settings = loadConfig(webhookApiSettings, env);
   endpointOverrideBoundsOf(settings);
   return settings;
-}
-
-function isAddressOrCidr(entry: string): boolean {
-  const [address = '', prefix, extra] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }

@@ -47,6 +47,8 @@ export interface ApiDependencies {
   readonly idempotency: Pick<IdempotencyOptions, 'redis' | 'prefix'>;
   readonly limits: ApiKeyLimits;
   readonly timeouts: HttpServerSettings;
+  /** Proxies whose X-Forwarded-For gives the client's address (REPORTS_TRUSTED_PROXIES); empty: none. */
+  readonly trustedProxies: readonly string[];
   /** The request metrics (shared/http) register here. */
   readonly registry: Registry;
   /** Slots for exports and exact counts, per account. */

@@ -4,6 +4,7 @@ import { registerIdempotency } from '../../../../shared/http/idempotency-hook.js
 import { httpErrorHandler, notFoundHandler } from '../../../../shared/http/error-handler.js';
 import { registerRequestMetrics } from '../../../../shared/http/request-metrics.js';
 import { fastifyTimeouts } from '../../../../shared/http/server-timeouts.js';
+import { fastifyTrustProxy } from '../../../../shared/config/trusted-proxies.js';
 import { registerOpenApiRoute } from '../../../../shared/http/openapi/openapi-route.js';
 import { recordRoutes } from '../../../../shared/http/openapi/registered-routes.js';
 import { reportsApiDocument } from './api-document.js';
@@ -34,7 +35,14 @@ const requiresKey = (request: FastifyRequest): boolean => needsKey(request.route
  */
 export async function buildApp(deps: ApiDependencies): Promise<FastifyInstance> {
   // maxParamLength: download links carry their signed grant in the path.
-  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: 16_384, routerOptions: { maxParamLength: 4_200 }, ...fastifyTimeouts(deps.timeouts) });
+  const app = Fastify({
+    logger: false,
+    return503OnClosing: true,
+    bodyLimit: 16_384,
+    routerOptions: { maxParamLength: 4_200 },
+    trustProxy: fastifyTrustProxy(deps.trustedProxies),
+    ...fastifyTimeouts(deps.timeouts),
+  });
   recordRoutes(app);
   requirePolicies(app, reportsPolicies, needsKey);
   const files = await loadStaticFiles(deps.panel.dir, { 'chart.umd.min.js': deps.panel.chartJsFile });

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { AuthlogDatabase } from '../db/database.js';
 import { callRecord } from './call-record.js';
 import { callRecordBatch } from './call-record-batch.js';
-import { callRecordRows, type AuthlogIds } from './call-record-rows.js';
 import { isCommitUnknown } from './commit-unknown.js';
 import { IdempotencyConflictError } from './idempotency-conflict-error.js';
-import { NOT_CONSECUTIVE_ERRNO } from './not-consecutive-errno.js';
+import { NotConsecutiveIdsError } from './not-consecutive-ids-error.js';
 import type { PendingRecord, RecordResult } from './pending-record.js';
+import { writeRecordRows, type AuthlogIds } from './write-record-rows.js';
 
 const ER_DUP_ENTRY = 1062;
 const ER_LOCK_DEADLOCK = 1213;
@@ -173,7 +173,7 @@ export class GroupCommit {
   }
 
   /**
-   * The fast path is three plain multi-row inserts (authlog_record_rows). When some txid was
+   * The fast path is three plain multi-row inserts (writeRecordRows). When some txid was
    * recorded before (1062: a retry, or a concurrent writer; that transaction was rolled back as a
    * whole), authlog_record_batch writes the batch again and tells each duplicate apart, still in
    * one transaction and one round trip: the rare case pays its per-event loop, the common case
@@ -183,12 +183,12 @@ export class GroupCommit {
     for (let attempt = 1; ; attempt += 1) {
       try {
         try {
-          return await callRecordRows(this.db, batch, this.#authlogIds);
+          return await writeRecordRows(this.db, batch, this.#authlogIds);
         } catch (error) {
-          if (errno(error) === NOT_CONSECUTIVE_ERRNO) {
+          if (error instanceof NotConsecutiveIdsError) {
             // Rolled back as a whole: nothing of it committed. The same batch, ids looked up.
             this.#authlogIds = 'lookup';
-            return await callRecordRows(this.db, batch, this.#authlogIds);
+            return await writeRecordRows(this.db, batch, this.#authlogIds);
           }
           if (errno(error) !== ER_DUP_ENTRY) throw error;
           return await callRecordBatch(this.db, batch);

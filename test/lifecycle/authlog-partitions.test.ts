@@ -171,7 +171,7 @@ describe('idempotency across partitions (authlog_txid)', () => {
     expect(await writer.record(december('tx-alone'))).toEqual({ txid: 'tx-alone', status: 'duplicate' });
     await expect(writer.record(december('tx-alone', 'acct_b'))).rejects.toBeInstanceOf(IdempotencyConflictError);
 
-    // group commit (authlog_record_rows, then authlog_record_batch for the flush that meets duplicates)
+    // group commit (three multi-row inserts, then authlog_record_batch for the flush that meets duplicates)
     const first = Array.from({ length: 40 }, (_, index) => october(`tx-group-${index}`));
     expect((await Promise.all(first.map((event) => writer.record(event)))).every((result) => result.status === 'recorded')).toBe(true);
     const retries = Array.from({ length: 40 }, (_, index) => (index % 4 === 3 ? december(`tx-group-${index}`, 'acct_b') : index % 2 === 0 ? december(`tx-group-${index}`) : december(`tx-new-${index}`)));

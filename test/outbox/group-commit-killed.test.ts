@@ -28,7 +28,7 @@ describe('a group commit whose MySQL connection is killed mid-flush', () => {
       while (writing && kills < 4) {
         const running = await sql<{ ID: number }>`
           SELECT ID FROM information_schema.PROCESSLIST
-          WHERE DB = DATABASE() AND (INFO LIKE 'CALL authlog_record_rows%' OR INFO LIKE 'CALL authlog_record_batch%')`.execute(database.db);
+          WHERE DB = DATABASE() AND (INFO LIKE 'INSERT INTO outbox (authlog_id%' OR INFO LIKE 'CALL authlog_record_batch%')`.execute(database.db);
         for (const { ID } of running.rows) {
           await sql.raw(`KILL CONNECTION ${Number(ID)}`).execute(database.db).catch(() => undefined);
           kills += 1;

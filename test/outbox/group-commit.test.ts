@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthEvent } from '../../shared/event/parse-auth-event.js';
 import type { AuthEventInput } from '../../shared/event/auth-event-schema.js';
 import { IdempotencyConflictError } from '../../shared/outbox/idempotency-conflict-error.js';
+import { NotConsecutiveIdsError } from '../../shared/outbox/not-consecutive-ids-error.js';
 import { OutboxWriter, type FlushReport } from '../../shared/outbox/outbox-writer.js';
+import type { PendingRecord } from '../../shared/outbox/pending-record.js';
+import { checkTraceContext } from '../../shared/outbox/trace-context.js';
+import { writeRecordRows } from '../../shared/outbox/write-record-rows.js';
 import { sampleEvent } from '../../testing/sample-event.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -248,8 +252,12 @@ describe('a group commit the server refuses', () => {
   });
 });
 
-/** authlog_record_rows takes its VALUES lists in base64 (shared/outbox/call-record-rows.ts). */
-const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+/** A validated event waiting for a flush, as record() makes it (for writeRecordRows called directly). */
+function pending(event: AuthEventInput): PendingRecord {
+  const checked = parseAuthEvent(event);
+  const payload = JSON.stringify(checked);
+  return { event: checked, trace: checkTraceContext(undefined), payload, bytes: Buffer.byteLength(payload), resolve: () => {}, reject: () => {} };
+}
 
 describe('outbox ids taken as first + k (no lookup per row)', () => {
   it('points every outbox row at its own authlog row while several flushes run at once', async () => {
@@ -275,13 +283,12 @@ describe('outbox ids taken as first + k (no lookup per row)', () => {
       .raw(`CREATE TRIGGER gc_gap BEFORE INSERT ON authlog FOR EACH ROW BEGIN IF NEW.txid LIKE 'gc-gap-%' THEN SET NEW.id = 900000000 + FLOOR(RAND() * 1000000); END IF; END`)
       .execute(database.db);
     try {
-      const refused = await sql`CALL authlog_record_rows(${b64("('gc-refused-1','acct_gc_gap'),('gc-gap-0','acct_gc_gap'),('gc-refused-2','acct_gc_gap')")},
-        ${b64("('2026-11-26 10:00:00','acct_gc_gap','gc-refused-1','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-gap-0','{}'),('2026-11-26 10:00:00','acct_gc_gap','gc-refused-2','{}')")},
-        ${b64("(@authlog_first,'2026-11-26 10:00:00','acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+1*@authlog_step,'2026-11-26 10:00:00','acct_gc_gap','authentication',1,NULL,NULL),(@authlog_first+2*@authlog_step,'2026-11-26 10:00:00','acct_gc_gap','authentication',1,NULL,NULL)")},
-        3, 'gc-refused-2', '2026-11-26 10:00:00')`
-        .execute(database.db)
-        .catch((error: unknown) => error);
-      expect(refused).toMatchObject({ errno: 45_001 });
+      const refused = await writeRecordRows(
+        database.db,
+        ['gc-refused-1', 'gc-gap-0', 'gc-refused-2'].map((txid) => pending(sampleEvent({ account_id: 'acct_gc_gap', txid }))),
+        'consecutive',
+      ).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(NotConsecutiveIdsError);
       expect(await rowsOf(['gc-refused-1', 'gc-gap-0', 'gc-refused-2'])).toEqual({ authlog: [], outbox: [] });
       expect(await database.db.selectFrom('authlog_txid').select('txid').where('account_id', '=', 'acct_gc_gap').execute()).toEqual([]);
 

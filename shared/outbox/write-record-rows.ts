@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { escape } from 'mysql2';
 import type { AuthlogDatabase } from '../db/database.js';
 import { NotConsecutiveIdsError } from './not-consecutive-ids-error.js';
 import { utcDatetime, type PendingRecord, type RecordResult } from './pending-record.js';
+import { sqlString } from './sql-string.js';
 
 /**
  * How the outbox rows get their authlog ids. consecutive: first + k * step, from the authlog
@@ -22,9 +22,9 @@ export type AuthlogIds = 'consecutive' | 'lookup';
  * Statements sent as they are, not through a procedure: measured at 512 writers, the procedure's
  * way (the VALUES lists in base64, FROM_BASE64, CONVERT, CONCAT, PREPARE) cost the server 117-136
  * us of CPU a row against 80-87 for the same three inserts sent directly, five more round trips
- * included (docs/outbox-writer.md). The VALUES lists are escaped here with mysql2's own escape,
- * the function that formats every Kysely parameter on this pool (client-side interpolation), so
- * the server parses exactly what a parameterised multi-row INSERT would send; numbers are Number().
+ * included (docs/outbox-writer.md). The VALUES lists are quoted here (sqlString: mysql2's escape
+ * but for double quotes, which a single-quoted literal does not need), so the server parses what a
+ * parameterised multi-row INSERT formatted by mysql2 on this pool would send; numbers are Number().
  */
 export async function writeRecordRows(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[], ids: AuthlogIds): Promise<RecordResult[]> {
   // One pass, each value escaped once: txid, account and time appear in two or three of the lists.
@@ -33,10 +33,10 @@ export async function writeRecordRows(db: Kysely<AuthlogDatabase>, batch: readon
   const outboxRest: string[] = [];
   const keys: Array<{ txid: string; at: string }> = [];
   for (const { event, payload, trace } of batch) {
-    const [txid, account, at] = [escape(event.txid), escape(event.account_id), escape(utcDatetime(event.timestamp))];
+    const [txid, account, at] = [sqlString(event.txid), sqlString(event.account_id), sqlString(utcDatetime(event.timestamp))];
     txidRows.push(`(${txid},${account})`);
-    authlogRows.push(`(${at},${account},${txid},${escape(payload)})`);
-    outboxRest.push(`${at},${account},${escape(event.event_type)},${Number(event.schema_version)},${escape(trace.traceparent)},${escape(trace.tracestate)})`);
+    authlogRows.push(`(${at},${account},${txid},${sqlString(payload)})`);
+    outboxRest.push(`${at},${account},${sqlString(event.event_type)},${Number(event.schema_version)},${sqlString(trace.traceparent)},${sqlString(trace.tracestate)})`);
     keys.push({ txid, at });
   }
   await db.connection().execute(async (connection) => {

@@ -165,7 +165,7 @@ describe('OutboxWriter.record group commit', () => {
 
   it('stores text with quotes, backslashes and non-ASCII exactly as a lone record does', async () => {
     const { writer } = recordingWriter();
-    const name = 'Zoë "O\'Brien" \\ 雪 \u{1F512} \n tab\t';
+    const name = 'Zoë "O\'Brien" \\ 雪 \u{1F512} \n tab\t ? \0 \x1a \r';
     const events = Array.from({ length: 8 }, () => sampleEvent({ account_id: 'acct_gc_text', user: { key: 'DU1', name, groups: ['a"b', 'ç'] } }));
     await Promise.all(events.map((event) => writer.record(event)));
     const rows = await rowsOf(events.map((event) => String(event.txid)));

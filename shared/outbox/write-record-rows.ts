@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { AuthlogDatabase } from '../db/database.js';
 import { NotConsecutiveIdsError } from './not-consecutive-ids-error.js';
 import { utcDatetime, type PendingRecord, type RecordResult } from './pending-record.js';
@@ -27,7 +27,7 @@ export type AuthlogIds = 'consecutive' | 'lookup';
  * parameterised multi-row INSERT formatted by mysql2 on this pool would send; numbers are Number().
  */
 export async function writeRecordRows(db: Kysely<AuthlogDatabase>, batch: readonly PendingRecord[], ids: AuthlogIds): Promise<RecordResult[]> {
-  // One pass, each value escaped once: txid, account and time appear in two or three of the lists.
+  // One pass, each value quoted once: txid, account and time appear in two or three of the lists.
   const txidRows: string[] = [];
   const authlogRows: string[] = [];
   const outboxRest: string[] = [];
@@ -41,19 +41,22 @@ export async function writeRecordRows(db: Kysely<AuthlogDatabase>, batch: readon
   }
   await db.connection().execute(async (connection) => {
     await inTransaction(connection, async () => {
-      await sql.raw(`INSERT INTO authlog_txid (txid, account_id) VALUES ${txidRows.join(',')}`).execute(connection);
-      const { insertId } = await sql.raw(`INSERT INTO authlog (occurred_at, account_id, txid, payload) VALUES ${authlogRows.join(',')}`).execute(connection);
+      await insertValues('authlog_txid (txid, account_id)', txidRows).execute(connection);
+      const { insertId } = await insertValues('authlog (occurred_at, account_id, txid, payload)', authlogRows).execute(connection);
       const authlogId =
         ids === 'consecutive'
           ? await consecutiveIds(connection, insertId, batch.length, keys.at(-1)!)
           : (index: number) => `(SELECT id FROM authlog WHERE txid=${keys[index]!.txid} AND occurred_at=${keys[index]!.at})`;
       const outboxRows = outboxRest.map((rest, index) => `(${authlogId(index)},${rest}`);
-      await sql
-        .raw(`INSERT INTO outbox (authlog_id, occurred_at, account_id, event_type, schema_version, traceparent, tracestate) VALUES ${outboxRows.join(',')}`)
-        .execute(connection);
+      await insertValues('outbox (authlog_id, occurred_at, account_id, event_type, schema_version, traceparent, tracestate)', outboxRows).execute(connection);
     });
   });
   return batch.map(({ event }) => ({ txid: event.txid, status: 'recorded' }));
+}
+
+/** `INSERT INTO <into> VALUES <rows>`, the rows quoted already (sqlString). */
+function insertValues(into: string, rows: readonly string[]): RawBuilder<unknown> {
+  return sql.raw(`INSERT INTO ${into} VALUES ${rows.join(',')}`);
 }
 
 /**

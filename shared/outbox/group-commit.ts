@@ -41,10 +41,11 @@ export interface GroupCommitLimits {
 
 /**
  * Group commit in the client: record() calls that arrive while a flush is in flight wait, and the
- * next flush writes all of them (up to the limits) in one transaction and one round trip. No timer:
- * when nothing is in flight a record is written at once, alone (authlog_record, the cheapest
- * write of one event). Under load the round trip, the statement and the COMMIT are shared by many
- * rows, which is where a per-login transaction spends its time.
+ * next flush writes all of them (up to the limits) in one transaction: three multi-row inserts,
+ * a handful of round trips for up to 128 records. No timer: when nothing is in flight a record is
+ * written at once, alone (authlog_record, one round trip, the cheapest write of one event). Under
+ * load the round trips, the statements and the COMMIT are shared by many rows, which is where a
+ * per-login transaction spends its time.
  *
  * At most `maxFlushes` flushes at a time per writer, and another one only while `extraFlushAt`
  * records (16) wait behind the running ones: at light load one connection takes everything; from a

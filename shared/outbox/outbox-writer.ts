@@ -40,7 +40,7 @@ const ER_DUP_ENTRY = 1062;
  * a login may proceed exactly when its record is safe, and a rolled-back login leaves nothing.
  *
  * Events are validated before anything is sent to the database: a ValidationError names the field.
- * record() group-commits: concurrent calls share one transaction and one round trip (GroupCommit),
+ * record() group-commits: concurrent calls share one transaction (GroupCommit: three multi-row inserts),
  * a lone call is written at once in one round trip (authlog_record). recordIn costs one round trip
  * inside the caller's transaction (authlog_record_in_tx, migrations/2026-11-26-07-record-procedures.ts).
  */

@@ -19,7 +19,7 @@ export type AuthlogIds = 'consecutive' | 'lookup';
  * (rolled back, nothing of it committed: 1062 when some txid had been recorded before, a deadlock,
  * NotConsecutiveIdsError), or when the connection was lost (commit unknown, the error as it came).
  *
- * Statements sent as they are, not through a procedure: measured at 512 writers, the procedure's
+ * Statements sent as they are, not through a procedure: measured per 128-row flush, the procedure's
  * way (the VALUES lists in base64, FROM_BASE64, CONVERT, CONCAT, PREPARE) cost the server 117-136
  * us of CPU a row against 80-87 for the same three inserts sent directly, five more round trips
  * included (docs/outbox-writer.md). The VALUES lists are quoted here (sqlString: mysql2's escape

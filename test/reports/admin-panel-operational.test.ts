@@ -1,12 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../support/unique-name.js';
 import { ApiClient } from '../webhooks/support/api-client.js';
 import { Receiver } from '../webhooks/support/receiver.js';
+import { launchPanelBrowser, SCREENSHOTS, type PanelBrowser } from './support/panel-browser.js';
 import { startWebhookPanelStack, type WebhookPanelStack } from './support/webhook-panel-stack.js';
 
 /**
@@ -15,16 +14,13 @@ import { startWebhookPanelStack, type WebhookPanelStack } from './support/webhoo
  * when an endpoint answers 410, and the panel lists that notice's attempt. Checked by effect (what the
  * receiver got, what the webhook API answers). Screenshot: test-results/webhooks-operational.png.
  */
-const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-results');
 let stack: WebhookPanelStack;
 let ops: Receiver;
 let gone: Receiver;
-let context: BrowserContext;
+let browser: PanelBrowser;
 let page: Page;
-let profile: string;
 let client: ApiClient;
 const account = uniqueName('acct');
-const errors: string[] = [];
 /** The panel's changes to the operational endpoint as sent: method and Idempotency-Key. */
 const changes: { method: string; key: string | undefined }[] = [];
 const state: { secret?: string; goneId?: string } = {};
@@ -33,30 +29,15 @@ beforeAll(async () => {
   stack = await startWebhookPanelStack();
   ops = await Receiver.start();
   gone = await Receiver.start(() => ({ status: 410 }));
-  profile = await mkdtemp(join(tmpdir(), 'authlog-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    timezoneId: 'UTC',
-    viewport: { width: 1500, height: 1100 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(10_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  browser = await launchPanelBrowser();
+  page = browser.page;
   page.on('request', (request) => {
     if (request.url().includes('/webhook-api/v1/operational-endpoint') && request.method() !== 'GET') changes.push({ method: request.method(), key: request.headers()['idempotency-key'] });
   });
-  await mkdir(SCREENSHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await ops?.close();
   await gone?.close();
   await stack?.close();
@@ -161,6 +142,6 @@ describe('Admin Panel: operational endpoint', () => {
 
   it('loads without errors (no CSP violations, no failed requests but the expected ones)', () => {
     // 404: the operational endpoint before one is registered and after the delete; 403: the sign-in's probes of the reports.
-    expect(errors.filter((error) => !/status of (403|404)/.test(error))).toEqual([]);
+    expect(browser.errors.filter((error) => !/status of (403|404)/.test(error))).toEqual([]);
   });
 });

@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWriter } from '../../shared/outbox/outbox-writer.js';
@@ -9,6 +7,7 @@ import { sampleEvent } from '../../testing/sample-event.js';
 import { uniqueName } from '../support/unique-name.js';
 import { ApiClient } from '../webhooks/support/api-client.js';
 import { Receiver } from '../webhooks/support/receiver.js';
+import { launchPanelBrowser, SCREENSHOTS, type PanelBrowser } from './support/panel-browser.js';
 import { startWebhookPanelStack, type WebhookPanelStack } from './support/webhook-panel-stack.js';
 
 /**
@@ -16,16 +15,13 @@ import { startWebhookPanelStack, type WebhookPanelStack } from './support/webhoo
  * API and dispatcher (issue 16): each flow is checked by its effect (what the receiver got, what
  * the webhook API answers), not only by the text on screen. Screenshots: test-results/webhooks-*.png.
  */
-const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-results');
 let stack: WebhookPanelStack;
 let receiver: Receiver;
-let context: BrowserContext;
+let browser: PanelBrowser;
 let page: Page;
-let profile: string;
 let client: ApiClient;
 const account = uniqueName('acct');
 const behaviour = { siem: 200, gone: 410, flaky: 500 };
-const errors: string[] = [];
 const state: { siemId?: string; goneId?: string; flakyId?: string; firstSecret?: string; events?: string[] } = {};
 
 beforeAll(async () => {
@@ -36,27 +32,12 @@ beforeAll(async () => {
     const status = path === 'siem' ? behaviour.siem : path === 'gone' ? behaviour.gone : path === 'flaky' ? behaviour.flaky : 200;
     return { status, body: status === 200 ? `accepted by ${path}` : `refused by ${path}` };
   });
-  profile = await mkdtemp(join(tmpdir(), 'authlog-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    timezoneId: 'UTC',
-    viewport: { width: 1500, height: 1100 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(10_000);
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  await mkdir(SCREENSHOTS, { recursive: true });
+  browser = await launchPanelBrowser();
+  page = browser.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile !== undefined) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
   await receiver?.close();
   await stack?.close();
 });
@@ -278,6 +259,6 @@ describe('Admin Panel: webhook pages', () => {
   it('loads without errors (no CSP violations, no failed requests but the expected refusals)', () => {
     // 403: the sign-in's probes of the page a key's scopes do not open; 404: the operational endpoint
     // section asking for one that was never registered; 422: the timeout refused on purpose.
-    expect(errors.filter((error) => !/status of (403|404|422)/.test(error))).toEqual([]);
+    expect(browser.errors.filter((error) => !/status of (403|404|422)/.test(error))).toEqual([]);
   });
 });

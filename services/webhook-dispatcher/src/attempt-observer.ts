@@ -26,14 +26,22 @@ export class AttemptObserver {
   }
 }
 
+/** What an attempt row says it was an attempt of: a delivery job's data, or an operational notice's. */
+export interface AttemptOf {
+  readonly endpointId: string;
+  readonly accountId: string;
+  readonly messageId: string;
+  readonly trigger: string;
+}
+
 /** The webhook_attempts row of attempt number `attempt` (1-based over the message's whole life). */
-export function attemptRow(data: DeliveryJobData, attempt: number, result: AttemptResult): AttemptRow {
+export function attemptRow(of: AttemptOf, attempt: number, result: AttemptResult): AttemptRow {
   return {
-    endpoint_id: data.endpointId,
-    account_id: data.accountId,
-    message_id: data.messageId,
+    endpoint_id: of.endpointId,
+    account_id: of.accountId,
+    message_id: of.messageId,
     attempt,
-    trigger_type: data.trigger,
+    trigger_type: of.trigger,
     attempted_at: new Date(Date.now() - result.latencyMs),
     outcome: result.ok ? 'success' : 'failure',
     status_code: result.statusCode,

@@ -11,6 +11,7 @@ import { OPERATIONAL_BACKOFF } from '../../../../shared/webhooks/operational/ope
 import type { RetrySchedule } from '../../../../shared/webhooks/retry-schedule.js';
 import { standardWebhookHeaders } from '../../../../shared/webhooks/signing.js';
 import type { AttemptLog } from '../attempt-log.js';
+import { attemptRow } from '../attempt-observer.js';
 import { DeliveryFailedError } from '../delivery-failed-error.js';
 import type { EndpointLimiter, EndpointLimits } from '../endpoint-limiter.js';
 import type { HttpDeliverer } from '../http-deliverer.js';
@@ -105,22 +106,8 @@ export class OperationalWorker {
       const result = await this.deps.deliverer.post(endpoint.url, headers, notice.body);
       release.latencyMs = result.latencyMs;
       const attempt = job.attemptsMade + 1;
-      await this.deps.attempts.record({
-        endpoint_id: endpoint.id,
-        account_id: notice.accountId,
-        message_id: notice.id,
-        attempt,
-        trigger_type: 'operational',
-        attempted_at: new Date(Date.now() - result.latencyMs),
-        outcome: result.ok ? 'success' : 'failure',
-        status_code: result.statusCode,
-        latency_ms: result.latencyMs,
-        error_code: result.errorCode,
-        error: result.error,
-        response_excerpt: result.responseExcerpt,
-        request_headers: result.requestHeaders,
-        notice_type: notice.type,
-      });
+      const of = { endpointId: endpoint.id, accountId: notice.accountId, messageId: notice.id, trigger: 'operational' };
+      await this.deps.attempts.record({ ...attemptRow(of, attempt, result), notice_type: notice.type });
       if (result.ok) {
         this.deps.counter.inc({ type: notice.type, outcome: 'delivered' });
         return 'delivered';

@@ -35,6 +35,10 @@ export class RedisRevocationNotifier implements RevocationNotifier {
  */
 export async function followRevocations(subscriber: Redis, channel: string, store: ApiKeyStore, logger: Logger, waitMs = 5_000): Promise<void> {
   store.feedConnected(false);
+  // Subscribed again on every 'ready' below (and told when it worked). ioredis' own resubscription
+  // has no catch: a connection closed while it runs (a shutdown during a reconnect) would be an
+  // unhandled rejection, which ends the process.
+  subscriber.options.autoResubscribe = false;
   subscriber.on('error', (error) => logger.debug({ err: error }, 'revocation feed: redis connection error'));
   subscriber.on('message', (from: string, text: string) => {
     if (from === channel && KEY_ID.test(text)) store.forget(text);

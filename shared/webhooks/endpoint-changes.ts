@@ -48,5 +48,12 @@ export async function subscribeEndpointChanges(
       logger.warn({ err: error, channel }, 'ignored a malformed endpoint change notice');
     }
   });
+  // Subscribed again on every later 'ready' here, not by ioredis: its own resubscription has no
+  // catch, so a connection closed while it runs (a shutdown during a reconnect) would be an
+  // unhandled rejection, which ends the process. A change missed while away: the cache's TTL.
+  subscriber.options.autoResubscribe = false;
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).catch((error: unknown) => logger.warn({ err: error, channel }, 'could not subscribe to endpoint changes again; dispatchers see them when their cache expires'));
+  });
   await subscriber.subscribe(channel);
 }

@@ -1,9 +1,8 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../../shared/log/logger.js';
-import { backoffDelay } from '../../../shared/util/backoff.js';
 import { WEBHOOK_BACKOFF, type DeliveryJobData, type QueueSettings } from '../../../shared/webhooks/delivery-queue.js';
-import { DeliveryFailedError } from './delivery-failed-error.js';
+import { JobParking, retryDelay } from './job-parking.js';
 import type { RetrySchedule } from '../../../shared/webhooks/retry-schedule.js';
 import type { DeliveryProcessor } from './delivery-processor.js';
 import type { StalledJobRecorder } from './stalled-job-recorder.js';
@@ -18,9 +17,6 @@ export interface WorkerSettings {
   readonly maxStalledCount: number;
 }
 
-/** Minimum wait BullMQ gets for a Retry-After, so a receiver answering "Retry-After: 0" cannot make us spin. */
-const MIN_RETRY_AFTER_MS = 1_000;
-
 /**
  * The BullMQ worker around DeliveryProcessor. Delivery failures go through BullMQ's retries with
  * our schedule (a custom backoff strategy: the retry schedule, or the receiver's Retry-After).
@@ -29,7 +25,7 @@ const MIN_RETRY_AFTER_MS = 1_000;
  */
 export class DeliveryWorker {
   #worker: Worker<DeliveryJobData> | undefined;
-  #infraFailures = 0;
+  readonly #parking: JobParking;
 
   constructor(
     private readonly connection: Redis,
@@ -39,7 +35,9 @@ export class DeliveryWorker {
     private readonly settings: WorkerSettings,
     private readonly logger: Logger,
     private readonly stalled: StalledJobRecorder,
-  ) {}
+  ) {
+    this.#parking = new JobParking(logger, 'delivery job');
+  }
 
   start(): void {
     const worker = new Worker<DeliveryJobData>(this.queue.name, (job, token) => this.#run(job, token), {
@@ -84,24 +82,16 @@ export class DeliveryWorker {
         throw new UnrecoverableError(`stalled: ${why}`);
       }
       const outcome = await this.processor.process(job, token);
-      this.#infraFailures = 0;
+      this.#parking.ran();
       return outcome;
     } catch (error) {
-      if (error instanceof DelayedError || error instanceof UnrecoverableError || error instanceof DeliveryFailedError) throw error;
-      const waitMs = backoffDelay(Math.min(this.#infraFailures++, 6), { initialMs: 1_000, maxMs: 60_000, factor: 2 });
-      this.logger.warn({ err: error, jobId: job.id, endpointId: job.data.endpointId, waitMs }, 'delivery job could not run; retrying later without using an attempt');
-      await job.moveToDelayed(Date.now() + waitMs, token);
-      throw new DelayedError();
+      return this.#parking.park(error, job, token, { endpointId: job.data.endpointId });
     }
   }
 
   /** `attemptsMade` counts the in-process first attempt too when the job continues one (priorAttempts). */
   #backoff(attemptsMade: number, type: string | undefined, error: Error | undefined): number {
-    if (type !== WEBHOOK_BACKOFF) return 0;
-    if (error instanceof DeliveryFailedError && error.retryAfterMs !== undefined) return Math.max(MIN_RETRY_AFTER_MS, error.retryAfterMs);
-    // The endpoint's schedule, as the processor found it; the service's for anything else.
-    if (error instanceof DeliveryFailedError && error.scheduledDelayMs !== undefined) return error.scheduledDelayMs;
-    return this.schedule.delayAfter(attemptsMade) ?? -1;
+    return type === WEBHOOK_BACKOFF ? retryDelay(attemptsMade, error, this.schedule) : 0;
   }
 }
 

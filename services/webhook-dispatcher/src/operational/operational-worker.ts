@@ -6,13 +6,13 @@ import type { Logger } from '../../../../shared/log/logger.js';
 import type { QueueSettings } from '../../../../shared/webhooks/delivery-queue.js';
 import type { OperationalEndpointStore } from '../../../../shared/webhooks/operational/operational-endpoint-store.js';
 import type { OperationalNotice } from '../../../../shared/webhooks/operational/operational-notice.js';
-import { backoffDelay } from '../../../../shared/util/backoff.js';
 import { OPERATIONAL_BACKOFF } from '../../../../shared/webhooks/operational/operational-queue.js';
 import type { RetrySchedule } from '../../../../shared/webhooks/retry-schedule.js';
 import { standardWebhookHeaders } from '../../../../shared/webhooks/signing.js';
 import type { AttemptLog } from '../attempt-log.js';
 import { attemptRow } from '../attempt-observer.js';
 import { DeliveryFailedError } from '../delivery-failed-error.js';
+import { JobParking, retryDelay } from '../job-parking.js';
 import type { EndpointLimiter, EndpointLimits } from '../endpoint-limiter.js';
 import type { HttpDeliverer } from '../http-deliverer.js';
 
@@ -46,9 +46,12 @@ export class OperationalWorker {
   #worker: Worker<OperationalNotice> | undefined;
   readonly #instance = randomBytes(6).toString('hex');
   #slots = 0;
-  #infraFailures = 0;
 
-  constructor(private readonly deps: OperationalWorkerDependencies) {}
+  readonly #parking: JobParking;
+
+  constructor(private readonly deps: OperationalWorkerDependencies) {
+    this.#parking = new JobParking(deps.logger, 'operational notice');
+  }
 
   start(): void {
     const { deps } = this;
@@ -74,14 +77,10 @@ export class OperationalWorker {
   async #runParked(job: Job<OperationalNotice>, token: string | undefined): Promise<string> {
     try {
       const outcome = await this.#run(job, token);
-      this.#infraFailures = 0;
+      this.#parking.ran();
       return outcome;
     } catch (error) {
-      if (error instanceof DelayedError || error instanceof UnrecoverableError || error instanceof DeliveryFailedError) throw error;
-      const waitMs = backoffDelay(Math.min(this.#infraFailures++, 6), { initialMs: 1_000, maxMs: 60_000, factor: 2 });
-      this.deps.logger.warn({ err: error, jobId: job.id, accountId: job.data.accountId, type: job.data.type, waitMs }, 'operational notice could not run; retrying later without using an attempt');
-      await job.moveToDelayed(Date.now() + waitMs, token);
-      throw new DelayedError();
+      return this.#parking.park(error, job, token, { accountId: job.data.accountId, type: job.data.type });
     }
   }
 
@@ -126,9 +125,6 @@ export class OperationalWorker {
   }
 
   #backoff(attemptsMade: number, type: string | undefined, error: Error | undefined): number {
-    if (type !== OPERATIONAL_BACKOFF) return 0;
-    if (error instanceof DeliveryFailedError && error.retryAfterMs !== undefined) return Math.max(1_000, error.retryAfterMs);
-    if (error instanceof DeliveryFailedError && error.scheduledDelayMs !== undefined) return error.scheduledDelayMs;
-    return this.deps.schedule.delayAfter(attemptsMade) ?? -1;
+    return type === OPERATIONAL_BACKOFF ? retryDelay(attemptsMade, error, this.deps.schedule) : 0;
   }
 }

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { KeyRing } from '../../crypto/key-ring.js';
 import { newId } from '../endpoint-store.js';
 import { sealSecret } from '../sealed-secrets.js';
-import { activeSecrets, SecretStore, type SigningSecret } from '../secret-store.js';
+import { activeSecrets, SecretStore } from '../secret-store.js';
 import { generateSecret, secretKey } from '../signing.js';
 import type { WebhooksDatabase } from '../webhook-tables.js';
 import { toOperationalEndpoint, type OperationalEndpoint } from './operational-endpoint.js';
@@ -69,11 +69,6 @@ export class OperationalEndpointStore {
   async rotate(accountId: string, graceMs: number, chosen?: string): Promise<{ secret: string; previousExpiresAt: Date }> {
     const { id } = await this.get(accountId);
     return this.#secrets.rotate(accountId, id, graceMs, chosen);
-  }
-
-  async secrets(accountId: string): Promise<SigningSecret[]> {
-    const { id } = await this.get(accountId);
-    return this.#secrets.active(accountId, id);
   }
 
   /** Unscoped by key but by account: for the dispatcher, which has the account from the notice. */

@@ -1,3 +1,4 @@
+import { listOf } from './dom.js';
 import { addDays, todayIn } from './format.js';
 
 /**
@@ -6,11 +7,7 @@ import { addDays, todayIn } from './format.js';
  */
 export function readFilters(form) {
   const data = new FormData(form);
-  const list = (value) =>
-    String(value ?? '')
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '');
+  const list = (value) => listOf(String(value ?? ''));
   const results = data.getAll('results').map(String);
   return {
     from: String(data.get('from')),
